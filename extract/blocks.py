@@ -1,0 +1,302 @@
+"""Find a manifesto's blocks in a Document, keyed on the document's own labels and markers.
+
+Given rows of cells (from either reader) this finds the title, the header fields
+(部局名/役職/氏名/…年度の抱負), the 業績目標の達成状況 legend, and one GoalBlock per
+◎部局目標N holding the lines of each of its fields. Nothing here depends on
+coordinates of a particular file: columns get their meaning from header rows
+(組織使命 | 組織使命達成に向けての目標 | …) or, in label | value tables, from the
+label on the left; evaluation rows in a table of their own go to the goals still
+waiting for one, in order.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from .document import Cell, Document, Line, Row
+
+GOAL_LABELS: dict[str, regex.Pattern[str]] = {
+    "marker": regex.compile(r"^部局目標(番号)?$|^目標番号$"),
+    "mission": regex.compile(r"^(組織)?使命$"),
+    "objective": regex.compile(r"^(組織使命達成に向けて?の)?目標$|^業績目標$"),
+    "level": regex.compile(r"^(目標の)?達成水準$"),
+    "means": regex.compile(r"^(目標を達成するための)?手段$"),
+    "rating": regex.compile(r"^(達成状況)?\(?自己評価\)?$|^達成状況$"),
+    "reason": regex.compile(r"^(評価の)?理由$"),
+}
+HEADER_LABELS: dict[str, regex.Pattern[str]] = {
+    "department": regex.compile(r"^(部局|部署|所属)名?$"),
+    "position": regex.compile(r"^(役職|職名)(名)?$"),
+    "head": regex.compile(r"^(氏名|部局長名?)$"),
+    "aspiration": regex.compile(r"年度の?抱負$|^抱負$"),
+}
+LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
+LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
+GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*部局目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
+TITLE = regex.compile(r"マニフェスト")
+EVALUATION_ROLES = {"rating", "reason"}
+
+
+def label_key(text: str) -> str:
+    """Given a cell's raw text, return the form its label is matched in (NFKC, no whitespace)."""
+    return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def goal_role(cell: Cell) -> str | None:
+    """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
+    key = label_key(cell.text)
+    return next((role for role, pattern in GOAL_LABELS.items() if pattern.search(key)), None)
+
+
+def goal_number(cell: Cell) -> int | None:
+    """Given a cell, return N when it is a ◎部局目標N marker."""
+    match = GOAL_MARKER.search(label_key(cell.text))
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+@dataclass(eq=False)
+class GoalBlock:
+    """One goal's lines per field, as found (still raw text)."""
+
+    number: int
+    page: int
+    fields: dict[str, list[Line]] = field(default_factory=dict)
+    evaluated: bool = False  # an evaluation row or column has been given to this goal
+    _seen: set[tuple[str, int]] = field(default_factory=set)
+
+    def add(self, role: str, cell: Cell) -> None:
+        """Append a cell's lines to a field, once per cell (a merged cell recurs in every row it spans)."""
+        if (role, id(cell)) in self._seen or cell.is_empty:
+            return
+        self._seen.add((role, id(cell)))
+        self.fields.setdefault(role, []).extend(cell.lines)
+        if role in EVALUATION_ROLES:
+            self.evaluated = True
+
+
+@dataclass
+class Blocks:
+    """Everything the block finder located in one document."""
+
+    title: list[Line]
+    header: dict[str, list[Line]]
+    aspiration_label: list[Line]
+    legend: list[tuple[int, list[str]]]
+    goals: list[GoalBlock]
+    notes: list[str] = field(default_factory=list)
+
+
+def find_title(rows: list[Row]) -> list[Line]:
+    """Given rows, return the first line that names the document a マニフェスト."""
+    for row in rows:
+        for cell in row.cells:
+            for line in cell.lines:
+                if TITLE.search(line.text):
+                    return [line]
+    return []
+
+
+def find_header(rows: list[Row]) -> tuple[dict[str, list[Line]], list[Line]]:
+    """Given rows, return the header fields read from label | value cells, and the 抱負 label itself."""
+    header: dict[str, list[Line]] = {}
+    aspiration_label: list[Line] = []
+    for row in rows:
+        for label, value in zip(row.cells, row.cells[1:]):
+            key = label_key(label.text)
+            for name, pattern in HEADER_LABELS.items():
+                if name not in header and pattern.search(key) and not value.is_empty and goal_role(value) is None:
+                    header[name] = list(value.lines)
+                    if name == "aspiration":
+                        aspiration_label = list(label.lines)
+    return header, aspiration_label
+
+
+def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
+    """Given rows, return the 業績目標の達成状況 legend as (score, label lines) in printed order.
+
+    The legend is read from the lines under (or after) its label cell: one cell of
+    `5.label` lines, or rows of score | label cells. A line that does not start
+    with a score continues the label above it.
+    """
+    for index, row in enumerate(rows):
+        for cell in row.cells:
+            if LEGEND_LABEL.search(label_key(cell.text)):
+                rest = [line.text for line in cell.lines if not LEGEND_LABEL.search(label_key(line.text))]
+                return _legend_entries(rest + _lines_below(rows[index + 1 :], cell))
+    return []
+
+
+def _lines_below(rows: list[Row], label: Cell) -> list[str]:
+    """Given the rows after a legend label, return their text lines lying under it."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    for row in rows:
+        under = [c for c in row.cells if _overlaps(c, label) and id(c) not in seen and not c.is_empty]
+        if not under or any(goal_role(c) or goal_number(c) for c in row.cells):
+            if lines:
+                break
+            continue
+        seen.update(id(c) for c in under)
+        if len(under) == 1:
+            lines.extend(line.text for line in under[0].lines)
+        else:
+            lines.append(" ".join("".join(line.text for line in c.lines) for c in under))
+    return lines
+
+
+def _overlaps(cell: Cell, other: Cell) -> bool:
+    return cell.bbox[0] < other.bbox[2] and other.bbox[0] < cell.bbox[2]
+
+
+def _legend_entries(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Given legend text lines, return (score, label lines); stop at the first line that fits neither."""
+    entries: list[tuple[int, list[str]]] = []
+    for raw in lines:
+        text = unicodedata.normalize("NFKC", raw).strip()
+        match = LEGEND_ENTRY.match(text)
+        if match and match.group(2):
+            entries.append((int(match.group(1)), [match.group(2)]))
+        elif entries and text and not LEGEND_ENTRY.match(text):
+            entries[-1][1].append(text)
+        elif entries:
+            break
+    return entries
+
+
+@dataclass
+class _Columns:
+    """The meaning of each column of a goals table, from its header row."""
+
+    spans: list[tuple[float, float, str]]
+
+    def role(self, cell: Cell) -> str | None:
+        """Given a cell, return the role of the header column it overlaps most."""
+        best, role = 0.0, None
+        for x0, x1, name in self.spans:
+            overlap = min(x1, cell.bbox[2]) - max(x0, cell.bbox[0])
+            if overlap > best:
+                best, role = overlap, name
+        return role
+
+    @property
+    def evaluation_only(self) -> bool:
+        return {name for _, _, name in self.spans} <= EVALUATION_ROLES | {"marker"}
+
+
+def header_columns(row: Row) -> _Columns | None:
+    """Given a row, return its column meanings when it is a goals or evaluation table header."""
+    roles = [(cell, goal_role(cell)) for cell in row.cells if not cell.is_empty]
+    if len(roles) < 2 or any(role is None for _, role in roles):
+        return None
+    return _Columns([(cell.bbox[0], cell.bbox[2], role) for cell, role in roles if role])
+
+
+@dataclass
+class _Finder:
+    """The walk over rows that assigns cells to goals (state kept between rows)."""
+
+    consumed: set[int]
+    goals: list[GoalBlock] = field(default_factory=list)
+    columns: _Columns | None = None
+    label_role: tuple[str, Cell] | None = None  # last label of a label | value table, for continued rows
+    table: int | None = None
+    ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
+
+    @property
+    def goal(self) -> GoalBlock | None:
+        return self.goals[-1] if self.goals else None
+
+    def walk(self, rows: list[Row]) -> list[GoalBlock]:
+        for row in rows:
+            self.enter_table(row)
+            self.read_row(row)
+        return self.goals
+
+    def enter_table(self, row: Row) -> None:
+        """A new table keeps the column meanings only when it may continue the last one past a page break."""
+        if row.table is None or row.table == self.table:
+            return
+        self.table = row.table
+        if not row.first_on_page:
+            self.columns = None
+            self.label_role = None
+
+    def read_row(self, row: Row) -> None:
+        cells = [c for c in row.cells if id(c) not in self.consumed and not c.is_empty]
+        columns = header_columns(row)
+        if columns is not None:
+            self.columns, self.label_role, self.ruled = columns, None, row.table is not None
+            return
+        marker = next((c for c in cells if goal_number(c) is not None), None)
+        if marker is not None and row.table is None and self.columns and self.columns.evaluation_only:
+            self.columns = None
+        if marker is not None and not (self.columns and self.columns.evaluation_only):
+            self.goals.append(GoalBlock(goal_number(marker), row.page))  # type: ignore[arg-type]
+        content = [c for c in cells if c is not marker and not (self.ruled and row.table is None)]
+        if self.columns and self.columns.evaluation_only:
+            self.read_evaluation(content, marker)
+        elif self.columns:
+            self.read_columns(content)
+        elif content:
+            self.read_labelled(row, content)
+
+    def read_columns(self, cells: list[Cell]) -> None:
+        if self.goal is None or self.columns is None:
+            return
+        for cell in cells:
+            role = self.columns.role(cell)
+            if role and role != "marker":
+                self.goal.add(role, cell)
+
+    def read_evaluation(self, cells: list[Cell], marker: Cell | None) -> None:
+        """An evaluation table row goes to the goal it names, else to the first goal still without one."""
+        if self.columns is None:
+            return
+        number = goal_number(marker) if marker is not None else None
+        for cell in cells:
+            if self.columns.role(cell) == "marker" and label_key(cell.text).isdigit():
+                number = int(label_key(cell.text))
+        waiting = [g for g in self.goals if (g.number == number if number else not g.evaluated)]
+        if not waiting:
+            return
+        goal = waiting[0]
+        goal.evaluated = True
+        for cell in cells:
+            role = self.columns.role(cell)
+            if role in EVALUATION_ROLES:
+                goal.add(role, cell)
+
+    def read_labelled(self, row: Row, cells: list[Cell]) -> None:
+        """Label | value rows (Word-style tables): the label on the left names the field."""
+        if self.goal is None:
+            return
+        role = goal_role(cells[0])
+        if role and role != "marker" and len(cells) > 1:
+            self.label_role = (role, cells[1])
+            for cell in cells[1:]:
+                self.goal.add(role, cell)
+            if role in EVALUATION_ROLES:
+                self.goal.evaluated = True
+        elif self.label_role and row.first_on_page and row.table is not None:
+            role, value = self.label_role
+            if all(_overlaps(c, value) for c in cells):
+                for cell in cells:
+                    self.goal.add(role, cell)
+
+
+def find_blocks(document: Document) -> Blocks:
+    """Given a Document, return its Blocks: title, header fields, legend and goals."""
+    rows = document.rows
+    header, aspiration_label = find_header(rows)
+    consumed = {id(c) for row in rows for c in row.cells if _is_front_matter(c)}
+    goals = _Finder(consumed).walk(rows)
+    return Blocks(find_title(rows), header, aspiration_label, find_legend(rows), goals)
+
+
+def _is_front_matter(cell: Cell) -> bool:
+    """Header-table and legend cells never hold goal content."""
+    key = label_key(cell.text)
+    return bool(LEGEND_LABEL.search(key)) or any(p.search(key) for p in HEADER_LABELS.values())

@@ -1,0 +1,225 @@
+"""Build a validated Manifesto from found Blocks: normalize text, split sections, read milestones.
+
+Pure: given the blocks and the source description, return the record and, for every
+value, where it was printed (page and bounding box) — the provenance a later stage stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from pydantic import ValidationError
+
+from .blocks import Blocks, GoalBlock
+from .document import BBox, Line
+from .errors import ExtractionError
+from .models import Goal, Manifesto, Milestone, RatingLevel, Source, Warning
+from .normalize import Era, clean, join_lines, parse_era, split_milestone
+
+SECTION_MARKER = regex.compile(
+    r"[〈<【\[]\s*(?P<current>現在の状態)\s*[〉>】\]]"
+    r"|[〈<【\[]\s*(?P<target>達成目標)\s*[〉>】\]]"
+    r"|(?P<achieved>※\s*目標が達成した状態)\s*[:：]?"
+    r"|(?<!\S)(?P<arrow>[↓⇓⇩▼])(?!\S)"
+)
+BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
+RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Where one value of a record was printed."""
+
+    path: str  # e.g. "goals[0].mission"
+    page: int
+    bbox: BBox
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A cleaned piece of one printed line."""
+
+    text: str
+    line: Line
+
+
+def build(blocks: Blocks, source: Source, *, ocr: bool = False) -> tuple[Manifesto, list[Trace]]:
+    """Given a document's blocks and its source, return the validated record and its provenance.
+
+    Raises ExtractionError('not_a_manifesto') when nothing manifesto-like was found and
+    ExtractionError('incomplete') naming what is missing when a required part is absent.
+    """
+    if not blocks.goals and not blocks.header:
+        raise ExtractionError("not_a_manifesto", "no ◎部局目標 goals and no 部局名/氏名 header found")
+    traces: list[Trace] = []
+    warnings: list[Warning] = []
+    header = {name: _text(lines, keep_spaces=True) for name, lines in blocks.header.items()}
+    for name, lines in blocks.header.items():
+        traces += _trace(name, lines)
+    title = _text(blocks.title, keep_spaces=True)
+    traces += _trace("title", blocks.title)
+    era = _first_era([title, _text(blocks.aspiration_label)])
+    missing = [label for label, ok in (("部局名", header.get("department")), ("◎部局目標", blocks.goals), ("年度", era)) if not ok]
+    if missing:
+        raise ExtractionError("incomplete", "no " + ", no ".join(missing) + " found")
+    assert era is not None
+    if not title:
+        warnings.append(Warning(kind="section_missing", message="no title line naming the マニフェスト"))
+    for name in ("position", "head"):
+        if not header.get(name):
+            warnings.append(Warning(kind="section_missing", message=f"no {name} in the header"))
+    scale = [RatingLevel(score=score, label=join_lines(clean(t) for t in label)) for score, label in blocks.legend]
+    if not scale:
+        warnings.append(Warning(kind="section_missing", message="no 業績目標の達成状況 legend"))
+    goals = []
+    for index, block in enumerate(blocks.goals):
+        goal, goal_traces, goal_warnings = _goal(block, f"goals[{index}]", era.fiscal_year, {s.score for s in scale})
+        goals.append(goal)
+        traces += goal_traces
+        warnings += goal_warnings
+    numbers = [g.number for g in goals]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        warnings.append(Warning(kind="goal_numbers", message=f"goal numbers are not consecutive: {numbers}"))
+    try:
+        record = Manifesto(
+            source=source,
+            title=title,
+            fiscal_year=era.fiscal_year,
+            era=era.label,
+            department=header["department"],
+            position=header.get("position", ""),
+            head=header.get("head", ""),
+            aspiration=header.get("aspiration") or None,
+            rating_scale=scale,
+            goals=goals,
+            ocr=ocr,
+            warnings=warnings,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ExtractionError("incomplete", f"{where}: {first['msg']}") from None
+    return record, traces
+
+
+def _first_era(texts: list[str]) -> Era | None:
+    """Given candidate texts (title first), return the first era year found in them."""
+    return next((era for era in map(parse_era, texts) if era), None)
+
+
+def _goal(block: GoalBlock, path: str, fiscal_year: int, scores: set[int]) -> tuple[Goal, list[Trace], list[Warning]]:
+    """Given one goal block, return its Goal, provenance and warnings."""
+    warnings: list[Warning] = []
+
+    def warn(kind: str, message: str) -> None:
+        warnings.append(Warning(kind=kind, message=message, goal=block.number, page=block.page))
+
+    fields = block.fields
+    traces = [t for role in ("mission", "objective", "means") for t in _trace(f"{path}.{role}", fields.get(role, []))]
+    sections = split_sections(fields.get("level", []))
+    if "level" in fields and "current" not in sections and "target" not in sections:
+        warn("section_missing", "the 目標の達成水準 cell has no 〈現在の状態〉/〈達成目標〉 markers")
+    for role in ("mission", "objective"):
+        if not fields.get(role):
+            warn("section_missing", f"goal {block.number} has no {role}")
+    target_items = _items(sections.get("target", []), keep_bullet=True)
+    milestones = []
+    for item in target_items:
+        if not item.startswith("・"):
+            continue
+        found = split_milestone(item[1:].strip(), fiscal_year)
+        if found is None:
+            continue
+        if found.start is None:
+            warn("milestone_period", f"period {found.period!r} not understood")
+        milestones.append(Milestone(text=found.text, period=found.period, start=found.start, end=found.end))
+    rating_text = _text(fields.get("rating", []))
+    rating = None
+    if rating_text:
+        match = RATING.search(rating_text)
+        if match is None:
+            warn("rating_unreadable", f"self-rating {rating_text!r} is not a score")
+        elif scores and int(match.group(1)) not in scores:
+            warn("rating_outside_legend", f"self-rating {match.group(1)} is not in the legend {sorted(scores)}")
+        else:
+            rating = int(match.group(1))
+    for role, section in (("current_state", "current"), ("target", "target"), ("achieved_state", "achieved")):
+        traces += _trace(f"{path}.{role}", [f.line for f in sections.get(section, [])])
+    traces += _trace(f"{path}.self_rating", fields.get("rating", []))
+    traces += _trace(f"{path}.rating_reason", fields.get("reason", []))
+    goal = Goal(
+        number=block.number,
+        mission=_text(fields.get("mission", [])) or "",
+        objective=_text(fields.get("objective", [])) or "",
+        current_state="\n".join(_items(sections.get("current", []), keep_bullet=True)) or None,
+        target="\n".join(target_items) or None,
+        milestones=milestones,
+        achieved_state="\n".join(_items(sections.get("achieved", []), keep_bullet=True)) or None,
+        means=_items([_Fragment(clean(line.text), line) for line in fields.get("means", [])], keep_bullet=False),
+        self_rating=rating,
+        rating_reason=_text(fields.get("reason", [])) or None,
+        page=block.page,
+    )
+    return goal, traces, warnings
+
+
+def split_sections(lines: list[Line]) -> dict[str, list[_Fragment]]:
+    """Given the 目標の達成水準 lines, return their cleaned pieces per section.
+
+    Sections start at 〈現在の状態〉 ('current'), ↓ or 〈達成目標〉 ('target') and
+    ※目標が達成した状態 ('achieved'); text before any marker is taken as the current state.
+    """
+    sections: dict[str, list[_Fragment]] = {}
+    section = "current"
+    for line in lines:
+        text = clean(line.text)
+        position = 0
+        for match in SECTION_MARKER.finditer(text):
+            _append(sections, section, text[position : match.start()], line)
+            section = "target" if match.lastgroup == "arrow" else match.lastgroup  # type: ignore[assignment]
+            position = match.end()
+        _append(sections, section, text[position:], line)
+    return sections
+
+
+def _append(sections: dict[str, list[_Fragment]], section: str, text: str, line: Line) -> None:
+    if text.strip():
+        sections.setdefault(section, []).append(_Fragment(text.strip(), line))
+
+
+def _items(fragments: list[_Fragment], *, keep_bullet: bool) -> list[str]:
+    """Given cleaned pieces of lines, return paragraphs: a bulleted line starts an item, others continue it."""
+    items: list[list[str]] = []
+    bulleted: list[bool] = []
+    for fragment in fragments:
+        bullet = BULLET.match(fragment.text)
+        if bullet or not items:
+            items.append([fragment.text[bullet.end() :] if bullet else fragment.text])
+            bulleted.append(bool(bullet))
+        else:
+            items[-1].append(fragment.text)
+    joined = [join_lines(parts) for parts in items]
+    if keep_bullet:
+        return ["・" + text if mark else text for text, mark in zip(joined, bulleted)]
+    return [text for text in joined if text]
+
+
+def _text(lines: list[Line], *, keep_spaces: bool = False) -> str:
+    """Given wrapped lines, return their cleaned text joined by the contract's rule."""
+    return join_lines(clean(line.text, keep_spaces=keep_spaces) for line in lines)
+
+
+def _trace(path: str, lines: list[Line]) -> list[Trace]:
+    """Given a value's lines, return one Trace per page it is printed on (the union of its lines' boxes)."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    traces = []
+    for page, group in by_page.items():
+        x0s, tops, x1s, bottoms = zip(*(line.bbox for line in group))
+        confidences = [line.confidence for line in group if line.confidence is not None]
+        confidence = min(confidences) if confidences else None
+        traces.append(Trace(path, page, (min(x0s), min(tops), max(x1s), max(bottoms)), confidence))
+    return traces

@@ -1,0 +1,63 @@
+"""The reader-neutral layout a manifesto is read into: rows of cells of lines.
+
+Both readers (PDF and text/HTML capture) produce this, so one block finder serves
+both. Every line keeps its page and bounding box, which is how each value of a
+record stays traceable to where it was printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (text readers: column index)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of text, as read (not yet normalized)."""
+
+    text: str
+    page: int
+    bbox: BBox
+    confidence: float | None = None  # OCR word confidence (0–100), None for a text layer
+
+
+@dataclass(eq=False)
+class Cell:
+    """A table cell or a free-standing line group.
+
+    Compared by identity: a merged cell that spans several rows is the same Cell
+    object in each of them, which is how the block finder knows it was shared.
+    """
+
+    lines: tuple[Line, ...]
+    page: int
+    bbox: BBox
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(line.text.strip() for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Row:
+    """Cells side by side, left to right; `table` numbers the table (None for text outside tables)."""
+
+    cells: tuple[Cell, ...]
+    page: int
+    table: int | None
+    first_on_page: bool = False  # the table is the first one on its page (a page break may continue it)
+
+
+@dataclass
+class Document:
+    """A whole file's rows in reading order."""
+
+    rows: list[Row]
+    pages: int
+    ocr: bool = False
+    warnings: list[str] = field(default_factory=list)

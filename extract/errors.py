@@ -1,0 +1,41 @@
+"""The ways a file can fail to become a record, each with its own exit code.
+
+Every failure is an ExtractionError carrying a kind from ERROR_KINDS; its one-line
+message names the file and the reason, and is what a user sees (no traceback).
+"""
+
+from __future__ import annotations
+
+# kind → exit code of `manifesto extract` (0 is success, 1 an unexpected bug, 2 bad usage)
+ERROR_KINDS: dict[str, int] = {
+    "empty": 10,
+    "not_pdf": 11,
+    "encrypted": 12,
+    "corrupt": 13,
+    "no_text_layer": 14,
+    "garbled_text": 15,
+    "not_a_manifesto": 16,
+    "incomplete": 17,
+    "timeout": 18,
+    "too_large": 19,
+}
+
+
+class ExtractionError(Exception):
+    """A file that cannot be turned into a record, for a reason the user can act on."""
+
+    def __init__(self, kind: str, reason: str, file: str = "") -> None:
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown error kind {kind!r}")
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.file = file
+
+    @property
+    def exit_code(self) -> int:
+        return ERROR_KINDS[self.kind]
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        return f"{where}{self.kind}: {self.reason}"

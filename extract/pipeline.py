@@ -1,0 +1,63 @@
+"""One file in, one record out: the I/O edge that runs reader → blocks → build.
+
+`extract_file` reads the bytes once, picks the reader by content (PDF or web page),
+and turns every failure into an ExtractionError naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .blocks import find_blocks
+from .build import Trace, build
+from .document import Document
+from .errors import ExtractionError
+from .models import Manifesto, Source
+from .open_pdf import read_pdf_bytes
+from .read_text import read_web
+
+WEB_SUFFIXES = {".html", ".htm", ".txt"}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A record with the provenance of its values."""
+
+    record: Manifesto
+    traces: list[Trace]
+
+
+def extract_bytes(data: bytes, name: str, *, password: str | None = None) -> Extraction:
+    """Given a file's bytes and name, return its Extraction or raise ExtractionError."""
+    if not data.strip():
+        raise ExtractionError("empty", "the file is empty", name)
+    try:
+        document = _read(data, name, password)
+        source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
+        record, traces = build(find_blocks(document), source, ocr=document.ocr)
+    except ExtractionError as error:
+        error.file = error.file or name
+        raise
+    return Extraction(record, traces)
+
+
+def _read(data: bytes, name: str, password: str | None) -> Document:
+    if Path(name).suffix.lower() in WEB_SUFFIXES and not data.lstrip().startswith(b"%PDF"):
+        return read_web(data)
+    return read_pdf_bytes(data, password=password)
+
+
+def extract_file(path: str | Path, *, password: str | None = None) -> Extraction:
+    """Given a path, return its Extraction or raise ExtractionError naming the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExtractionError("not_pdf", f"cannot read the file ({error.strerror})", str(path)) from None
+    try:
+        return extract_bytes(data, str(path), password=password)
+    except ExtractionError as error:
+        error.file = str(path)
+        raise
