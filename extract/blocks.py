@@ -134,7 +134,8 @@ def _lines_below(rows: list[Row], label: Cell) -> list[str]:
     lines: list[str] = []
     seen: set[int] = set()
     for row in rows:
-        under = [c for c in row.cells if _overlaps(c, label) and id(c) not in seen and not c.is_empty]
+        start = next((i for i, c in enumerate(row.cells) if _overlaps(c, label)), len(row.cells))
+        under = [c for c in row.cells[start:] if id(c) not in seen and not c.is_empty]
         if not under or any(goal_role(c) or goal_number(c) for c in row.cells):
             if lines:
                 break
@@ -189,7 +190,8 @@ class _Columns:
 def header_columns(row: Row) -> _Columns | None:
     """Given a row, return its column meanings when it is a goals or evaluation table header."""
     roles = [(cell, goal_role(cell)) for cell in row.cells if not cell.is_empty]
-    if len(roles) < 2 or any(role is None for _, role in roles):
+    names = [role for _, role in roles]
+    if len(roles) < 2 or None in names or len(set(names)) < len(names):
         return None
     return _Columns([(cell.bbox[0], cell.bbox[2], role) for cell, role in roles if role])
 

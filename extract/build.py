@@ -121,9 +121,10 @@ def _goal(block: GoalBlock, path: str, fiscal_year: int, scores: set[int]) -> tu
     sections = split_sections(fields.get("level", []))
     if "level" in fields and "current" not in sections and "target" not in sections:
         warn("section_missing", "the 目標の達成水準 cell has no 〈現在の状態〉/〈達成目標〉 markers")
-    for role in ("mission", "objective"):
-        if not fields.get(role):
-            warn("section_missing", f"goal {block.number} has no {role}")
+    if not fields.get("objective"):
+        raise ExtractionError("incomplete", f"◎部局目標{block.number} has no 組織使命達成に向けての目標 (objective)")
+    if not fields.get("mission"):
+        warn("section_missing", f"goal {block.number} has no 組織使命 (mission)")
     target_items = _items(sections.get("target", []), keep_bullet=True)
     milestones = []
     for item in target_items:

@@ -50,7 +50,7 @@ class Goal(_Record):
     """One ◎部局目標N block."""
 
     number: int = Field(ge=1)
-    mission: str = Field(min_length=1)
+    mission: str  # may be "" (with a warning) where a layout prints no mission for the goal
     objective: str = Field(min_length=1)
     current_state: str | None = None
     target: str | None = None

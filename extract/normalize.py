@@ -118,11 +118,19 @@ ERAS: dict[str, int] = {
 ERA_ABBREVIATIONS: dict[str, str] = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 
 _ERA_NAME = "|".join([*ERAS, *ERA_ABBREVIATIONS])
-# An era name and its year number; a Latin letter before an abbreviation makes it a word, not an era.
-_ERA_YEAR = rf"(?<!\p{{Script=Latin}})(?P<era>{_ERA_NAME})\s*(?P<num>元|\d{{1,2}})(?!\d)"
-# ... then 年 (or 年度), possibly after the closing bracket of `2021(令和3)年度`
-# or a Gregorian gloss `令和3(2021)年度`.
-_ERA_RE = regex.compile(rf"{_ERA_YEAR}\s*(?:\(\s*\d{{4}}\s*\)\s*|\)\s*)?年")
+
+
+def _era_year_pattern(prefix: str = "") -> str:
+    """Pattern of an era name and its year number, in groups `{prefix}era` and `{prefix}num`.
+
+    A Latin letter before an abbreviation makes it part of a word, not an era (VR3年).
+    """
+    return rf"(?<!\p{{Script=Latin}})(?P<{prefix}era>{_ERA_NAME})\s*(?P<{prefix}num>元|\d{{1,2}})(?!\d)"
+
+
+# The era year, then 年 (or 年度), possibly after the closing bracket of
+# `2021(令和3)年度` or after a Gregorian gloss `令和3(2021)年度`.
+_ERA_RE = regex.compile(rf"{_era_year_pattern()}\s*(?:\(\s*\d{{4}}\s*\)\s*|\)\s*)?年")
 
 
 @dataclass(frozen=True)
@@ -165,21 +173,30 @@ RANGE_SEPARATORS = ("~", "〜", "-", "‐", "−", "–", "—", "から")
 # Trailing marks that separate an item's text from its time expression
 # (`…` arrives as `...` after NFKC, `：` as `:`).
 TEXT_TRAILERS = " :;、,.・~〜-‐−–—"
+_MONTH_WORD = rf"月(?:{'|'.join(MONTH_SUFFIXES)})?(?:まで)?"
 
 
-def _point(side: str) -> str:
-    """Pattern of one end of a time expression: optional explicit year, month, optional 月 + suffix."""
-    year = rf"(?:(?:(?<!\p{{Script=Latin}})(?P<{side}_era>{_ERA_NAME})\s*(?P<{side}_num>元|\d{{1,2}})|(?P<{side}_ad>\d{{4}}))\s*年\s*)?"
-    month_word = rf"(?:月(?:{'|'.join(MONTH_SUFFIXES)})?(?:まで)?)"
-    return rf"{year}(?P<{side}_month>\d{{1,2}}){month_word}?"
+def _point_pattern(side: str) -> str:
+    """Pattern of one end of a time expression: [year 年] month [月 [suffix]], in groups named `{side}_…`."""
+    year = rf"(?:(?:{_era_year_pattern(f'{side}_')}|(?P<{side}_ad>\d{{4}}))\s*年\s*)?"
+    return rf"{year}(?P<{side}_month>\d{{1,2}})(?:\s*{_MONTH_WORD})?"
 
 
-_MONTH_WORD_END = rf"(?<=月(?:{'|'.join(MONTH_SUFFIXES)})?(?:まで)?)"
-_SEPARATOR = "|".join(regex.escape(separator) for separator in RANGE_SEPARATORS)
-# A single month or a range, ending in 月 (+ suffix): 9月, 12月末, 1月~2月, 6~8月, 令和4年1月.
-# `(?<!\d)` keeps 120月 from reading as 20月; brackets around the whole are allowed: 公表(9月).
+# A single month or a range, at the end of the item: 9月, 12月末, 1月~2月, 6~8月, 令和4年1月.
 _PERIOD_RE = regex.compile(
-    rf"(?P<open>\()?(?<!\d)(?P<period>{_point('start')}(?:\s*(?:{_SEPARATOR})\s*{_point('end')})?{_MONTH_WORD_END})(?(open)\))\s*$"
+    rf"""
+    (?P<open>\()?                   # the whole may be bracketed: 公表(9月)
+    (?<!\d)                         # 120月 is not 20月
+    (?P<period>
+        {_point_pattern("start")}
+        (?:\s*(?:{"|".join(regex.escape(separator) for separator in RANGE_SEPARATORS)})\s*
+           {_point_pattern("end")})?
+        (?<={_MONTH_WORD})          # ends in 月: 6~8月 yes, 6~8 no
+    )
+    (?(open)\))
+    \s*$
+    """,
+    regex.VERBOSE,
 )
 
 

@@ -19,6 +19,7 @@ BLOCK_TAG = regex.compile(r"</?(?:p|div|br|li|ul|ol|tr|h\d)\b[^>]*>", regex.IGNO
 ANY_TAG = regex.compile(r"<[^>]+>")
 INLINE_BULLET = regex.compile(r"\s+(?=[・•●◆■])")  # a capture flattens a list to "・a ・b"
 BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+HIDDEN = {"head", "script", "style", "title"}
 HTML_HINT = regex.compile(r"<(?:table|tr|td|th)\b", regex.IGNORECASE)
 PAGE = 1
 
@@ -51,7 +52,7 @@ def read_capture(text: str) -> Document:
     rows: list[Row] = []
     table = 0
     for number, raw in enumerate(text.splitlines()):
-        if not raw.strip():
+        if "\t" not in raw and not raw.strip():
             table += 1
             continue
         parts = raw.split("\t")
@@ -73,9 +74,12 @@ class _TableParser(HTMLParser):
         self.markup: list[str] | None = None  # the open cell's inner markup
         self.span = (1, 1)
         self.outside: list[str] = []
+        self.hidden = 0  # inside <head>/<script>/<style>, whose text is not the page's
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
+        if tag in HIDDEN:
+            self.hidden += 1
+        elif tag == "table":
             self._flush_outside()
             self.depth += 1
             if self.depth == 1:
@@ -95,7 +99,9 @@ class _TableParser(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table" and self.depth:
+        if tag in HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag == "table" and self.depth:
             self.depth -= 1
             if not self.depth:
                 self._emit_table()
@@ -107,6 +113,8 @@ class _TableParser(HTMLParser):
             self._flush_outside()
 
     def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
         if self.markup is not None:
             self.markup.append(html.escape(data))
         elif not self.depth:

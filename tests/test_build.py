@@ -1,0 +1,106 @@
+"""Building records from blocks: sections, bullets, milestones, ratings, and clear errors for what is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.blocks import find_blocks
+from extract.build import build
+from extract.errors import ExtractionError
+from extract.models import Source
+from extract.read_text import read_capture
+
+SOURCE = Source(file="t.txt", sha256="0" * 64, pages=1)
+HEADER = "2022(令和4)年度 部局マニフェスト\n\n部局名\t総務部\n役職\t部長\n氏名\t山田 太郎\n\n業績目標の達成状況\n5. 先進的\n3. 達成\n1. 取り組まず\n\n"
+COLUMNS = "組織使命\t組織使命達成に向けての目標\t目標の達成水準\t目標を達成するための手段\n"
+
+
+def record(text: str):
+    return build(find_blocks(read_capture(text)), SOURCE)[0]
+
+
+def one_goal(level: str = "〈現在の状態〉 今", means: str = "・手段", rating: str = "", number: int = 1):
+    text = HEADER + COLUMNS + f"◎部局目標{number}\n市民の安全を守る\t防災力の向上\t{level}\t{means}\n"
+    if rating:
+        text += f"\n達成状況(自己評価)\t理由\n{rating}\t説明\n"
+    return record(text)
+
+
+@pytest.mark.parametrize(
+    "level, current, target, achieved",
+    [
+        ("<p>〈現在の状態〉 現状</p><p>↓</p><p>〈達成目標〉 目標</p><p>※目標が達成した状態 姿</p>", "現状", "目標", "姿"),
+        ("<p>〈現在の状態〉</p><p>現</p><p>状</p><p>↓</p><p>〈達成目標〉</p><p>・公表 9月</p><p>・策定 12月</p>",
+         "現状", "・公表 9月\n・策定 12月", None),
+        ("<p>【現在の状態】 現状</p><p>【達成目標】 目標</p><p>※目標が達成した状態：姿</p>", "現状", "目標", "姿"),
+        ("<p>〈達成目標〉 目標だけ</p>", None, "目標だけ", None),
+    ],
+    ids=["inline-markers", "wrapped-and-bullets", "square-brackets-and-colon", "target-only"],
+)
+def test_level_cell_splits_into_sections(level, current, target, achieved):
+    goal = one_goal(level).goals[0]
+    assert (goal.current_state, goal.target, goal.achieved_state) == (current, target, achieved)
+
+
+def test_bulleted_target_items_ending_in_a_month_are_milestones():
+    goal = one_goal("<p>〈達成目標〉</p><p>・中間案の公表 ９月</p><p>・周知 １月～２月</p><p>・受診率 45％以上</p>").goals[0]
+    assert [(m.text, m.period, m.start, m.end) for m in goal.milestones] == [
+        ("中間案の公表", "9月", "2022-09", "2022-09"), ("周知", "1月~2月", "2023-01", "2023-02")]
+    assert goal.target == "・中間案の公表 9月\n・周知 1月~2月\n・受診率 45%以上"
+
+
+def test_means_are_bullet_items_with_wrapped_lines_joined():
+    goal = one_goal(means="<p>・市民ワークショップによる市</p><p>民の意見聴取</p><p>・ＳＮＳでの周知</p>").goals[0]
+    assert goal.means == ["市民ワークショップによる市民の意見聴取", "SNSでの周知"]
+
+
+def test_rating_and_reason_from_the_evaluation_table():
+    goal = one_goal(rating="５").goals[0]
+    assert (goal.self_rating, goal.rating_reason) == (5, "説明")
+
+
+def test_rating_outside_the_legend_is_a_warning_not_a_value():
+    manifesto = one_goal(rating="4")
+    assert manifesto.goals[0].self_rating is None
+    assert [w.kind for w in manifesto.warnings] == ["rating_outside_legend"]
+
+
+def test_unevaluated_goal_has_null_rating():
+    goal = one_goal().goals[0]
+    assert (goal.self_rating, goal.rating_reason) == (None, None)
+
+
+def test_non_consecutive_goal_numbers_warn():
+    text = HEADER + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n◎部局目標3\n使\t目\t水\t手\n"
+    assert [w.kind for w in record(text).warnings] == ["goal_numbers"]
+
+
+def test_header_and_era_fields():
+    manifesto = one_goal()
+    assert (manifesto.title, manifesto.fiscal_year, manifesto.era) == ("2022(令和4)年度 部局マニフェスト", 2022, "令和4")
+    assert (manifesto.department, manifesto.position, manifesto.head) == ("総務部", "部長", "山田 太郎")
+    assert [(s.score, s.label) for s in manifesto.rating_scale] == [(5, "先進的"), (3, "達成"), (1, "取り組まず")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, names",
+    [
+        ("議事録\n\n出席者\t5名\n", "not_a_manifesto", "◎部局目標"),
+        (HEADER.replace("部局名\t総務部\n", "") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n", "incomplete", "部局名"),
+        (HEADER, "incomplete", "◎部局目標"),
+        (HEADER.replace("2022(令和4)年度 ", "") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n", "incomplete", "年度"),
+        (HEADER + COLUMNS + "◎部局目標1\n使\t\t水\t手\n", "incomplete", "objective"),
+    ],
+    ids=["not-a-manifesto", "no-department", "no-goals", "no-era", "no-objective"],
+)
+def test_malformed_documents_fail_naming_what_is_missing(text, kind, names):
+    with pytest.raises(ExtractionError) as raised:
+        record(text)
+    assert raised.value.kind == kind
+    assert names in str(raised.value)
+
+
+def test_goal_without_mission_is_kept_with_a_warning():
+    manifesto = record(HEADER + COLUMNS + "◎部局目標1\n\t目\t水\t手\n")
+    assert manifesto.goals[0].mission == ""
+    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
