@@ -20,13 +20,15 @@ from .document import Cell, Document, Line, Row
 
 GOAL_LABELS: dict[str, regex.Pattern[str]] = {
     "marker": regex.compile(r"^部局目標(番号)?$|^目標番号$"),
-    "mission": regex.compile(r"^(組織)?使命$"),
-    "objective": regex.compile(r"^(組織使命達成に向けて?の)?目標$|^業績目標$"),
-    "level": regex.compile(r"^(目標の)?達成水準$"),
-    "means": regex.compile(r"^(目標を達成するための)?手段$"),
-    "rating": regex.compile(r"^(達成状況)?\(?自己評価\)?$|^達成状況$"),
-    "reason": regex.compile(r"^(評価の)?理由$"),
+    "mission": regex.compile(r"^(組織の?)?使命$"),
+    "objective": regex.compile(r"^組織使命の?達成に向け[てた]の?目標$|^(業績|取組|部局の)?目標$"),
+    "level": regex.compile(r"達成水準$"),
+    "means": regex.compile(r"手段$"),
+    "rating": regex.compile(r"自己評価\)?$|^達成状況$|^評価$"),
+    "reason": regex.compile(r"理由$"),
 }
+LABEL_LENGTH = 24  # a label cell is short; longer text that happens to end in 手段 or 理由 is content
+NOTE = regex.compile(r"(?<=.)[(][^()]*[)]$")  # a trailing note on a label: 目標の達成水準(成果指標)
 HEADER_LABELS: dict[str, regex.Pattern[str]] = {
     "department": regex.compile(r"^(部局|部署|所属)名?$"),
     "position": regex.compile(r"^(役職|職名)(名)?$"),
@@ -35,7 +37,7 @@ HEADER_LABELS: dict[str, regex.Pattern[str]] = {
 }
 LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
 LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
-GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*部局目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
+GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
 TITLE = regex.compile(r"マニフェスト")
 EVALUATION_ROLES = {"rating", "reason"}
 
@@ -48,7 +50,13 @@ def label_key(text: str) -> str:
 def goal_role(cell: Cell) -> str | None:
     """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
     key = label_key(cell.text)
-    return next((role for role, pattern in GOAL_LABELS.items() if pattern.search(key)), None)
+    if len(key) > LABEL_LENGTH:
+        return None
+    for candidate in (key, NOTE.sub("", key)):
+        role = next((role for role, pattern in GOAL_LABELS.items() if pattern.search(candidate)), None)
+        if role:
+            return role
+    return None
 
 
 def goal_number(cell: Cell) -> int | None:
