@@ -6,6 +6,7 @@ value, where it was printed (page and bounding box) — the provenance a later s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
@@ -43,18 +44,27 @@ class _Fragment:
 
     text: str
     line: Line
+    ends_line: bool = True
+
+    @property
+    def author_space_after(self) -> bool:
+        """The printed line ended in a space before it wrapped: the author's space, kept as one."""
+        return self.ends_line and self.line.text[-1:].isspace()
 
 
-def build(blocks: Blocks, source: Source, *, ocr: bool = False) -> tuple[Manifesto, list[Trace]]:
+def build(
+    blocks: Blocks, source: Source, *, ocr: bool = False, reader_warnings: Sequence[Warning] = ()
+) -> tuple[Manifesto, list[Trace]]:
     """Given a document's blocks and its source, return the validated record and its provenance.
 
+    `reader_warnings` (a repaired file, partly garbled text) come first in the record's warnings.
     Raises ExtractionError('not_a_manifesto') when nothing manifesto-like was found and
     ExtractionError('incomplete') naming what is missing when a required part is absent.
     """
     if not blocks.goals and not blocks.header:
         raise ExtractionError("not_a_manifesto", "no ◎部局目標 goals and no 部局名/氏名 header found")
     traces: list[Trace] = []
-    warnings: list[Warning] = []
+    warnings: list[Warning] = list(reader_warnings)
     header = {name: _text(lines, keep_spaces=True) for name, lines in blocks.header.items()}
     for name, lines in blocks.header.items():
         traces += _trace(name, lines)
@@ -70,7 +80,7 @@ def build(blocks: Blocks, source: Source, *, ocr: bool = False) -> tuple[Manifes
     for name in ("position", "head"):
         if not header.get(name):
             warnings.append(Warning(kind="section_missing", message=f"no {name} in the header"))
-    scale = [RatingLevel(score=score, label=join_lines(clean(t) for t in label)) for score, label in blocks.legend]
+    scale = [RatingLevel(score=score, label=join_lines(map(clean, label))) for score, label in blocks.legend]
     if not scale:
         warnings.append(Warning(kind="section_missing", message="no 業績目標の達成状況 legend"))
     goals = []
@@ -158,7 +168,7 @@ def _goal(block: GoalBlock, path: str, fiscal_year: int, scores: set[int]) -> tu
         target="\n".join(target_items) or None,
         milestones=milestones,
         achieved_state="\n".join(_items(sections.get("achieved", []), keep_bullet=True)) or None,
-        means=_items([_Fragment(clean(line.text), line) for line in fields.get("means", [])], keep_bullet=False),
+        means=_items(_fragments(fields.get("means", [])), keep_bullet=False),
         self_rating=rating,
         rating_reason=_text(fields.get("reason", [])) or None,
         page=block.page,
@@ -178,30 +188,31 @@ def split_sections(lines: list[Line]) -> dict[str, list[_Fragment]]:
         text = clean(line.text)
         position = 0
         for match in SECTION_MARKER.finditer(text):
-            _append(sections, section, text[position : match.start()], line)
+            _append(sections, section, _Fragment(text[position : match.start()].strip(), line, ends_line=False))
             section = "target" if match.lastgroup == "arrow" else match.lastgroup  # type: ignore[assignment]
             position = match.end()
-        _append(sections, section, text[position:], line)
+        _append(sections, section, _Fragment(text[position:].strip(), line))
     return sections
 
 
-def _append(sections: dict[str, list[_Fragment]], section: str, text: str, line: Line) -> None:
-    if text.strip():
-        sections.setdefault(section, []).append(_Fragment(text.strip(), line))
+def _append(sections: dict[str, list[_Fragment]], section: str, fragment: _Fragment) -> None:
+    if fragment.text:
+        sections.setdefault(section, []).append(fragment)
 
 
 def _items(fragments: list[_Fragment], *, keep_bullet: bool) -> list[str]:
     """Given cleaned pieces of lines, return paragraphs: a bulleted line starts an item, others continue it."""
-    items: list[list[str]] = []
+    items: list[list[_Fragment]] = []
     bulleted: list[bool] = []
     for fragment in fragments:
         bullet = BULLET.match(fragment.text)
         if bullet or not items:
-            items.append([fragment.text[bullet.end() :] if bullet else fragment.text])
+            text = fragment.text[bullet.end() :] if bullet else fragment.text
+            items.append([_Fragment(text, fragment.line, fragment.ends_line)])
             bulleted.append(bool(bullet))
         else:
-            items[-1].append(fragment.text)
-    joined = [join_lines(parts) for parts in items]
+            items[-1].append(fragment)
+    joined = [_join(parts) for parts in items]
     if keep_bullet:
         return ["・" + text if mark else text for text, mark in zip(joined, bulleted)]
     return [text for text in joined if text]
@@ -209,7 +220,21 @@ def _items(fragments: list[_Fragment], *, keep_bullet: bool) -> list[str]:
 
 def _text(lines: list[Line], *, keep_spaces: bool = False) -> str:
     """Given wrapped lines, return their cleaned text joined by the contract's rule."""
-    return join_lines(clean(line.text, keep_spaces=keep_spaces) for line in lines)
+    return _join(_fragments(lines, keep_spaces=keep_spaces))
+
+
+def _fragments(lines: list[Line], *, keep_spaces: bool = False) -> list[_Fragment]:
+    return [_Fragment(clean(line.text, keep_spaces=keep_spaces), line) for line in lines]
+
+
+def _join(fragments: list[_Fragment]) -> str:
+    """Given wrapped pieces, join them by the contract's rule, keeping a space the author printed at a wrap."""
+    runs: list[list[str]] = [[]]
+    for fragment in fragments:
+        runs[-1].append(fragment.text)
+        if fragment.author_space_after:
+            runs.append([])
+    return " ".join(text for text in map(join_lines, runs) if text)
 
 
 def _trace(path: str, lines: list[Line]) -> list[Trace]:

@@ -57,6 +57,13 @@ _CJK = r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Block=Katakana}
 # Brackets NFKC turned ASCII (（）［］ → ()[]): spacing beside them is dropped when the
 # other neighbour is CJK (`市 (DX)` → `市(DX)`), kept between two of them (`(A) (B)`).
 _BRACKET = r"[()\[\]]"
+_CJK_CHAR = regex.compile(_CJK)
+LETTER_SPACED_SHARE = 0.5  # share of CJK neighbour pairs split by a space that marks a letter-spaced line
+_PUNCTUATION = r"[\p{Block=CJK_Symbols_And_Punctuation}・()\[\]]"
+_KATAKANA = r"[\p{Script=Katakana}ー]"
+_STRAY_SPACE = regex.compile(
+    rf"(?<={_PUNCTUATION}) (?={_CJK})|(?<={_CJK}) (?={_PUNCTUATION})|(?<={_KATAKANA}) (?={_KATAKANA})"
+)
 _LETTER_SPACING = regex.compile(
     rf"(?<={_CJK}) (?={_CJK}|{_BRACKET})|(?<={_BRACKET}) (?={_CJK})"
 )
@@ -68,7 +75,7 @@ def clean(text: str, *, keep_spaces: bool = False) -> str:
     NFKC-normalises (ＤＸ → DX), maps CJK radical code points PDFs emit to the ideograph
     they depict, collapses every whitespace run inside a line to one ASCII space (line
     breaks are kept, line ends stripped) and, unless `keep_spaces`, removes spaces between
-    two CJK characters, which PDFs insert when they letter-space text. Spaces next to a
+    two CJK characters in a line PDFs letter-spaced (most CJK pairs split by a space). Spaces next to a
     digit or Latin letter stay (`公表 9月`). Use `keep_spaces=True` for personal names,
     whose one space separates family and given name (`宮崎　寿` → `宮崎 寿`).
     """
@@ -77,8 +84,22 @@ def clean(text: str, *, keep_spaces: bool = False) -> str:
     text = _INLINE_WHITESPACE.sub(" ", text)
     text = _SPACE_AT_LINE_END.sub("", text)
     if not keep_spaces:
-        text = _LETTER_SPACING.sub("", text)
+        text = "\n".join(_undo_letter_spacing(line) for line in text.split("\n"))
     return text.strip()
+
+
+def _undo_letter_spacing(line: str) -> str:
+    """Remove the spaces a PDF put into Japanese text, keeping the author's.
+
+    Spaces go when the line is letter-spaced (most CJK neighbours split by a space:
+    `部 局 名`), or where they touch CJK punctuation or brackets (`構築します 。`), or
+    split a katakana word (`トランスフォーメ ーション`). A single space between words
+    is the author's (`立入検査 年300件以上`) and stays.
+    """
+    spaces = len(_LETTER_SPACING.findall(line))
+    if spaces and spaces >= LETTER_SPACED_SHARE * (len(_CJK_CHAR.findall(line)) - 1):
+        return _LETTER_SPACING.sub("", line)
+    return _STRAY_SPACE.sub("", line)
 
 
 # --- join_lines ----------------------------------------------------------------
