@@ -4,20 +4,64 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import ExtractionError
-from .pipeline import extract_file
+from .batch import run_batch
+from .errors import ExtractionError, UsageError
+from .limits import run_with_timeout
+from .pipeline import Extraction, extract_file
+from .render import FORMATS, render
+from .search import COLUMNS as SEARCH_COLUMNS
+from .search import search
+from .store import reading, run_query
+
+DEFAULT_DB = "output/manifestos.db"
+NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print one file's record as JSON."""
-    extraction = extract_file(args.file, password=args.password)
+    def extract() -> Extraction:
+        return extract_file(args.file, password=args.password)
+
+    extraction = run_with_timeout(extract, args.timeout) if args.timeout else extract()
     print(json.dumps(extraction.record.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
+    summary = run_batch(args.paths, args.db, workers=args.jobs, password=args.password)
+    print(summary)
+    if summary.failed:
+        print(f"failed files: manifesto query --db {args.db} \"SELECT * FROM failures\"", file=sys.stderr)
+    return summary.exit_code
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print the goals whose texts contain every word."""
+    with reading(args.db) as db:
+        found = search(db, " ".join(args.words), limit=args.limit)
+    print(render(SEARCH_COLUMNS, [[row[column] for column in SEARCH_COLUMNS] for row in found], args.format))
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Print the result of one read-only SQL statement."""
+    with reading(args.db) as db:
+        columns, rows = run_query(db, args.sql)
+    print(render(columns, rows, args.format))
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,20 +73,51 @@ def parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print one file's record as JSON")
     extract.add_argument("file", help="a manifesto PDF, or its HTML page / text capture")
     extract.add_argument("--password", help="password of an encrypted PDF")
+    extract.add_argument("--timeout", type=float, metavar="SECONDS", help="give up (exit code of timeout) after this long")
     extract.set_defaults(run=cmd_extract)
+    batch = commands.add_parser("batch", help="store every PDF under files and folders in a SQLite database")
+    batch.add_argument("paths", nargs="+", metavar="PATH", help="PDF files, and folders searched recursively for *.pdf")
+    batch.add_argument("--db", default=DEFAULT_DB, help=f"the database to create or update (default {DEFAULT_DB})")
+    batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel (default: all cores; 1: no worker processes)")
+    batch.add_argument("--password", help="password of encrypted PDFs")
+    batch.set_defaults(run=cmd_batch)
+    search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")
+    search_.add_argument("words", nargs="+", metavar="WORD", help="words every goal found contains; short ones like DX work too")
+    search_.add_argument("--limit", type=_positive_int, default=50, help="show at most this many goals (default 50)")
+    search_.set_defaults(run=cmd_search)
+    query = commands.add_parser("query", help="print the result of one read-only SQL statement")
+    query.add_argument("sql", metavar="SQL", help='e.g. "SELECT * FROM goal_overview"')
+    query.set_defaults(run=cmd_query)
+    for reader in (search_, query):
+        reader.add_argument("--db", default=DEFAULT_DB, help=f"the database to read (default {DEFAULT_DB})")
+        reader.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
     return top
+
+
+def quiet_libraries(debug: bool) -> None:
+    """Keep the PDF libraries' log lines (a skipped damaged object, a circular reference) off stderr.
+
+    The one-line error, or the record's warnings, is the answer; `--debug` shows the log lines too.
+    """
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if debug else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors become one line on stderr and a documented exit code."""
     args = parser().parse_args(argv)
+    quiet_libraries(args.debug)
     try:
         return args.run(args)
     except ExtractionError as error:
         if args.debug:
             traceback.print_exc()
+        error.file = error.file or getattr(args, "file", "")
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

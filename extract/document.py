@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .models import Warning
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (text readers: column index)
 
 
@@ -59,5 +61,5 @@ class Document:
 
     rows: list[Row]
     pages: int
-    ocr: bool = False
-    warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # some pages were read by OCR
+    warnings: list[Warning] = field(default_factory=list)  # what the reader could read only in part, for the record

@@ -39,3 +39,7 @@ class ExtractionError(Exception):
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
         return f"{where}{self.kind}: {self.reason}"
+
+
+class UsageError(Exception):
+    """A command asked for something impossible (a missing path or database, bad SQL): exit code 2."""

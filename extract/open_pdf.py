@@ -1,7 +1,12 @@
 """Open PDF bytes with pdfplumber and classify what cannot be read.
 
-Turns pdfminer's many exceptions into the user-facing error kinds (not_pdf,
-encrypted, corrupt, no_text_layer) before the text layer is read.
+Turns pdfminer's many exceptions into the user-facing error kinds: not_pdf (no PDF
+header), encrypted (a password is missing or wrong), too_large (more than MAX_PAGES
+pages), corrupt (damaged beyond repair), no_text_layer (nothing to read: scanned
+pages while OCR is not installed, or images showing no table). A damaged file is
+not given up at once: qpdf (through pikepdf) rebuilds it and it is read again, and
+the record then carries a `repaired` warning. Scanned pages are read by OCR when
+Tesseract is installed.
 """
 
 from __future__ import annotations
@@ -9,29 +14,120 @@ from __future__ import annotations
 import io
 
 import pdfplumber
+import pikepdf
+import pypdfium2
+import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import resolve1
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from . import ocr
 from .document import Document
 from .errors import ExtractionError
-from .read_pdf import read_pdf
+from .models import Warning
+from .read_pdf import is_scanned, read_pdf
 
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
+# A 部局マニフェスト has a few pages; a whole department's bundle stays well under this,
+# while a file past it (a budget book) would hold a batch worker for minutes.
+MAX_PAGES = 100
+# What pdfminer, pdfplumber and pdfium raise for a file they cannot parse.
+DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError)
+REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
+QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
 
 
 def read_pdf_bytes(data: bytes, *, password: str | None = None) -> Document:
-    """Given PDF bytes, return their Document, or raise ExtractionError of the right kind."""
+    """Given PDF bytes, return their Document, or raise ExtractionError of the right kind.
+
+    A file pdfminer cannot parse is repaired with qpdf and read again; the Document
+    then carries a `repaired` warning naming the damage.
+    """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
     try:
-        with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
-            document = read_pdf(pdf)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        hint = "wrong password" if password else "password protected; pass --password"
-        raise ExtractionError("encrypted", f"the PDF is encrypted ({hint})") from None
-    except PDFSyntaxError as error:
-        raise ExtractionError("corrupt", f"the PDF is damaged ({error})") from None
-    if not any(row.cells for row in document.rows):
-        raise ExtractionError("no_text_layer", "no text layer (scanned pages?)")
+        return _read(data, password)
+    except DAMAGED as error:
+        damage = _damage(error, password)
+    repaired = repair(data, password, damage)
+    try:
+        document = _read(repaired, None)
+    except DAMAGED as error:
+        raise ExtractionError(
+            "corrupt", f"the PDF is damaged ({damage}) and unreadable even after repair with qpdf ({_reason(error)})"
+        ) from None
+    document.warnings.append(
+        Warning(kind="repaired", message=f"the PDF was damaged ({damage}) and was read after repair with qpdf; "
+                "parts of it may be missing")
+    )
     return document
+
+
+def repair(data: bytes, password: str | None, damage: str) -> bytes:
+    """Given damaged PDF bytes, return them rebuilt by qpdf (pikepdf), or raise corrupt/encrypted."""
+    try:
+        with pikepdf.open(io.BytesIO(data), password=password or "") as pdf:
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except pikepdf.PasswordError:
+        raise _encrypted(password) from None
+    except (pikepdf.PdfError, RuntimeError, ValueError) as error:
+        raise ExtractionError(
+            "corrupt", f"the PDF is damaged ({damage}) and qpdf could not repair it ({_reason(error)})"
+        ) from None
+
+
+def _read(data: bytes, password: str | None) -> Document:
+    """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR."""
+    with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
+        check_page_count(pdf)
+        read_scanned = ocr.read_scanned_page if ocr.ocr_available() else None
+        document = read_pdf(pdf, read_scanned)
+        if not any(row.cells for row in document.rows):
+            raise _no_text(pdf, ocr_ran=read_scanned is not None)
+    return document
+
+
+def check_page_count(pdf: pdfplumber.PDF) -> None:
+    """Raise too_large when the PDF has more than MAX_PAGES pages (the declared count is checked first: it is free)."""
+    pages = resolve1(pdf.doc.catalog.get("Pages"))
+    declared = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+    count = declared if isinstance(declared, int) and declared > MAX_PAGES else len(pdf.pages)
+    if count > MAX_PAGES:
+        raise ExtractionError("too_large", f"{count} pages, more than the {MAX_PAGES} a manifesto may have")
+
+
+def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:
+    """The no_text_layer error for a PDF that gave no text, saying why and what to do."""
+    scans = sum(is_scanned(page) for page in pdf.pages)
+    if not scans:
+        return ExtractionError("no_text_layer", "no text layer: the pages hold no text and no scanned images")
+    of = f"{scans} of {len(pdf.pages)} pages are scanned images"
+    if ocr_ran:
+        return ExtractionError("no_text_layer", f"no text layer: {of}, and OCR found no table on them")
+    return ExtractionError("no_text_layer", f"no text layer: {of}; {ocr.missing_ocr_hint()}")
+
+
+def _damage(error: Exception, password: str | None) -> str:
+    """Given what pdfminer raised, return the damage it names, or raise encrypted when it is a password matter."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    if isinstance(cause, PDFPasswordIncorrect):
+        raise _encrypted(password) from None
+    if isinstance(cause, PDFEncryptionError):
+        raise ExtractionError("encrypted", f"the PDF's encryption is not supported ({_reason(cause)})") from None
+    return _reason(cause)
+
+
+def _encrypted(password: str | None) -> ExtractionError:
+    """The encrypted error for a missing or wrong password."""
+    hint = "wrong password" if password else "password protected; pass --password"
+    return ExtractionError("encrypted", f"the PDF is encrypted ({hint})")
+
+
+def _reason(error: object) -> str:
+    """A library exception as a short one-line reason: its message (without qpdf's stream name), else its type."""
+    text = QPDF_STREAM_NAME.sub("", " ".join(str(error).split())) or type(error).__name__
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"

@@ -14,9 +14,11 @@ from .blocks import find_blocks
 from .build import Trace, build
 from .document import Document
 from .errors import ExtractionError
+from .limits import check_file_size
 from .models import Manifesto, Source
 from .open_pdf import read_pdf_bytes
 from .read_text import read_web
+from .readable import check_readable
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
 
@@ -35,8 +37,9 @@ def extract_bytes(data: bytes, name: str, *, password: str | None = None) -> Ext
         raise ExtractionError("empty", "the file is empty", name)
     try:
         document = _read(data, name, password)
+        document.warnings.extend(check_readable(document))
         source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
-        record, traces = build(find_blocks(document), source, ocr=document.ocr)
+        record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
     except ExtractionError as error:
         error.file = error.file or name
         raise
@@ -53,9 +56,13 @@ def extract_file(path: str | Path, *, password: str | None = None) -> Extraction
     """Given a path, return its Extraction or raise ExtractionError naming the file."""
     path = Path(path)
     try:
+        check_file_size(path.stat().st_size)
         data = path.read_bytes()
     except OSError as error:
         raise ExtractionError("not_pdf", f"cannot read the file ({error.strerror})", str(path)) from None
+    except ExtractionError as error:
+        error.file = str(path)
+        raise
     try:
         return extract_bytes(data, str(path), password=password)
     except ExtractionError as error:

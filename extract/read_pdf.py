@@ -8,7 +8,7 @@ character parse plus pdfplumber's table finder.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pdfplumber
@@ -147,13 +147,30 @@ def page_rows(page: Any, page_no: int, first_table_id: int) -> list[Row]:
     return [row for _, _, row in placed]
 
 
-def read_pdf(pdf: pdfplumber.PDF) -> Document:
-    """Given an open pdfplumber PDF, return its Document (rows of every page in reading order)."""
+PageReader = Callable[[Any, int, int], list[Row]]  # (pdfplumber page, page number, first table id) → rows
+
+
+def is_scanned(page: Any) -> bool:
+    """Given a pdfplumber page, return whether it is an image without a text layer (a scan)."""
+    return not page.chars and bool(page.images)
+
+
+def read_pdf(pdf: pdfplumber.PDF, read_scanned: PageReader | None = None) -> Document:
+    """Given an open pdfplumber PDF, return its Document (rows of every page in reading order).
+
+    Scanned pages go to `read_scanned` (OCR) when one is given; the Document is marked
+    `ocr` when any of its rows were read that way.
+    """
     rows: list[Row] = []
     table_id = 0
+    ocr = False
     for page in pdf.pages:
-        page_table_rows = page_rows(page, page.page_number, table_id)
+        if read_scanned is not None and is_scanned(page):
+            page_table_rows = read_scanned(page, page.page_number, table_id)
+            ocr = ocr or bool(page_table_rows)
+        else:
+            page_table_rows = page_rows(page, page.page_number, table_id)
         rows.extend(page_table_rows)
         table_id = max([r.table for r in rows if r.table is not None], default=table_id - 1) + 1
         page.close()
-    return Document(rows, len(pdf.pages))
+    return Document(rows, len(pdf.pages), ocr=ocr)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
+
+from extract.batch import run_batch
+from extract.pipeline import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -31,3 +36,63 @@ def load_expected():
         return json.loads(expected_path(source).read_text(encoding="utf-8"))
 
     return load
+
+
+# --- databases built from the two named samples (tests of store, search, batch) ----
+
+DB_SAMPLES = ("iga-2021-digital.pdf", "sample-2020-kenko.pdf")  # by name: the variants others add stay out
+PER_MANIFESTO = {
+    "manifestos": "sha256 = :sha",
+    "goals": "manifesto = :sha",
+    "milestones": "goal IN (SELECT id FROM goals WHERE manifesto = :sha)",
+    "means": "goal IN (SELECT id FROM goals WHERE manifesto = :sha)",
+    "rating_scale": "manifesto = :sha",
+    "warnings": "manifesto = :sha",
+    "provenance": "manifesto = :sha",
+}
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """A fresh folder holding copies of the two named sample PDFs."""
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for name in DB_SAMPLES:
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path, sample_dir: Path) -> Path:
+    """A database that `run_batch` built from sample_dir."""
+    path = tmp_path / "manifestos.db"
+    run_batch([sample_dir], path, workers=1)
+    return path
+
+
+def changed_copy(source: Path, target: Path, tag: str) -> Path:
+    """Copy a PDF with a comment appended after %%EOF: new bytes and sha256, the same record."""
+    target.write_bytes(source.read_bytes() + f"\n%{tag}\n".encode())
+    return target
+
+
+def expected_rows(extraction: Extraction) -> dict[str, int]:
+    """Given an Extraction, return how many rows each table should hold for it."""
+    record = extraction.record
+    return {
+        "manifestos": 1,
+        "goals": len(record.goals),
+        "milestones": sum(len(goal.milestones) for goal in record.goals),
+        "means": sum(len(goal.means) for goal in record.goals),
+        "rating_scale": len(record.rating_scale),
+        "warnings": len(record.warnings),
+        "provenance": len(extraction.traces),
+    }
+
+
+def stored_rows(db: Database, sha256: str) -> dict[str, int]:
+    """Return how many rows each table holds for the manifesto with this sha256."""
+    return {
+        table: db.execute(f"SELECT count(*) FROM {table} WHERE {where}", {"sha": sha256}).fetchone()[0]
+        for table, where in PER_MANIFESTO.items()
+    }

@@ -1,0 +1,89 @@
+"""A batch killed (SIGKILL) in the middle of storing a file leaves only whole manifestos; a rerun completes it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from sqlite_utils import Database
+
+from conftest import SAMPLES, changed_copy, expected_rows, stored_rows
+from extract.pipeline import extract_file
+
+COPIES = 3  # of each named sample, each with other bytes: 6 distinct files
+KILL_AT = 3  # the batch dies while storing its third file
+
+# Runs `manifesto batch`, but SIGKILLs itself right after inserting the provenance
+# rows of the KILL_AT-th file: every row of that file is written, its COMMIT is not.
+KILLER = """
+import os, signal, sys
+import sqlite_utils.db
+from extract.cli import main
+
+insert_all = sqlite_utils.db.Table.insert_all
+stored = 0
+
+def insert_all_then_die(self, *args, **kwargs):
+    global stored
+    result = insert_all(self, *args, **kwargs)
+    if self.name == "provenance":
+        stored += 1
+        if stored == int(os.environ["KILL_AT"]):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+sqlite_utils.db.Table.insert_all = insert_all_then_die
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def archive(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("iga-2021-digital.pdf", "sample-2020-kenko.pdf"):
+        for copy in range(COPIES):
+            changed_copy(SAMPLES / name, folder / f"{copy}-{name}", f"copy {copy}")
+    return folder
+
+
+def batch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", KILLER, "batch", *args] if env else [sys.executable, "-m", "extract.cli", "batch", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+def complete_manifestos(db: Database, expected: dict[str, dict[str, int]]) -> set[str]:
+    """The stored sha256s, after checking that each one's rows are all there."""
+    stored = {row["sha256"] for row in db.query("SELECT sha256 FROM manifestos")}
+    for sha in stored:
+        assert stored_rows(db, sha) == expected[sha]
+    return stored
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, archive, jobs):
+    db_path = tmp_path / "m.db"
+    extractions = [extract_file(path) for path in sorted(archive.iterdir())]
+    expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
+
+    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, env={**os.environ, "KILL_AT": str(KILL_AT)})
+
+    assert killed.returncode == -signal.SIGKILL
+    db = Database(db_path)
+    assert len(complete_manifestos(db, expected)) == KILL_AT - 1  # the third file's rows were rolled back whole
+    assert db["goals_fts"].count == db["goals"].count
+
+    rerun = batch(str(archive), "--db", str(db_path), "-j", jobs)
+
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(extractions)} files: {len(extractions) - KILL_AT + 1} stored, {KILL_AT - 1} skipped" in rerun.stdout
+    db = Database(db_path)
+    assert complete_manifestos(db, expected) == set(expected)
+    for table in expected_rows(extractions[0]):
+        assert db[table].count == sum(rows[table] for rows in expected.values()), table
+    assert db.execute("SELECT count(*) FROM (SELECT DISTINCT manifesto, number FROM goals)").fetchone()[0] == db["goals"].count
+    assert db["goals_fts"].count == db["goals"].count
+    assert db["failures"].count == 0

@@ -1,0 +1,101 @@
+"""extract.batch: a folder mixing good and broken files stores every good one and records every broken one."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlite_utils import Database
+
+from conftest import DB_SAMPLES, SAMPLES
+from extract.batch import collect, run_batch
+from extract.cli import main
+from extract.errors import ExtractionError
+from extract.pipeline import extract_file
+
+BROKEN = {
+    "empty.pdf": lambda pdf: b"",
+    "text.pdf": lambda pdf: "これはPDFではありません\n".encode(),
+    "truncated.pdf": lambda pdf: pdf[:300],  # cut before the page tree: beyond any repair
+}
+
+
+def failure_kind(path) -> str:
+    """The oracle: the kind the extractor itself gives this file (a non-ExtractionError is a bug: internal)."""
+    try:
+        extract_file(path)
+    except ExtractionError as error:
+        return error.kind
+    except Exception:
+        return "internal"
+    raise AssertionError(f"{path} parses")
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """Good samples (one in a subfolder), broken files, and a non-PDF file that is not collected."""
+    folder = tmp_path / "mixed"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES / DB_SAMPLES[0], folder / DB_SAMPLES[0])
+    shutil.copy(SAMPLES / DB_SAMPLES[1], folder / "sub" / DB_SAMPLES[1].upper().replace(".PDF", ".Pdf"))
+    pdf = (SAMPLES / DB_SAMPLES[0]).read_bytes()
+    for name, make in BROKEN.items():
+        (folder / name).write_bytes(make(pdf))
+    (folder / "notes.txt").write_text("not collected")
+    return folder
+
+
+def test_collect_finds_pdfs_recursively_in_any_case_once_each(mixed):
+    files = collect([mixed, mixed / DB_SAMPLES[0]])
+    assert sorted(p.name.lower() for p in files) == sorted([*DB_SAMPLES, *BROKEN])
+    assert len(files) == len(set(files))
+
+
+def test_good_files_are_stored_and_broken_ones_recorded(tmp_path, mixed, capsys):
+    db_path = tmp_path / "m.db"
+
+    code = main(["batch", str(mixed), "--db", str(db_path)])
+
+    assert code == 3
+    out = capsys.readouterr().out
+    assert f"{len(DB_SAMPLES) + len(BROKEN)} files: {len(DB_SAMPLES)} stored, 0 skipped (unchanged), {len(BROKEN)} failed" in out
+    db = Database(db_path)
+    stored = {row["file"] for row in db.query("SELECT file FROM manifestos")}
+    assert {name.lower() for name in stored} == set(DB_SAMPLES)
+    failures = {row["path"]: row for row in db.query("SELECT * FROM failures")}
+    assert set(failures) == {str(mixed / name) for name in BROKEN}
+    for name in BROKEN:
+        row = failures[str(mixed / name)]
+        assert row["kind"] == failure_kind(mixed / name)
+        assert row["message"] and row["time"]
+    assert failures[str(mixed / "empty.pdf")]["kind"] == "empty"
+    assert failures[str(mixed / "text.pdf")]["kind"] == "not_pdf"
+    assert failures[str(mixed / "truncated.pdf")]["kind"] == "corrupt"
+    assert failures[str(mixed / "empty.pdf")]["sha256"] == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_fixed_files_are_stored_or_skipped_and_their_failures_forgotten(tmp_path, mixed):
+    db_path = tmp_path / "m.db"
+    run_batch([mixed], db_path)
+    shutil.copy(SAMPLES / DB_SAMPLES[0], mixed / "truncated.pdf")  # the bytes of a stored file: skipped
+    shutil.copy(SAMPLES / DB_SAMPLES[1], mixed / "empty.pdf")  # likewise
+    (mixed / "text.pdf").write_bytes((SAMPLES / DB_SAMPLES[0]).read_bytes() + b"\n%fixed\n")  # new bytes: stored
+
+    summary = run_batch([mixed], db_path)
+
+    assert (summary.stored, summary.skipped, summary.failed, summary.exit_code) == (1, 4, 0, 0)
+    db = Database(db_path)
+    assert db["failures"].count == 0
+    assert db["manifestos"].count == len(DB_SAMPLES) + 1
+
+
+def test_all_good_exits_0_and_a_missing_path_exits_2(tmp_path, sample_dir, capsys):
+    assert main(["batch", str(sample_dir), "--db", str(tmp_path / "m.db"), "-j", "1"]) == 0
+    assert main(["batch", str(tmp_path / "missing"), "--db", str(tmp_path / "m.db")]) == 2
+    assert capsys.readouterr().err.endswith("no such file or folder\n")
+
+
+def test_bad_jobs_is_a_usage_error(tmp_path, sample_dir):
+    with pytest.raises(SystemExit) as exit:
+        main(["batch", str(sample_dir), "-j", "0"])
+    assert exit.value.code == 2
