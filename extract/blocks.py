@@ -94,6 +94,7 @@ class Blocks:
     aspiration_label: list[Line]
     legend: list[tuple[int, list[str]]]
     goals: list[GoalBlock]
+    preamble: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -108,18 +109,53 @@ def find_title(rows: list[Row]) -> list[Line]:
 
 
 def find_header(rows: list[Row]) -> tuple[dict[str, list[Line]], list[Line]]:
-    """Given rows, return the header fields read from label | value cells, and the 抱負 label itself."""
+    """Given rows, return the header fields and the 抱負 label itself.
+
+    A field's value is the cell right of its label (部局名 | 総務部) or, where labels
+    stand in a row of their own, the cell under it.
+    """
     header: dict[str, list[Line]] = {}
     aspiration_label: list[Line] = []
-    for row in rows:
-        for label, value in zip(row.cells, row.cells[1:]):
+    for index, row in enumerate(rows):
+        for position, label in enumerate(row.cells):
             key = label_key(label.text)
-            for name, pattern in HEADER_LABELS.items():
-                if name not in header and pattern.search(key) and not value.is_empty and goal_role(value) is None:
-                    header[name] = list(value.lines)
-                    if name == "aspiration":
-                        aspiration_label = list(label.lines)
+            name = next((n for n, p in HEADER_LABELS.items() if n not in header and p.search(key)), None)
+            if name is None:
+                continue
+            value = _value_beside(row, position) or _value_below(rows[index + 1 : index + 2], label)
+            if value is not None:
+                header[name] = list(value.lines)
+                if name == "aspiration":
+                    aspiration_label = list(label.lines)
     return header, aspiration_label
+
+
+def _is_value(cell: Cell) -> bool:
+    """A cell that can be a header field's value: not empty and not itself a label or marker."""
+    return not cell.is_empty and not _is_front_matter(cell) and goal_role(cell) is None and goal_number(cell) is None
+
+
+def _value_beside(row: Row, position: int) -> Cell | None:
+    following = row.cells[position + 1 : position + 2]
+    return following[0] if following and _is_value(following[0]) else None
+
+
+def _value_below(rows: list[Row], label: Cell) -> Cell | None:
+    for row in rows:
+        under = [c for c in row.cells if _overlaps(c, label) and c is not label]
+        if len(under) == 1 and _is_value(under[0]):
+            return under[0]
+    return None
+
+
+def find_preamble(rows: list[Row]) -> list[Line]:
+    """Given rows, return the lines before the first goal: where the fiscal year is printed when the title lacks it."""
+    lines: list[Line] = []
+    for row in rows:
+        if any(goal_number(c) is not None for c in row.cells):
+            break
+        lines.extend(line for cell in row.cells for line in cell.lines)
+    return lines
 
 
 def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
@@ -303,7 +339,7 @@ def find_blocks(document: Document) -> Blocks:
     header, aspiration_label = find_header(rows)
     consumed = {id(c) for row in rows for c in row.cells if _is_front_matter(c)}
     goals = _Finder(consumed).walk(rows)
-    return Blocks(find_title(rows), header, aspiration_label, find_legend(rows), goals)
+    return Blocks(find_title(rows), header, aspiration_label, find_legend(rows), goals, find_preamble(rows))
 
 
 def _is_front_matter(cell: Cell) -> bool:

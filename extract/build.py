@@ -19,10 +19,12 @@ from .models import Goal, Manifesto, Milestone, RatingLevel, Source, Warning
 from .normalize import Era, clean, join_lines, parse_era, split_milestone
 
 SECTION_MARKER = regex.compile(
-    r"[〈<【\[]\s*(?P<current>現在の状態)\s*[〉>】\]]"
-    r"|[〈<【\[]\s*(?P<target>達成目標)\s*[〉>】\]]"
-    r"|(?P<achieved>※\s*目標が達成した状態)\s*[:：]?"
-    r"|(?<!\S)(?P<arrow>[↓⇓⇩▼])(?!\S)"
+    r"[〈<【\[(■◆●]\s*(?P<current>現在の状態|現状)\s*[〉>】\])]?\s*[:：]?"
+    r"|(?:^|(?<=\s))(?P<current>現在の状態|現状)\s*[:：]"
+    r"|[〈<【\[(■◆●]\s*(?P<target>達成目標)\s*[〉>】\])]?\s*[:：]?"
+    r"|(?:^|(?<=\s))(?P<target>達成目標)\s*[:：]"
+    r"|(?P<achieved>※\s*目標[がを]達成(?:した|された)(?:時の)?状態)\s*[:：]?"
+    r"|(?<!\S)(?P<arrow>[↓⇓⇩▼]+)(?!\S)"
 )
 BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
@@ -70,7 +72,7 @@ def build(
         traces += _trace(name, lines)
     title = _text(blocks.title, keep_spaces=True)
     traces += _trace("title", blocks.title)
-    era = _first_era([title, _text(blocks.aspiration_label)])
+    era = _first_era([title, _text(blocks.aspiration_label), *(line.text for line in blocks.preamble)])
     missing = [label for label, ok in (("部局名", header.get("department")), ("◎部局目標", blocks.goals), ("年度", era)) if not ok]
     if missing:
         raise ExtractionError("incomplete", "no " + ", no ".join(missing) + " found")

@@ -84,3 +84,13 @@ def test_a_new_table_without_header_is_not_read_as_goal_content():
 
 def test_no_markers_means_no_goals():
     assert blocks("ただの文書\n\n表\t値\n").goals == []
+
+
+def test_header_labels_in_a_row_of_their_own_take_the_values_below():
+    found = blocks("部局マニフェスト\n\n部局名\t役職\t氏名\n総務部\t部長\t山田 太郎\n")
+    assert {k: v[0].text for k, v in found.header.items()} == {"department": "総務部", "position": "部長", "head": "山田 太郎"}
+
+
+def test_preamble_holds_the_lines_before_the_first_goal():
+    found = blocks("部局マニフェスト\n令和5年度版\n\n" + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n")
+    assert [line.text for line in found.preamble][:2] == ["部局マニフェスト", "令和5年度版"]

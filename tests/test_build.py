@@ -34,8 +34,12 @@ def one_goal(level: str = "〈現在の状態〉 今", means: str = "・手段",
          "現状", "・公表 9月\n・策定 12月", None),
         ("<p>【現在の状態】 現状</p><p>【達成目標】 目標</p><p>※目標が達成した状態：姿</p>", "現状", "目標", "姿"),
         ("<p>〈達成目標〉 目標だけ</p>", None, "目標だけ", None),
+        ("<p>■現在の状態</p><p>現状</p><p>⇩</p><p>■達成目標</p><p>目標</p><p>※目標を達成した状態</p><p>姿</p>",
+         "現状", "目標", "姿"),
+        ("<p>現在の状態：現状</p><p>達成目標：目標</p>", "現状", "目標", None),
     ],
-    ids=["inline-markers", "wrapped-and-bullets", "square-brackets-and-colon", "target-only"],
+    ids=["inline-markers", "wrapped-and-bullets", "square-brackets-and-colon", "target-only", "square-bullets",
+         "colon-labels"],
 )
 def test_level_cell_splits_into_sections(level, current, target, achieved):
     goal = one_goal(level).goals[0]
@@ -104,3 +108,9 @@ def test_goal_without_mission_is_kept_with_a_warning():
     manifesto = record(HEADER + COLUMNS + "◎部局目標1\n\t目\t水\t手\n")
     assert manifesto.goals[0].mission == ""
     assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
+
+
+def test_fiscal_year_from_the_preamble_when_the_title_has_none():
+    text = HEADER.replace("2022(令和4)年度 部局マニフェスト", "部局マニフェスト\n令和元年度版") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n"
+    manifesto = record(text)
+    assert (manifesto.fiscal_year, manifesto.era) == (2019, "令和元")
