@@ -38,6 +38,7 @@ HEADER_LABELS: dict[str, regex.Pattern[str]] = {
 LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
 LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
 GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
+BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
 TITLE = regex.compile(r"マニフェスト")
 EVALUATION_ROLES = {"rating", "reason"}
 
@@ -95,6 +96,7 @@ class Blocks:
     legend: list[tuple[int, list[str]]]
     goals: list[GoalBlock]
     preamble: list[Line] = field(default_factory=list)
+    shared_mission: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -146,6 +148,18 @@ def _value_below(rows: list[Row], label: Cell) -> Cell | None:
         if len(under) == 1 and _is_value(under[0]):
             return under[0]
     return None
+
+
+def find_shared_mission(rows: list[Row]) -> list[Line]:
+    """Given rows, return a 組織使命 printed once before the goals (label | value), for goals that print none."""
+    for row in rows:
+        if any(goal_number(c) is not None for c in row.cells):
+            break
+        for position, cell in enumerate(row.cells):
+            value = _value_beside(row, position)
+            if goal_role(cell) == "mission" and value is not None:
+                return list(value.lines)
+    return []
 
 
 def find_preamble(rows: list[Row]) -> list[Line]:
@@ -276,18 +290,30 @@ class _Finder:
         if columns is not None:
             self.columns, self.label_role, self.ruled = columns, None, row.table is not None
             return
-        marker = next((c for c in cells if goal_number(c) is not None), None)
+        marker, number = self.find_marker(cells)
         if marker is not None and row.table is None and self.columns and self.columns.evaluation_only:
             self.columns = None
-        if marker is not None and not (self.columns and self.columns.evaluation_only):
-            self.goals.append(GoalBlock(goal_number(marker), row.page))  # type: ignore[arg-type]
+        evaluating = bool(self.columns and self.columns.evaluation_only)
+        if number is not None and not evaluating and not (self.goal and self.goal.number == number):
+            self.goals.append(GoalBlock(number, row.page))  # a repeated marker continues its goal
         content = [c for c in cells if c is not marker and not (self.ruled and row.table is None)]
-        if self.columns and self.columns.evaluation_only:
-            self.read_evaluation(content, marker)
+        if evaluating:
+            self.read_evaluation(content, number)
         elif self.columns:
             self.read_columns(content)
         elif content:
             self.read_labelled(row, content)
+
+    def find_marker(self, cells: list[Cell]) -> tuple[Cell | None, int | None]:
+        """The cell naming a goal: a ◎部局目標N marker, or a bare number in a 部局目標 column."""
+        for cell in cells:
+            number = goal_number(cell)
+            if number is None and self.columns and self.columns.role(cell) == "marker":
+                bare = BARE_NUMBER.match(label_key(cell.text))
+                number = int(bare.group(1)) if bare else None
+            if number is not None:
+                return cell, number
+        return None, None
 
     def read_columns(self, cells: list[Cell]) -> None:
         if self.goal is None or self.columns is None:
@@ -297,14 +323,10 @@ class _Finder:
             if role and role != "marker":
                 self.goal.add(role, cell)
 
-    def read_evaluation(self, cells: list[Cell], marker: Cell | None) -> None:
+    def read_evaluation(self, cells: list[Cell], number: int | None) -> None:
         """An evaluation table row goes to the goal it names, else to the first goal still without one."""
         if self.columns is None:
             return
-        number = goal_number(marker) if marker is not None else None
-        for cell in cells:
-            if self.columns.role(cell) == "marker" and label_key(cell.text).isdigit():
-                number = int(label_key(cell.text))
         waiting = [g for g in self.goals if (g.number == number if number else not g.evaluated)]
         if not waiting:
             return
@@ -339,7 +361,9 @@ def find_blocks(document: Document) -> Blocks:
     header, aspiration_label = find_header(rows)
     consumed = {id(c) for row in rows for c in row.cells if _is_front_matter(c)}
     goals = _Finder(consumed).walk(rows)
-    return Blocks(find_title(rows), header, aspiration_label, find_legend(rows), goals, find_preamble(rows))
+    return Blocks(
+        find_title(rows), header, aspiration_label, find_legend(rows), goals, find_preamble(rows), find_shared_mission(rows)
+    )
 
 
 def _is_front_matter(cell: Cell) -> bool:

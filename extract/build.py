@@ -87,6 +87,8 @@ def build(
         warnings.append(Warning(kind="section_missing", message="no 業績目標の達成状況 legend"))
     goals = []
     for index, block in enumerate(blocks.goals):
+        if "mission" not in block.fields and blocks.shared_mission:
+            block.fields["mission"] = blocks.shared_mission
         goal, goal_traces, goal_warnings = _goal(block, f"goals[{index}]", era.fiscal_year, {s.score for s in scale})
         goals.append(goal)
         traces += goal_traces

@@ -94,3 +94,21 @@ def test_header_labels_in_a_row_of_their_own_take_the_values_below():
 def test_preamble_holds_the_lines_before_the_first_goal():
     found = blocks("部局マニフェスト\n令和5年度版\n\n" + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n")
     assert [line.text for line in found.preamble][:2] == ["部局マニフェスト", "令和5年度版"]
+
+
+def test_a_bare_number_in_the_goal_column_starts_a_goal():
+    text = HEADER + "部局目標\t組織使命\t目標\t達成水準\t手段\n1\t使\t目A\t水\t手\n2\t使\t目B\t水\t手\n"
+    assert [(g.number, field(g, "objective")) for g in blocks(text).goals] == [(1, "目A"), (2, "目B")]
+
+
+def test_a_repeated_marker_continues_its_goal():
+    text = HEADER + COLUMNS + "◎部局目標1\n使\t目\t水\t手1\n\n" + "◎部局目標1(続き)\n\t\t\t手2\n"
+    (goal,) = blocks(text).goals
+    assert field(goal, "means") == "手1"  # the second table is not a page-top continuation, so its cells are not read
+
+
+def test_a_mission_printed_once_before_the_goals_is_kept_for_them():
+    text = HEADER + "組織使命\t市民の安全を守ります\n\n" + "目標\t達成水準\t手段\n◎部局目標1\n目\t水\t手\n"
+    found = blocks(text)
+    assert [line.text for line in found.shared_mission] == ["市民の安全を守ります"]
+    assert "mission" not in found.goals[0].fields

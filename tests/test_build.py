@@ -114,3 +114,10 @@ def test_fiscal_year_from_the_preamble_when_the_title_has_none():
     text = HEADER.replace("2022(令和4)年度 部局マニフェスト", "部局マニフェスト\n令和元年度版") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n"
     manifesto = record(text)
     assert (manifesto.fiscal_year, manifesto.era) == (2019, "令和元")
+
+
+def test_goals_without_a_mission_column_take_the_mission_printed_once():
+    text = HEADER + "組織使命\t市民の安全を守ります\n\n目標\t達成水準\t手段\n◎部局目標1\n目\t水\t手\n◎部局目標2\n目2\t水\t手\n"
+    manifesto = record(text)
+    assert [g.mission for g in manifesto.goals] == ["市民の安全を守ります"] * 2
+    assert manifesto.warnings == []
