@@ -59,4 +59,5 @@ def run_with_timeout(work: Callable[[], T], seconds: float) -> T:
 def check_file_size(size: int) -> None:
     """Raise ExtractionError('too_large') for a file of more than MAX_FILE_BYTES bytes."""
     if size > MAX_FILE_BYTES:
-        raise ExtractionError("too_large", f"{size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB a manifesto may have")
+        limit = MAX_FILE_BYTES // 2**20
+        raise ExtractionError("too_large", f"{size / 2**20:.0f} MiB, more than the {limit} MiB a manifesto may have")

@@ -33,8 +33,9 @@ MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerat
 # A 部局マニフェスト has a few pages; a whole department's bundle stays well under this,
 # while a file past it (a budget book) would hold a batch worker for minutes.
 MAX_PAGES = 100
-# What pdfminer, pdfplumber and pdfium raise for a file they cannot parse.
-DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError)
+# What pdfminer, pdfplumber and pdfium raise for a file they cannot parse (pdfminer resolves
+# objects recursively, so hostile nesting ends in RecursionError).
+DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
 

@@ -18,7 +18,7 @@ import regex
 from PIL import Image, ImageDraw
 
 from conftest import SAMPLES
-from extract import ocr
+from extract import ocr, scan_image
 from extract.document import Line
 from extract.pipeline import extract_file
 
@@ -51,18 +51,18 @@ def grid_image(skew: float = 0.0) -> Image.Image:
 
 
 def test_skew_angle_undoes_a_crooked_scan():
-    ink = ocr.ink_mask(np.asarray(grid_image(skew=1.2)))
-    assert ocr.skew_angle(ink) == pytest.approx(-1.2, abs=0.1)
+    ink = scan_image.ink_mask(np.asarray(grid_image(skew=1.2)))
+    assert scan_image.skew_angle(ink) == pytest.approx(-1.2, abs=0.1)
 
 
 def test_skew_angle_of_a_blank_page_is_zero():
-    assert ocr.skew_angle(np.zeros((100, 100), dtype=bool)) == 0.0
+    assert scan_image.skew_angle(np.zeros((100, 100), dtype=bool)) == 0.0
 
 
 def test_rules_are_long_thin_runs_of_ink():
-    ink = ocr.ink_mask(np.asarray(grid_image()))
-    horizontal = ocr.horizontal_rules(ink, min_length=60, max_thickness=10)
-    vertical = ocr.vertical_rules(ink, min_length=60, max_thickness=10)
+    ink = scan_image.ink_mask(np.asarray(grid_image()))
+    horizontal = scan_image.horizontal_rules(ink, min_length=60, max_thickness=10)
+    vertical = scan_image.vertical_rules(ink, min_length=60, max_thickness=10)
     assert [round((r.first + r.last) / 2) for r in horizontal] == [100, 250, 400, 550]
     assert [round((r.first + r.last) / 2) for r in vertical] == [100, 500, 900]
     assert all(r.start <= 101 and r.end >= 899 for r in horizontal)
@@ -70,15 +70,17 @@ def test_rules_are_long_thin_runs_of_ink():
 
 def test_erased_rules_leave_no_ink():
     grey = np.asarray(grid_image())
-    ink = ocr.ink_mask(grey)
-    rules = ocr.horizontal_rules(ink, 60, 10), ocr.vertical_rules(ink, 60, 10)
-    clean = ocr.ink_mask(ocr.erase_rules(grey, *rules))
+    ink = scan_image.ink_mask(grey)
+    rules = scan_image.horizontal_rules(ink, 60, 10), scan_image.vertical_rules(ink, 60, 10)
+    clean = scan_image.ink_mask(scan_image.erase_rules(grey, *rules))
     assert not clean[90:110, 200:450].any() and clean[140:160, 150:450].any()  # the strokes stay
 
 
 def test_rule_lines_are_pdfplumber_lines_in_points():
-    flat, upright = ocr.rule_lines([ocr.Rule(10, 110, 20, 22)], [ocr.Rule(5, 55, 30, 30)], scale=0.5)
-    assert flat == [{"object_type": "line", "x0": 5.0, "x1": 55.0, "top": 10.5, "bottom": 10.5, "width": 50.0, "height": 0.0}]
+    flat, upright = ocr.rule_lines([scan_image.Rule(10, 110, 20, 22)], [scan_image.Rule(5, 55, 30, 30)], scale=0.5)
+    assert flat == [
+        {"object_type": "line", "x0": 5.0, "x1": 55.0, "top": 10.5, "bottom": 10.5, "width": 50.0, "height": 0.0}
+    ]
     assert (upright[0]["x0"], upright[0]["top"], upright[0]["bottom"]) == (15.0, 2.5, 27.5)
 
 
@@ -87,25 +89,25 @@ def test_text_bands_split_at_blank_rows_and_keep_split_glyphs_whole():
     rows[10:30] = True  # a line
     rows[35:55] = True  # a line
     rows[60:64] = rows[66:70] = True  # 二: two strokes, each a low band
-    assert ocr.text_bands(rows) == [(10, 30), (35, 55), (60, 70)]
+    assert scan_image.text_bands(rows) == [(10, 30), (35, 55), (60, 70)]
 
 
 def test_cell_text_lines_are_trimmed_to_their_ink():
     ink = np.zeros((100, 200), dtype=bool)
     ink[10:30, 20:120] = ink[40:60, 30:80] = True
-    assert ocr.cell_text_lines(ink, (0, 0, 200, 100)) == [(20, 10, 120, 30), (30, 40, 80, 60)]
+    assert scan_image.cell_text_lines(ink, (0, 0, 200, 100)) == [(20, 10, 120, 30), (30, 40, 80, 60)]
 
 
 def test_ink_box_is_none_for_specks():
     ink = np.zeros((50, 50), dtype=bool)
     ink[5, 5] = True
-    assert ocr.ink_box(ink, (0, 0, 50, 50)) is None
+    assert scan_image.ink_box(ink, (0, 0, 50, 50)) is None
 
 
 def test_loose_text_lines_split_at_wide_gaps():
     ink = np.zeros((100, 1000), dtype=bool)
     ink[10:30, 10:200] = ink[10:30, 600:700] = True
-    assert ocr.loose_text_lines(ink, cell_gap=2.5) == [[(10, 10, 200, 30), (600, 10, 700, 30)]]
+    assert scan_image.loose_text_lines(ink, cell_gap=2.5) == [[(10, 10, 200, 30), (600, 10, 700, 30)]]
 
 
 TSV = (
@@ -135,7 +137,7 @@ def test_words_join_with_a_space_only_across_a_wide_ink_gap():
 def test_space_gaps_are_measured_on_the_ink():
     ink = np.zeros((20, 200), dtype=bool)
     ink[:, 0:30] = ink[:, 33:60] = ink[:, 100:130] = True
-    assert ocr.space_gaps(ink, (0, 0, 130, 20)) == [(60, 100)]
+    assert scan_image.space_gaps(ink, (0, 0, 130, 20)) == [(60, 100)]
 
 
 @pytest.mark.parametrize(
