@@ -19,7 +19,7 @@ import regex
 from .document import Cell, Document, Line, Row
 
 GOAL_LABELS: dict[str, regex.Pattern[str]] = {
-    "marker": regex.compile(r"^部局目標(番号)?$|^目標番号$"),
+    "marker": regex.compile(r"^部局目標(番号)?$|^(目標)?番号$|^No\.?$", regex.IGNORECASE),
     "mission": regex.compile(r"^(組織の?)?使命$"),
     "objective": regex.compile(r"^組織使命の?達成に向け[てた]の?目標$|^(業績|取組|部局の)?目標$"),
     "level": regex.compile(r"達成水準$"),
@@ -36,6 +36,7 @@ HEADER_LABELS: dict[str, regex.Pattern[str]] = {
     "aspiration": regex.compile(r"年度の?抱負$|^抱負$"),
 }
 LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
+LEGEND_SPLIT = regex.compile(r"(?<=\S)\s*(?=(?<!\d)\d[.:、)](?!\d))")  # `5:… 4:…` printed on one line
 LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
 GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
 BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
@@ -180,9 +181,12 @@ def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
     with a score continues the label above it.
     """
     for index, row in enumerate(rows):
-        for cell in row.cells:
+        for position, cell in enumerate(row.cells):
             if LEGEND_LABEL.search(label_key(cell.text)):
                 rest = [line.text for line in cell.lines if not LEGEND_LABEL.search(label_key(line.text))]
+                beside = [line.text for c in row.cells[position + 1 :] for line in c.lines]
+                if _legend_entries(beside):
+                    return _legend_entries(rest + beside)
                 return _legend_entries(rest + _lines_below(rows[index + 1 :], cell))
     return []
 
@@ -213,8 +217,8 @@ def _overlaps(cell: Cell, other: Cell) -> bool:
 def _legend_entries(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Given legend text lines, return (score, label lines); stop at the first line that fits neither."""
     entries: list[tuple[int, list[str]]] = []
-    for raw in lines:
-        text = unicodedata.normalize("NFKC", raw).strip()
+    pieces = (piece for raw in lines for piece in LEGEND_SPLIT.split(unicodedata.normalize("NFKC", raw)))
+    for text in map(str.strip, pieces):
         match = LEGEND_ENTRY.match(text)
         if match and match.group(2):
             entries.append((int(match.group(1)), [match.group(2)]))

@@ -16,7 +16,7 @@ from .blocks import Blocks, GoalBlock
 from .document import BBox, Line
 from .errors import ExtractionError
 from .models import Goal, Manifesto, Milestone, RatingLevel, Source, Warning
-from .normalize import Era, clean, join_lines, parse_era, split_milestone
+from .normalize import Era, clean, is_period, join_lines, parse_era, split_milestone
 
 SECTION_MARKER = regex.compile(
     r"[〈<【\[(■◆●]\s*(?P<current>現在の状態|現状)\s*[〉>】\])]?\s*[:：]?"
@@ -27,6 +27,7 @@ SECTION_MARKER = regex.compile(
     r"|(?<!\S)(?P<arrow>[↓⇓⇩▼]+)(?!\S)"
 )
 BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
+WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
 
 
@@ -232,13 +233,24 @@ def _fragments(lines: list[Line], *, keep_spaces: bool = False) -> list[_Fragmen
 
 
 def _join(fragments: list[_Fragment]) -> str:
-    """Given wrapped pieces, join them by the contract's rule, keeping a space the author printed at a wrap."""
-    runs: list[list[str]] = [[]]
-    for fragment in fragments:
-        runs[-1].append(fragment.text)
-        if fragment.author_space_after:
-            runs.append([])
-    return " ".join(text for text in map(join_lines, runs) if text)
+    """Given pieces of wrapped lines, join them the contract's way: with nothing, except one space
+    where the author's space fell at the wrap — a space printed at the line's end, a milestone's
+    period wrapped onto a line of its own (`…の確立` / `4月`) — or between two Latin words
+    printed half-width (`Digital` / `Transformation`; full-width `Ｎ` / `ＰＯ` wraps like kana).
+    """
+    parts = [fragments[0].text] if fragments else []
+    for before, after in zip(fragments, fragments[1:]):
+        spaced = (
+            before.author_space_after
+            or (is_period(after.text) and WORD_END.match(before.text[-1:]) is not None)
+            or (_half_width_letter(before.line.text.rstrip()[-1:]) and _half_width_letter(after.line.text.lstrip()[:1]))
+        )
+        parts.append((" " if spaced else "") + after.text)
+    return "".join(parts)
+
+
+def _half_width_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 def _trace(path: str, lines: list[Line]) -> list[Trace]:

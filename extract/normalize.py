@@ -240,6 +240,11 @@ def _explicit_year(match: regex.Match[str], side: str) -> int | None:
     return None
 
 
+def is_period(text: str) -> bool:
+    """Whether `text` is nothing but a time expression (`4月`, `1月~2月`): a milestone's period on a line of its own."""
+    return _PERIOD_RE.match(unicodedata.normalize("NFKC", text).strip()) is not None
+
+
 def split_milestone(item: str, fiscal_year: int) -> Period | None:
     """Split a bullet item that ends in a time expression into text and period.
 

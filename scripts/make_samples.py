@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/.
+"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/ and samples/hard/.
 
-    .venv/bin/python scripts/make_samples.py [--only NAME ...] [--keep DIR]
+    .venv/bin/python scripts/make_samples.py [--set variants|hard|all] [--only NAME ...] [--keep DIR]
 
 Rerun by hand after changing the content or the layouts below. Each variant is a
 hand-authored manifesto (the Python data below) laid out the way municipalities
@@ -14,11 +14,16 @@ same hand-authored data by the contract's rules: NFKC of the printed text, bulle
 kept one per line in the target, milestones dated by the fiscal-year rule. It is
 never taken from an extractor. Only source.sha256 and source.pages are read off the
 produced PDF. Each goal's page is known by construction (explicit page/row breaks)
-and is checked against the page whose text carries its ◎部局目標N marker.
+and is checked against the page whose text carries its ◎部局目標N marker (its objective
+where a layout numbers goals with a bare number). A set with `rotate` then stores every
+page turned with /Rotate (as some PDF printer drivers do).
 
 Finally every PDF is opened with pdfplumber and every text value of its expected
 record must be found in the PDF's text (NFKC, all whitespace removed), in a table
-cell or across a page break; the script lists what is missing and exits non-zero.
+cell (also of tables ruled between rows only) or across a page break; the script lists
+what is missing and exits non-zero.
+
+Two sets: VARIANTS (samples/variants/) and HARD (samples/hard/: layouts the variants do not use).
 
 Needs: Debian libreoffice-calc libreoffice-writer fonts-ipaexfont fonts-noto-cjk;
 pip openpyxl python-docx (pdfplumber, pikepdf come with the project).
@@ -78,6 +83,7 @@ class Goal:
     means: list[str]
     rating: int | None = None
     reason: str | None = None
+    target_lead: str | None = None  # a sentence printed before the target's bullets (target mixes both)
 
 
 @dataclass
@@ -135,20 +141,30 @@ def p_rating_head(m: Manifesto) -> str:
 def p_target_lines(m: Manifesto, g: Goal) -> list[str]:
     if isinstance(g.target, str):
         return [printed(m, g.target)]
-    return ["・" + printed(m, t) + ("　" + printed(m, p) if p else "") for t, p in g.target]
+    lead = [printed(m, g.target_lead)] if g.target_lead else []
+    return lead + ["・" + printed(m, t) + ("　" + printed(m, p) if p else "") for t, p in g.target]
 
 
-def p_level_lines(m: Manifesto, g: Goal, style: str) -> list[str]:
+# Section markers of the 目標の達成水準 cell as printed (iga/kenko spelling); layouts may pass other spellings
+MARKERS = dict(current="〈現在の状態〉", arrow="↓", target="〈達成目標〉", achieved="※目標が達成した状態")
+
+
+def p_level_lines(m: Manifesto, g: Goal, style: str, markers: dict | None = None) -> list[str]:
     """The 目標の達成水準 cell, one printed line (paragraph) per item."""
+    mk = {**MARKERS, **(markers or {})}
     cur, ach = printed(m, g.current), printed(m, g.achieved)
     tl = p_target_lines(m, g)
     if style == "block":  # iga: each marker on its own line
-        return ["〈現在の状態〉", cur, "↓", "〈達成目標〉", *tl, "※目標が達成した状態", ach]
+        return [mk["current"], cur, mk["arrow"], mk["target"], *tl, mk["achieved"], ach]
     # kenko: the text follows the marker on the same line (bullets start below 〈達成目標〉)
     sp = " " if m.width == "half" else "　"
-    lines = ["〈現在の状態〉" + sp + cur, "↓"]
-    lines += ["〈達成目標〉" + sp + tl[0]] if isinstance(g.target, str) else ["〈達成目標〉", *tl]
-    return lines + ["※目標が達成した状態" + sp + ach]
+
+    def on(marker: str, text: str) -> str:  # no space after a marker that ends in a colon (※…状態：text)
+        return marker + ("" if marker.endswith(("：", ":")) else sp) + text
+
+    lines = [on(mk["current"], cur), mk["arrow"]]
+    lines += [on(mk["target"], tl[0])] if isinstance(g.target, str) else [mk["target"], *tl]
+    return lines + [on(mk["achieved"], ach)]
 
 
 def p_means_lines(m: Manifesto, g: Goal) -> list[str]:
@@ -540,6 +556,292 @@ def toshi_2020() -> Manifesto:
     ])
 
 
+# --- the hard set (samples/hard/): layouts the variants above do not use -------------------------------
+
+def fukushi_2023() -> Manifesto:
+    m1 = "誰もが住み慣れた地域で、健康で生きがいを持ち、安心して暮らし続けることができる地域共生社会を実現します。"
+    return Manifesto(2023, "令和5", "健康福祉部", "部長", "林　直人",
+                     "市民一人ひとりに寄り添い、支え合いの輪が広がる福祉のまちづくりを進めます", [
+        Goal(1, m1, "重層的支援体制の整備",
+             "高齢、障がい、子ども、生活困窮の相談窓口が分野ごとに分かれ、複合的な課題を抱える世帯への支援が遅れがちで"
+             "ある。",
+             [("相談支援包括化推進員の配置", "4月"), ("重層的支援体制整備事業実施計画の策定", "7月"),
+              ("多機関協働による支援会議の開始", "10月")],
+             "分野を問わず相談を受け止め、関係機関が連携して世帯全体を支援する体制が整っている。",
+             ["福祉総合相談窓口の設置", "相談支援包括化推進員の配置と関係機関への研修",
+              "社会福祉協議会と連携したアウトリーチ支援"],
+             3, "4月に推進員を配置し、7月に実施計画を策定した。10月から支援会議を毎月開催し、42世帯の支援方針を決定した。"),
+        Goal(2, m1, "特定健康診査の受診率向上",
+             "特定健康診査の受診率は38.2%で、40歳代・50歳代の受診率が特に低い。",
+             "特定健康診査の受診率が45%以上となり、40歳代・50歳代の受診率が前年度を5ポイント以上上回っている。",
+             "市民が自らの健康状態を把握し、生活習慣病の予防と早期発見につながっている。",
+             ["AIを活用した受診勧奨通知の送付", "休日健診と女性限定健診の実施", "かかりつけ医からの受診勧奨",
+              "健康ポイント事業との連携"],
+             2, "休日健診の回数を増やし、AIを活用した受診勧奨を行ったが、受診率は41.6%にとどまった。40歳代の受診率は"
+                "前年度から3.1ポイント上昇した。"),
+        Goal(3, m1, "認知症の人と家族を支える地域づくり",
+             "認知症サポーター養成講座の受講者は延べ8,400人だが、地域での見守り活動につながっていない。",
+             [("チームオレンジの立ち上げ", "9月"), ("認知症カフェの新規開設", "市内5か所以上"),
+              ("認知症ケアパスの改訂・配布", "2月")],
+             "認知症の人と家族が地域の見守りの中で安心して暮らし、早期に相談や支援につながっている。",
+             ["認知症サポーターのステップアップ講座の開催", "認知症地域支援推進員による認知症カフェの運営支援",
+              "認知症初期集中支援チームの活動の周知"],
+             4, "9月に市内2地区でチームオレンジを立ち上げ、認知症カフェは7か所が新たに開設された。2月に改訂した認知症"
+                "ケアパスを医療機関と薬局に配布した。"),
+    ])
+
+
+def norin_2024() -> Manifesto:
+    m1 = "農地の保全と担い手の確保・育成を進め、持続可能で収益性の高い農業を実現します。"
+    m2 = "森林の多面的機能を維持し、豊かな森林資源と農村の環境を次の世代に引き継ぎます。"
+    return Manifesto(2024, "令和6", "農林水産部", "部長", "清水　智之",
+                     "農林業の担い手が誇りを持って働き、豊かな農村の風景が守られるまちを目指します", [
+        Goal(1, m1, "新規就農者の確保と定着支援",
+             "農業従事者の平均年齢は69歳を超え、毎年の新規就農者は5人程度にとどまっている。",
+             [("就農相談会の開催", "6月"), ("農業インターンシップの受入れ", "7月～9月"), ("新規就農者数", "年10人以上")],
+             "就農を希望する人が円滑に営農を始め、地域の担い手として定着している。",
+             ["県農業普及センター、JAと連携した就農相談", "研修農場での実践研修の実施",
+              "就農初期の経営安定のための給付金の交付", "空き家と農地を一体的に紹介する制度の運用"],
+             3, "6月と11月に就農相談会を開催し、インターンシップで8人を受け入れた。新規就農者は11人となった。"),
+        Goal(2, m1, "農地の集積・集約化の推進",
+             "担い手への農地の集積率は42%で、耕作放棄地が中山間地域を中心に増加している。",
+             "担い手への農地の集積率が48%以上となり、地域計画が全ての地区で策定されている。",
+             "農地が担い手に集約され、効率的な営農により耕作放棄地の発生が抑えられている。",
+             ["地域計画策定に向けた地区座談会の開催", "農地中間管理機構を活用した貸借の促進", "基盤整備事業の計画的な実施"],
+             2, "全31地区で座談会を開催したが、地域計画の策定は24地区にとどまった。農地の集積率は46.3%となった。"),
+        Goal(3, m2, "森林経営管理制度による森林整備の推進",
+             "所有者による管理が行われていない人工林が多く、森林経営管理制度に基づく意向調査が進んでいない。",
+             [("森林所有者への意向調査", "5月～7月"), ("経営管理権集積計画の策定", "12月"), ("間伐の実施面積", "120ha以上")],
+             "管理が行き届かない森林が市の管理のもとで適切に整備され、土砂災害の防止や水源のかん養が図られている。",
+             ["森林環境譲与税を活用した間伐の実施", "林業事業体への経営管理の再委託",
+              "航空レーザ測量データを活用した森林資源の把握"],
+             3, "5月から7月に意向調査を行い、12月に集積計画を策定した。間伐は126haで実施した。"),
+        Goal(4, m2, "有害鳥獣による農作物被害の軽減",
+             "イノシシやシカによる農作物の被害額は年間約3,800万円で、捕獲の担い手も高齢化している。",
+             [("侵入防止柵の設置", "4月～6月"), ("ICTを活用した捕獲わなの導入", "8月"), ("農作物被害額", "前年度比2割減")],
+             "集落ぐるみの対策が定着し、農業者が被害を心配せずに営農を続けることができる。",
+             ["集落単位での侵入防止柵の設置支援", "狩猟免許取得費用の助成", "ICTわなの導入による見回り負担の軽減",
+              "ジビエ処理施設との連携による捕獲個体の活用"],
+             4, "侵入防止柵を延長18km設置し、8月にICTわなを導入した。農作物被害額は前年度比27%減少した。狩猟免許の"
+                "取得者は14人増えた。"),
+    ])
+
+
+def bunka_2022() -> Manifesto:
+    m1 = "市民が文化芸術に親しみ、創造する機会を広げ、地域の歴史と文化を次の世代に継承します。"
+    m2 = "市民が生涯にわたってスポーツに親しみ、健康で活力ある暮らしを送ることができる環境をつくります。"
+    return Manifesto(2022, "令和4", "文化スポーツ部", "部長", "森田　恵",
+                     "文化とスポーツの力で、市民の心豊かな暮らしと地域の誇りを育みます", [
+        Goal(1, m1, "文化財の保存と活用",
+             "市内の指定文化財の多くで所有者の高齢化が進み、保存修理や公開の機会が限られている。",
+             [("歴史資料館での企画展の開催", "10月～11月"), ("文化財保存活用地域計画の策定", "3月")],
+             "文化財が地域の宝として守られ、市民や来訪者が歴史に触れる機会が増えている。",
+             ["文化財保存活用地域計画の策定委員会の開催", "所有者への保存修理費の補助",
+              "デジタルアーカイブによる文化財情報の公開"],
+             3, "10月から11月に企画展を開催し、約3,600人が来場した。地域計画は3月に策定し、文化庁へ認定を申請した。"),
+        Goal(2, m1, "市民文化会館の利用促進",
+             "市民文化会館の稼働率は58%で、若い世代の利用が少ない。",
+             "市民文化会館の稼働率が65%以上となり、若い世代が企画する公演が年3回以上開催されている。",
+             "市民文化会館が世代を超えた文化活動の拠点として活用されている。",
+             ["高校生・大学生による企画公演の支援", "練習室の夜間利用料金の見直し", "オンライン予約システムの導入"],
+             4, "オンライン予約の導入と料金の見直しにより稼働率は67%となった。若い世代の企画公演は4回開催された。"),
+        Goal(3, m2, "地域スポーツクラブの育成と部活動の地域移行",
+             "少子化により中学校の部活動の維持が難しくなり、休日の指導を担う人材も不足している。",
+             [("地域移行推進協議会の設置", "6月"), ("休日の部活動の地域移行", "9月"),
+              ("スポーツ指導者の登録者数", "100人以上")],
+             "子どもたちが地域のスポーツクラブで継続してスポーツに親しむことができ、教員の負担も軽減されている。",
+             ["地域移行推進協議会での協議", "総合型地域スポーツクラブへの運営支援", "指導者の確保と研修の実施",
+              "保護者への説明会の開催"],
+             3, "6月に協議会を設置し、9月から中学校3校の休日の部活動を地域のクラブに移行した。指導者の登録者は108人と"
+                "なった。"),
+    ])
+
+
+def kanko_2021() -> Manifesto:
+    m1 = "地域の魅力を磨き上げて国内外に発信し、観光客が訪れ、滞在し、消費する観光地域づくりを進めます。"
+    m2 = "地域の商業と中小企業の経営基盤を強化し、にぎわいと雇用のある活力あるまちをつくります。"
+    return Manifesto(2021, "令和3", "観光商工部", "部長", "石井　亮",
+                     "感染症の影響を受けた観光と地域経済の回復に全力で取り組みます", [
+        Goal(1, m1, "観光DMOと連携した滞在型観光の推進",
+             "観光客の多くが日帰りで、観光消費額は1人当たり4,200円にとどまっている。",
+             [("観光DMOによるマーケティング調査", "7月"), ("滞在型旅行商品の造成", "10月"),
+              ("観光消費額", "1人当たり5,000円以上")],
+             "観光客が市内に宿泊して周遊し、観光消費が地域経済に循環している。",
+             ["観光DMOへの運営支援と人材派遣", "旅行会社と連携した滞在型旅行商品の造成", "観光客の動態データの分析"],
+             3, "7月に調査を行い、10月に宿泊を伴う旅行商品を3本造成した。観光消費額は1人当たり5,150円となった。"),
+        Goal(2, m1, "インバウンドの受入れ環境の整備",
+             "外国人観光客向けの多言語案内が少なく、キャッシュレス決済に対応した店舗も限られている。",
+             "主要観光施設の全てで多言語案内が整備され、キャッシュレス決済に対応した店舗が200店以上となっている。",
+             "外国人観光客が言葉や支払いの不安なく市内を周遊できる。",
+             ["観光案内板の多言語化", "飲食店へのキャッシュレス決済導入補助", "多言語コールセンターの運用"],
+             2, "多言語案内は全施設で整備したが、入国制限の継続により補助の申請が伸びず、キャッシュレス決済に対応した"
+                "店舗は164店にとどまった。"),
+        Goal(3, m2, "中心市街地の空き店舗の解消",
+             "中心商店街の空き店舗率は18%で、新たな出店が少ない。",
+             [("空き店舗活用補助制度の創設", "5月"), ("チャレンジショップの開設", "9月"), ("空き店舗への新規出店", "年8件以上")],
+             "中心商店街に新しい店舗が生まれ、人通りとにぎわいが戻りつつある。",
+             ["空き店舗の改修費と家賃の補助", "チャレンジショップによる創業の後押し", "商店街と連携したイベントの開催"],
+             4, "5月に補助制度を創設し、9月に開設したチャレンジショップから2店が独立出店した。新規出店は11件となった。"),
+        Goal(4, m2, "中小企業の資金繰りと事業継続の支援",
+             "感染症の影響で売上げが減少した事業者が多く、資金繰りや事業の転換に悩んでいる。",
+             [("セーフティネット保証の認定", "4月～3月"), ("事業転換補助金の受付", "6月～8月")],
+             "事業者が資金繰りの不安を解消し、新たな事業展開により経営を継続できている。",
+             ["セーフティネット保証の迅速な認定", "事業転換補助金の交付", "中小企業診断士による経営相談会の開催"],
+             3, "セーフティネット保証を年間412件認定し、事業転換補助金は87件を交付した。"),
+    ])
+
+
+def kikaku_2025() -> Manifesto:
+    m1 = "総合計画に掲げる将来像の実現に向け、効果的・効率的な行政経営を推進します。"
+    m2 = "人口減少に歯止めをかけ、若い世代が住みたい、住み続けたいと思えるまちをつくります。"
+    m3 = "近隣自治体や民間との連携を深め、広域的な視点から地域の課題を解決します。"
+    return Manifesto(2025, "令和7", "企画政策部", "部長", "前田　伸也",
+                     "次の10年を見据えたまちの将来像を市民と共有し、その実現への道筋をつけます", [
+        Goal(1, m1, "第3次総合計画後期基本計画の策定",
+             "前期基本計画の計画期間が令和7年度で終了するため、成果の検証と後期基本計画の策定が必要となっている。",
+             [("市民意識調査の実施", "6月"), ("総合計画審議会への諮問", "8月"), ("後期基本計画の策定", "3月")],
+             "市民と共有された後期基本計画に基づき、各部局の施策が展開される準備が整っている。",
+             ["前期基本計画の施策評価", "市民意識調査と市民ワークショップの開催", "総合計画審議会での審議"],
+             3, "6月に市民意識調査を行い、8月に審議会へ諮問した。5回の審議を経て3月に後期基本計画を策定した。"),
+        Goal(2, m1, "EBPMの推進と行政評価の見直し",
+             "事務事業評価の作業が各課の負担となっており、評価結果が予算編成に十分生かされていない。",
+             "全ての事務事業評価でデータに基づく成果指標が設定され、評価結果が次年度の予算に反映されている。",
+             "データと根拠に基づいて施策が立案・改善される組織文化が根付いている。",
+             ["行政評価システムの改修", "データ分析に関する職員研修の実施", "大学と連携した政策形成の研究"],
+             4, "評価シートを簡素化して成果指標を設定し、評価結果を予算査定で活用した。データ分析研修には延べ120人の職員が"
+                "参加した。"),
+        Goal(3, m2, "移住・定住の促進",
+             "転出超過が続き、特に20歳代の転出が多い。",
+             [("移住ポータルサイトのリニューアル", "7月"), ("首都圏での移住相談会", "年6回以上"),
+              ("移住支援制度を利用した転入者", "60人以上")],
+             "本市の暮らしの魅力が伝わり、移住を希望する人が安心して転入している。",
+             ["移住コーディネーターによる相談対応", "お試し移住住宅の運営", "空き家バンクの登録物件の拡充"],
+             3, "7月にサイトをリニューアルし、首都圏で移住相談会を7回開催した。移住支援制度を利用した転入者は64人となった。"),
+        Goal(4, m2, "若い世代の結婚・出産の希望をかなえる支援",
+             "婚姻数は10年間で3割減少し、出会いの機会が少ないとの声が多い。",
+             [("出会いの場創出事業の実施", "9月～2月"), ("結婚新生活支援補助の受付", "4月～3月")],
+             "結婚や出産を望む若い世代が、その希望をかなえることができている。",
+             ["民間事業者と連携した出会いの場の創出", "結婚新生活支援補助金の交付", "ライフプランセミナーの開催"],
+             3, "出会いの場創出事業を4回実施し、延べ186人が参加した。結婚新生活支援補助は52件を交付した。"),
+        Goal(5, m3, "定住自立圏の取組の推進",
+             "圏域の市町と共生ビジョンを策定しているが、具体的な連携事業が少ない。",
+             [("共生ビジョンの改訂", "10月"), ("新たな連携事業", "3件以上")],
+             "圏域の市町が役割を分担し、医療、交通、観光などで住民サービスが向上している。",
+             ["圏域市町との担当者会議の開催", "連携事業の提案と財源の調整"],
+             2, "10月に共生ビジョンを改訂したが、新たな連携事業は2件の開始にとどまった。"),
+    ])
+
+
+def byoin_2020() -> Manifesto:
+    m1 = "地域の中核病院として、質の高い医療を安全に提供し、市民の命と健康を守ります。"
+    m2 = "健全な病院経営を確立し、将来にわたって地域に必要な医療を提供し続けます。"
+    return Manifesto(2020, "令和2", "市民病院事務局", "事務局長", "藤田　修",
+                     "感染症の脅威の中でも、市民が安心して受診できる病院であり続けます", [
+        Goal(1, m1, "新型コロナウイルス感染症への対応と通常診療の両立",
+             "発熱患者の診療体制が整っておらず、感染症病床の確保により一般病床の運用が制約されている。",
+             [("発熱外来の設置", "5月"), ("感染症患者の受入病床の確保", "8月"), ("院内感染対策研修", "年4回以上")],
+             "感染症の患者を受け入れながら、救急医療や手術などの通常診療が継続されている。",
+             ["発熱外来のプレハブ診察室の設置", "病棟の再編による受入病床の確保", "感染管理認定看護師による全職員研修"],
+             3, "5月に発熱外来を設置し、8月に受入病床を12床確保した。院内感染対策研修を5回実施し、通常診療を継続する"
+                "ことができた。"),
+        Goal(2, m1, "地域医療連携の強化",
+             "紹介率は48%で、かかりつけ医との役割分担が十分に進んでいない。",
+             "紹介率が55%以上、逆紹介率が70%以上となっている。",
+             "地域の医療機関との役割分担が進み、患者が症状に応じた適切な医療を受けることができる。",
+             ["地域医療連携室による医療機関への訪問", "地域医療連携パスの拡充", "開放型病床の利用促進"],
+             4, "医療機関への訪問を年間240件行い、紹介率は57%、逆紹介率は74%となった。"),
+        Goal(3, m2, "新公立病院改革プランに基づく収支の改善",
+             "医業収支比率は88%で、一般会計からの繰入金に依存した経営が続いている。",
+             [("新公立病院改革プランの改定", "3月"), ("病床利用率", "80%以上"), ("後発医薬品の使用割合", "85%以上")],
+             "医業収支が改善し、持続可能な病院経営の道筋が示されている。",
+             ["診療報酬の加算の取得", "医薬品・診療材料の共同購入", "外部有識者による経営評価委員会の開催"],
+             2, "感染症の影響で外来・入院患者が減少し、病床利用率は73%にとどまった。後発医薬品の使用割合は87%となり、"
+                "改革プランは3月に改定した。"),
+    ])
+
+
+def kyodo_2022() -> Manifesto:
+    m1 = "市民、地域団体、NPO、事業者など多様な主体が協働し、地域の課題を自ら解決できる持続可能な地域社会をつくります。"
+    m2 = "誰もが互いの違いを認め合い、安心して暮らすことのできる人権尊重のまちをつくります。"
+    return Manifesto(2022, "令和4", "地域協働部", "部長", "岡田　純一",
+                     "市民と行政が対等なパートナーとして、地域の未来を共に描き、共につくります", [
+        Goal(1, m1, "地域づくり協議会の活動支援と担い手の育成",
+             "市内14の地域づくり協議会の多くで役員の高齢化と固定化が進み、若い世代や女性の参画が少ない。地域計画の"
+             "見直しも進んでいない。",
+             [("地域計画見直しの手引きの作成", "6月"), ("地域づくり協議会の交流会", "11月"),
+              ("地域づくり人材育成講座の修了者", "30人以上")],
+             "地域の住民が自ら地域の課題を話し合い、世代を超えた多様な担い手によって地域づくりが進められている。",
+             ["地域づくり協議会への交付金の交付と使途の柔軟化",
+              "地域担当職員の配置による地域計画の見直しの支援",
+              "地域計画見直しの手引きの作成と説明会の開催",
+              "若い世代や女性を対象とした地域づくり人材育成講座の開催(全6回)",
+              "大学や高校と連携した学生の地域活動への参加促進",
+              "地域づくり協議会の事務局を担う人材の雇用に対する補助",
+              "協議会の活動をSNSや広報紙で発信するための情報発信講座の開催",
+              "協議会同士が課題や成功事例を共有する交流会の開催",
+              "中間支援組織による会計・労務の相談対応",
+              "地域の拠点施設(市民センター)の指定管理による地域運営の推進"],
+             3, "6月に手引きを作成し、全14協議会に説明会を開催した。地域計画の見直しは9協議会で完了した。人材育成講座の"
+                "修了者は34人となった。",
+             target_lead="全ての地域づくり協議会で地域計画が見直され、若い世代や女性が運営に参画している。"),
+        Goal(2, m1, "市民活動・NPOへの支援の充実",
+             "市民活動センターの登録団体は増えているが、団体の多くが資金や人材の不足に悩んでいる。",
+             "市民活動センターの登録団体が250団体以上となり、クラウドファンディングなど新たな資金調達に取り組む団体が"
+             "増えている。",
+             "市民活動団体が自立して活動を続け、行政と対等なパートナーとして地域の課題解決に取り組んでいる。",
+             ["市民活動センターでの相談と講座の開催", "クラウドファンディングを活用した団体への手数料補助",
+              "協働事業提案制度の運用", "企業の社会貢献活動と団体のマッチング"],
+             4, "登録団体は263団体となった。クラウドファンディングに取り組んだ8団体が目標額を達成し、協働事業提案制度では"
+                "5件の事業を採択した。"),
+        Goal(3, m2, "人権教育・啓発の推進と相談体制の充実",
+             "インターネット上の差別的な書き込みが増えており、性的少数者への理解も十分に進んでいない。",
+             [("人権啓発講演会の開催", "8月"), ("パートナーシップ宣誓制度の導入", "10月"),
+              ("インターネット上の差別書き込みのモニタリング", "毎月")],
+             "市民一人ひとりが人権について正しく理解し、差別や偏見のない地域社会が実現している。",
+             ["人権啓発講演会と地区別人権学習会の開催",
+              "人権擁護委員、人権教育推進協議会と連携した街頭啓発",
+              "パートナーシップ宣誓制度の導入と市民・事業者への周知",
+              "インターネット上の差別的な書き込みのモニタリングと削除要請",
+              "企業の人権研修への講師派遣",
+              "学校における人権教育の指導資料の作成と教職員研修",
+              "人権相談窓口の開設時間の延長とオンライン相談の導入",
+              "外国人市民への多言語での人権相談の実施"],
+             3, "8月に講演会を開催し、約450人が参加した。10月にパートナーシップ宣誓制度を導入し、年度末までに6組が宣誓"
+                "した。人権が尊重されていると感じる市民の割合は61%となった。",
+             target_lead="人権に関する市民意識調査で「人権が尊重されている」と感じる市民の割合が60%以上となっている。"),
+    ])
+
+
+def zeimu_2019() -> Manifesto:
+    m1 = "適正かつ公平な課税と収納を行い、市民から信頼される税務行政を推進します。"
+    m2 = "市民の納税の利便性を高め、納めやすい環境を整えることで、自主財源を安定的に確保します。"
+    return Manifesto(2019, "平成31", "税務部", "部長", "西村　圭一",
+                     "正確で公平な課税と納めやすい環境づくりで、市民の信頼に応える税務行政を進めます", [
+        Goal(1, m1, "課税事務の正確性の確保",
+             "課税誤りが前年度に4件発生し、市民の信頼を損なう事態となった。",
+             [("複数の職員による課税資料の確認体制の確立", "4月"), ("課税事務マニュアルの改訂", "6月")],
+             "課税誤りがなくなり、正確な課税が行われている。",
+             ["課税事務マニュアルの改訂と職員研修", "システム改修による入力チェック機能の強化",
+              "複数の職員による課税資料の確認"],
+             3, "4月から複数人による確認体制を確立し、6月に改訂したマニュアルで研修を行った。課税誤りは発生しなかった。"),
+        Goal(2, m1, "固定資産税の土地評価の適正化",
+             "市内の一部地域で土地の利用状況と課税地目が一致していない。",
+             [("標準宅地の鑑定評価", "7月～10月"), ("航空写真による現況調査", "1月～3月")],
+             "土地の現況に基づいた適正で公平な課税が行われている。",
+             ["航空写真と課税地図の照合による現況調査", "不動産鑑定士による標準宅地の鑑定評価",
+              "地目の変更が見込まれる土地所有者への通知"],
+             3, "7月から10月に標準宅地212地点の鑑定評価を行い、1月から3月に航空写真による現況調査を実施した。",
+             target_lead="現況と課税地目の不一致を解消し、次期評価替えに向けた準備を進める。"),
+        Goal(3, m2, "キャッシュレス納付の導入",
+             "市税の納付方法は窓口、口座振替、コンビニ納付に限られている。",
+             [("スマートフォン決済アプリによる納付の開始", "10月"), ("口座振替の加入率", "45%以上")],
+             "市民が時間や場所を選ばず、自分に合った方法で市税を納めることができる。",
+             ["スマートフォン決済事業者との契約", "納付書へのバーコード印字とシステム改修", "広報紙とホームページによる周知"],
+             4, "10月からスマートフォン決済アプリによる納付を開始し、半年間で約8,900件の利用があった。口座振替の加入率は"
+                "46.2%となった。"),
+    ])
+
+
 # --------------------------------------------------------------------------------------
 # Expected record (computed from the data above, never from an extractor)
 # --------------------------------------------------------------------------------------
@@ -569,7 +871,7 @@ def expected_goal(m: Manifesto, g: Goal, page: int) -> dict:
                 start = month_to_ym(m.fiscal_year, int(mo.group(1)))
                 end = month_to_ym(m.fiscal_year, int(mo.group(2))) if mo.group(2) else start
                 milestones.append({"text": t, "period": p, "start": start, "end": end})
-        target = "\n".join(items)
+        target = "\n".join(([nfkc(printed(m, g.target_lead))] if g.target_lead else []) + items)
     return {
         "number": g.number,
         "mission": nfkc(printed(m, g.mission)),
@@ -745,8 +1047,14 @@ class XL:
 
 
 def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple[int, int],
-           legend: tuple[int, int], legend_style: str, score_col: int | None = None) -> int:
-    """Title, subtitle, the 部局名/役職/氏名/抱負 cells and the 業績目標の達成状況 legend. Returns the next row."""
+           legend: tuple[int, int], legend_style: str, score_col: int | None = None,
+           header_cols: list[tuple[int, int]] | None = None) -> int:
+    """Title, subtitle, the 部局名/役職/氏名/抱負 cells and the 業績目標の達成状況 legend. Returns the next row.
+
+    header_cols: the 部局名 | 役職 | 氏名 labels side by side in one row (one column span each) with their
+    values in the row below, and the 抱負 label | value under them (else label | value rows at label/value).
+    legend_style `line`: the legend as one text cell (５：… ４：… …) in a row of its own under the header
+    cells, its label in column legend[0] and the text across legend[0]+1..legend[1]."""
     x.put(1, 1, p_title(m), c2=ncols, size=14, bold=True, h="center", v="center", border=False)
     x.set_height(1, 24)
     r = 2
@@ -756,11 +1064,27 @@ def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple
     x.set_height(r, 8)  # empty spacer row
     r0 = r + 1
     rows = [("部局名", m.department), ("役職", m.position), ("氏名", m.head)]
-    for i, (lab, val) in enumerate(rows):
-        x.put(r0 + i, label[0], lab, c2=label[1], size=10, bold=True, fill=True, v="center")
-        x.put(r0 + i, value[0], val, c2=value[1], size=10, v="center")
+    if header_cols:
+        for (c1, c2), (lab, val) in zip(header_cols, rows):
+            x.put(r0, c1, lab, c2=c2, size=10, bold=True, fill=True, h="center", v="center")
+            x.put(r0 + 1, c1, val, r2=r0 + 2, c2=c2, size=10, h="center", v="center")
+        label, value = header_cols[0], (header_cols[1][0], header_cols[-1][1])
+    else:
+        for i, (lab, val) in enumerate(rows):
+            x.put(r0 + i, label[0], lab, c2=label[1], size=10, bold=True, fill=True, v="center")
+            x.put(r0 + i, value[0], val, c2=value[1], size=10, v="center")
     x.put(r0 + 3, label[0], p_aspiration_label(m), r2=r0 + 5, c2=label[1], size=10, bold=True, fill=True, v="center")
     x.put(r0 + 3, value[0], printed(m, m.aspiration), r2=r0 + 5, c2=value[1], size=10, v="center")
+    if legend_style == "line":
+        sep = ":" if m.width == "half" else "："
+        text = "　".join(printed(m, str(s)) + sep + lab for s, lab in LEGEND)
+        x.put(r0 + 7, legend[0], "業績目標の達成状況", size=10, bold=True, fill=True, v="center")
+        x.put(r0 + 7, legend[0] + 1, text, c2=legend[1], size=9, v="center")
+        for i in range(6):
+            x.set_height(r0 + i, 18)
+        x.set_height(r0 + 6, 6)
+        x.set_height(r0 + 8, 10)
+        return r0 + 9
     lc1 = score_col if score_col else legend[0]
     x.put(r0, lc1, "業績目標の達成状況", c2=legend[1], size=10, bold=True, fill=True, h="center", v="center")
     if legend_style == "cell":  # one cell, five lines
@@ -779,19 +1103,43 @@ def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple
     return r0 + 7
 
 
+def p_number(m: Manifesto, n: int, fmt: str) -> str:
+    """A goal's number as its layout prints it: fmt `◎部局目標{n}`, `部局目標{n}`, `{n}` (printed width) or `{h}`
+    (half-width digits)."""
+    return fmt.format(n=printed(m, str(n)), h=str(n))
+
+
 def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: list[list[int]],
              eval_style: str, shared: list[tuple[int, ...]] = (), level_style="block",
-             print_titles=False, rating_halfwidth=False) -> tuple[dict[int, int], int, str | None]:
+             print_titles=False, rating_halfwidth=False, labels: dict[str, str] | None = None,
+             number_fmt="◎部局目標{n}", mission_once=False, markers: dict | None = None,
+             eval_order: list[int] | None = None, eval_number_fmt="{n}") -> tuple[dict[int, int], int, str | None]:
     """The goals table(s). layout: marker_row (◎部局目標N on its own full-width row above the goal) or
-    marker_col (leading 部局目標 column). eval_style: table (達成状況 | 理由 after each page's goals) or
-    columns (beside each goal). Returns ({goal: page}, next row, print-title rows)."""
+    marker_col (leading 部局目標 column). eval_style: table (達成状況 | 理由 after each page's goals),
+    columns (beside each goal) or summary (one 部局目標 | 達成状況 | 理由 table for all goals on a page of
+    its own at the end, rows in eval_order, each naming its goal by eval_number_fmt). labels: header
+    wording per standard label ({HEAD_OBJECTIVE: '組織使命達成に向けた目標'}). number_fmt: how a goal's
+    number is printed (p_number). mission_once: the (single) 組織使命 printed once as a label | value row
+    above the goals table, which has no 組織使命 column. Returns ({goal: page}, next row, print-title
+    rows)."""
+    labels = labels or {}
     first = 2 if layout == "marker_col" else 1  # column of 組織使命
     heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS]
+    if mission_once:
+        assert len({g.mission for g in m.goals}) == 1, "one mission for the whole department"
+        heads = heads[1:]  # the objective takes the column the 組織使命 would have had
     if layout == "marker_col":
         heads = [HEAD_GOAL] + heads
     if eval_style == "columns":
         heads += [p_rating_head(m), HEAD_REASON]
+    heads = [labels.get(h, h) for h in heads]
     assert len(heads) == ncols
+    if mission_once:
+        x.put(r, 1, labels.get(HEAD_MISSION, HEAD_MISSION), size=10, bold=True, fill=True, h="center", v="center")
+        x.put(r, 2, printed(m, m.goals[0].mission), c2=ncols, size=10, v="center")
+        x.set_height(r + 1, 10)
+        r += 2
+    obj = first if mission_once else first + 1  # column of 組織使命達成に向けての目標
     page_of: dict[int, int] = {}
     titles = None
     group_of = {n: grp for grp in shared for n in grp}
@@ -814,32 +1162,38 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
                 assert all(k in nums for k in grp), "a merged mission must stay on one page"
             lead = grp is None or n == grp[0]
             if layout == "marker_row":
-                x.put(r, 1 if lead else 2, f"◎部局目標{printed(m, str(n))}", c2=ncols, size=9, bold=True,
+                x.put(r, 1 if lead else 2, p_number(m, n, number_fmt), c2=ncols, size=9, bold=True,
                       v="center")
                 x.set_height(r, 15)
                 if grp and lead:
                     group_start[grp] = r + 1
                 r += 1
             else:
-                x.put(r, 1, f"◎部局目標{printed(m, str(n))}", size=9, bold=True)
+                bare = "部局目標" not in number_fmt
+                x.put(r, 1, p_number(m, n, number_fmt), size=10 if bare else 9, bold=True,
+                      h="center" if bare else "left", v="center" if bare else "top")
                 if grp and lead:
                     group_start[grp] = r
-            if grp is None:
+            if mission_once:
+                pass
+            elif grp is None:
                 x.put(r, first, printed(m, g.mission), v="center")
             elif n == grp[-1]:
                 x.put(group_start[grp], first, printed(m, g.mission), r2=r, v="center")
-            x.put(r, first + 1, printed(m, g.objective), v="center")
-            x.put(r, first + 2, "\n".join(p_level_lines(m, g, level_style)))
-            x.put(r, first + 3, "\n".join(p_means_lines(m, g)))
+            x.put(r, obj, printed(m, g.objective), v="center")
+            x.put(r, obj + 1, "\n".join(p_level_lines(m, g, level_style, markers)))
+            x.put(r, obj + 2, "\n".join(p_means_lines(m, g)))
             if eval_style == "columns":
-                x.put(r, first + 4, p_rating(m, g, rating_halfwidth), size=12, bold=True, h="center", v="center")
-                x.put(r, first + 5, printed(m, g.reason, "reason") if g.reason else "")
+                x.put(r, obj + 3, p_rating(m, g, rating_halfwidth), size=12, bold=True, h="center", v="center")
+                x.put(r, obj + 4, printed(m, g.reason, "reason") if g.reason else "")
             r += 1
         if eval_style == "table":
             x.set_height(r, 10)
             r += 1
-            x.put(r, 1, p_rating_head(m), size=9, bold=True, fill=True, h="center", v="center")
-            x.put(r, 2, HEAD_REASON, c2=ncols, size=9, bold=True, fill=True, h="center", v="center")
+            x.put(r, 1, labels.get(p_rating_head(m), p_rating_head(m)), size=9, bold=True, fill=True, h="center",
+                  v="center")
+            x.put(r, 2, labels.get(HEAD_REASON, HEAD_REASON), c2=ncols, size=9, bold=True, fill=True, h="center",
+                  v="center")
             x.set_height(r, 18)
             r += 1
             for n in nums:
@@ -848,6 +1202,25 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
                 x.put(r, 2, printed(m, g.reason, "reason") if g.reason else "", c2=ncols, v="center")
                 x.set_height(r, 34)
                 r += 1
+    if eval_style == "summary":  # year-end evaluation of every goal, on a page of its own
+        x.page_break_after(r - 1)
+        x.put(r, 1, "■年度末評価", c2=ncols, size=11, bold=True, v="center", border=False)
+        x.set_height(r, 22)
+        r += 1
+        x.put(r, 1, labels.get(HEAD_GOAL, HEAD_GOAL), size=9, bold=True, fill=True, h="center", v="center")
+        x.put(r, 2, labels.get(p_rating_head(m), p_rating_head(m)), size=9, bold=True, fill=True, h="center",
+              v="center")
+        x.put(r, 3, labels.get(HEAD_REASON, HEAD_REASON), c2=ncols, size=9, bold=True, fill=True, h="center",
+              v="center")
+        x.set_height(r, 20)
+        r += 1
+        for n in eval_order or [g.number for g in m.goals]:
+            g = m.goal(n)
+            x.put(r, 1, p_number(m, n, eval_number_fmt), size=10, bold=True, h="center", v="center")
+            x.put(r, 2, p_rating(m, g, rating_halfwidth), size=14, bold=True, h="center", v="center")
+            x.put(r, 3, printed(m, g.reason, "reason") if g.reason else "", c2=ncols, v="center")
+            x.set_height(r, 34)
+            r += 1
     return page_of, r, titles
 
 
@@ -866,13 +1239,13 @@ def build_xlsx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
 # --------------------------------------------------------------------------------------
 
 class DX:
-    def __init__(self, m: Manifesto, *, landscape=False, font="IPAex明朝", size=9, margin_cm=1.8):
+    def __init__(self, m: Manifesto, *, landscape=False, font="IPAex明朝", size=9, margin_cm=1.8, rules="grid"):
         from docx import Document
         from docx.enum.section import WD_ORIENT
         from docx.oxml.ns import qn
         from docx.shared import Cm, Pt
 
-        self.m = m
+        self.m, self.rules = m, rules  # rules: grid (Table Grid) or horizontal (rules between rows only)
         d = self.doc = Document()
         s = d.sections[0]
         if landscape:
@@ -924,6 +1297,18 @@ class DX:
         layout = OxmlElement("w:tblLayout")
         layout.set(qn("w:type"), "fixed")
         t._tbl.tblPr.append(layout)
+        if self.rules == "horizontal":  # a table's own borders override the style's: no vertical rules
+            borders = OxmlElement("w:tblBorders")
+            for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+                e = OxmlElement(f"w:{edge}")
+                vertical = edge in ("left", "right", "insideV")
+                e.set(qn("w:val"), "nil" if vertical else "single")
+                if not vertical:
+                    e.set(qn("w:sz"), "8" if edge in ("top", "bottom") else "4")
+                    e.set(qn("w:space"), "0")
+                    e.set(qn("w:color"), "auto")
+                borders.append(e)
+            t._tbl.tblPr.append(borders)
         for i, w in enumerate(widths_cm):
             t.columns[i].width = Cm(w)
             for cell in t.columns[i].cells:
@@ -971,14 +1356,26 @@ class DX:
         self.doc.save(path)
 
 
-def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float]):
+def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_style: str = "column"):
     """Title, subtitle, then the header cells with the legend: `side` = legend beside the header cells
-    in one table (5．label rows); `cell` / `rows_split` = header table, then a separate legend table."""
+    in one table (5．label rows); `cell` / `rows_split` = header table, then a separate legend table.
+    header_style `row`: 部局名 | 役職 | 氏名 labels side by side (widths: one per label) with the values in
+    the row below and the 抱負 label | value in the row after (value across the last two columns)."""
     d.para(p_title(m), size=14, bold=True, center=True)
     if m.subtitle:
         d.para(m.subtitle, size=10, center=True)
     d.para()
     rows = [("部局名", m.department), ("役職", m.position), ("氏名", m.head)]
+    if header_style == "row":
+        assert legend_style != "side"
+        t = d.table(3, widths)
+        for c, (lab, val) in enumerate(rows):
+            d.fill(t.cell(0, c), lab, bold=True, shade=True, center=True, vcenter=True)
+            d.fill(t.cell(1, c), val, center=True, vcenter=True)
+        d.fill(t.cell(2, 0), p_aspiration_label(m), bold=True, shade=True, vcenter=True)
+        d.fill(t.cell(2, 1).merge(t.cell(2, len(widths) - 1)), printed(m, m.aspiration), vcenter=True)
+        widths = [widths[0], sum(widths[1:])]  # the legend table below spans the header table's width
+        legend_style = "_" + legend_style
     if legend_style == "side":
         t = d.table(6, widths)
         for i, (lab, val) in enumerate(rows):
@@ -993,11 +1390,13 @@ def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float]):
             d.fill(t.cell(1 + i, 2), p_legend(m, s, lab, True))
         d.para()
         return
-    t = d.table(4, widths[:2])
-    for i, (lab, val) in enumerate(rows + [(p_aspiration_label(m), printed(m, m.aspiration))]):
-        d.fill(t.cell(i, 0), lab, bold=True, shade=True, vcenter=True)
-        d.fill(t.cell(i, 1), val, vcenter=True)
+    if not legend_style.startswith("_"):
+        t = d.table(4, widths[:2])
+        for i, (lab, val) in enumerate(rows + [(p_aspiration_label(m), printed(m, m.aspiration))]):
+            d.fill(t.cell(i, 0), lab, bold=True, shade=True, vcenter=True)
+            d.fill(t.cell(i, 1), val, vcenter=True)
     d.para()
+    legend_style = legend_style.lstrip("_")
     if legend_style == "cell":
         t = d.table(2, [widths[0] + widths[1]])
         d.fill(t.cell(0, 0), "業績目標の達成状況", bold=True, shade=True, center=True)
@@ -1013,12 +1412,14 @@ def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float]):
 
 
 def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *, marker_col=False,
-                   eval_columns=False, repeat_header=False, level_style="block"):
+                   eval_columns=False, repeat_header=False, level_style="block", labels: dict | None = None,
+                   number_fmt="◎部局目標{n}", markers: dict | None = None):
     heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS]
     if marker_col:
         heads = [HEAD_GOAL] + heads
     if eval_columns:
         heads += [p_rating_head(m), HEAD_REASON]
+    heads = [(labels or {}).get(h, h) for h in heads]
     assert len(heads) == len(widths)
     per_goal = 1 if marker_col else 2
     t = d.table(1 + per_goal * len(nums), widths)
@@ -1029,9 +1430,9 @@ def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *,
     r = 1
     for n in nums:
         g = m.goal(n)
-        marker = f"◎部局目標{printed(m, str(n))}"
+        marker = p_number(m, n, number_fmt)
         if marker_col:
-            d.fill(t.cell(r, 0), marker, bold=True)
+            d.fill(t.cell(r, 0), marker, bold=True, center="部局目標" not in number_fmt)
             c0 = 1
         else:
             cell = t.cell(r, 0).merge(t.cell(r, len(widths) - 1))
@@ -1040,7 +1441,7 @@ def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *,
             c0 = 0
         d.fill(t.cell(r, c0), printed(m, g.mission), vcenter=True)
         d.fill(t.cell(r, c0 + 1), printed(m, g.objective), vcenter=True)
-        d.fill(t.cell(r, c0 + 2), p_level_lines(m, g, level_style))
+        d.fill(t.cell(r, c0 + 2), p_level_lines(m, g, level_style, markers))
         d.fill(t.cell(r, c0 + 3), p_means_lines(m, g))
         if eval_columns:
             d.fill(t.cell(r, c0 + 4), p_rating(m, g), size=12, bold=True, center=True, vcenter=True)
@@ -1049,28 +1450,43 @@ def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *,
     d.para()
 
 
-def dx_eval_table(d: DX, m: Manifesto, nums: list[int], widths: list[float]):
+def dx_eval_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *, labels: dict | None = None,
+                  number_fmt: str | None = None):
+    """達成状況 | 理由 rows for the goals `nums`, in that order; with number_fmt a leading 部局目標 column
+    names each row's goal (widths then has three columns)."""
+    labels = labels or {}
+    heads = [labels.get(h, h) for h in [p_rating_head(m), HEAD_REASON]]
+    if number_fmt:
+        heads = [labels.get(HEAD_GOAL, HEAD_GOAL)] + heads
+    assert len(heads) == len(widths)
     t = d.table(1 + len(nums), widths)
-    d.fill(t.cell(0, 0), p_rating_head(m), bold=True, shade=True, center=True)
-    d.fill(t.cell(0, 1), HEAD_REASON, bold=True, shade=True, center=True)
+    for c, h in enumerate(heads):
+        d.fill(t.cell(0, c), h, bold=True, shade=True, center=True)
+    c0 = 1 if number_fmt else 0
     for i, n in enumerate(nums, 1):
         g = m.goal(n)
-        d.fill(t.cell(i, 0), p_rating(m, g), size=12, bold=True, center=True, vcenter=True)
-        d.fill(t.cell(i, 1), printed(m, g.reason, "reason") if g.reason else "")
+        if number_fmt:
+            d.fill(t.cell(i, 0), p_number(m, n, number_fmt), bold=True, center=True, vcenter=True)
+        d.fill(t.cell(i, c0), p_rating(m, g), size=12, bold=True, center=True, vcenter=True)
+        d.fill(t.cell(i, c0 + 1), printed(m, g.reason, "reason") if g.reason else "")
 
 
 def build_docx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
-    d = DX(m, landscape=spec.get("landscape", False), font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9))
-    dx_top(d, m, spec["legend"], spec["top_widths"])
+    d = DX(m, landscape=spec.get("landscape", False), font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9),
+           rules=spec.get("rules", "grid"))
+    dx_top(d, m, spec["legend"], spec["top_widths"], spec.get("header_style", "column"))
     page_of = {}
+    number_fmt = spec.get("number_fmt", "◎部局目標{n}")
     for i, block in enumerate(spec["blocks"]):
         if i > 0:
             d.para(page_break_before=True)
         dx_goals_table(d, m, block["goals"], spec["widths"], marker_col=spec.get("marker_col", False),
                        eval_columns=spec.get("eval_columns", False), repeat_header=spec.get("repeat_header", False),
-                       level_style=spec.get("level_style", "block"))
+                       level_style=spec.get("level_style", "block"), labels=spec.get("labels"),
+                       number_fmt=number_fmt, markers=spec.get("markers"))
         if spec.get("eval_table") and block.get("eval", True):
-            dx_eval_table(d, m, block.get("eval_goals", block["goals"]), spec["eval_widths"])
+            dx_eval_table(d, m, block.get("eval_goals", block["goals"]), spec["eval_widths"],
+                          labels=spec.get("labels"), number_fmt=number_fmt if spec.get("eval_numbered") else None)
         page_of.update(block["pages"])
     d.save(path)
     return page_of
@@ -1078,24 +1494,27 @@ def build_docx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
 
 def build_docx_label_value(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
     """Each goal is its own small table of label | value rows, with ◎部局目標N as a paragraph above it."""
-    d = DX(m, landscape=False, font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9.5))
-    dx_top(d, m, spec["legend"], spec["top_widths"])
+    d = DX(m, landscape=False, font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9.5),
+           rules=spec.get("rules", "grid"))
+    dx_top(d, m, spec["legend"], spec["top_widths"], spec.get("header_style", "column"))
+    labels = spec.get("labels", {})
     page_of = {}
     for n in [g.number for g in m.goals]:
         g = m.goal(n)
         page_of[n] = spec["pages"][n]
-        d.para(f"◎部局目標{printed(m, str(n))}", size=11, bold=True, page_break_before=n in spec["break_before"])
+        d.para(p_number(m, n, spec.get("number_fmt", "◎部局目標{n}")), size=11, bold=True,
+               page_break_before=n in spec["break_before"])
         rows = [
             (HEAD_MISSION, printed(m, g.mission)),
             (HEAD_OBJECTIVE, printed(m, g.objective)),
-            (HEAD_LEVEL, p_level_lines(m, g, spec.get("level_style", "block"))),
+            (HEAD_LEVEL, p_level_lines(m, g, spec.get("level_style", "block"), spec.get("markers"))),
             (HEAD_MEANS, p_means_lines(m, g)),
             (p_rating_head(m), p_rating(m, g)),
             (HEAD_REASON, printed(m, g.reason, "reason") if g.reason else ""),
         ]
         t = d.table(len(rows), spec["widths"])
         for i, (lab, val) in enumerate(rows):
-            d.fill(t.cell(i, 0), lab, bold=True, shade=True, vcenter=True)
+            d.fill(t.cell(i, 0), labels.get(lab, lab), bold=True, shade=True, vcenter=True)
             d.fill(t.cell(i, 1), val, bold=lab == p_rating_head(m))
         d.para()
     d.save(path)
@@ -1216,6 +1635,116 @@ VARIANTS = [
 ]
 
 
+# The hard set: layouts the variants do not use (header labels in a row, one department-wide mission,
+# a year-end evaluation table naming goals by number, goals numbered without ◎, other header wordings and
+# section-marker spellings, rules between rows only, pages stored rotated, a one-line legend, long means
+# lists and targets mixing a sentence and bullets). Written to samples/hard/.
+HARD_MARKERS = dict(current="【現在の状態】", arrow="⇩", target="【達成目標】", achieved="※目標を達成した状態：")
+HARD = [
+    dict(
+        name="xlsx-header-row-labels-one-mission-r5-fukushi",
+        about="Excel, landscape: 部局名 | 役職 | 氏名 labels in one row with the values in the row below; the "
+              "department's one 組織使命 printed once as a label | value row above the goals table, which has no "
+              "組織使命 column (expected: mission repeated on each goal); leading 部局目標 column holding bare "
+              "full-width numbers (１, ２, ３); headers 目標 | 目標の達成水準 | 目標を達成するための手段 | 自己評価 | "
+              "評価の理由; legend as [score | label] rows; header row repeated by print titles; 2 pages",
+        manifesto=fukushi_2023, kind="xlsx",
+        spec=dict(widths=[9, 22, 50, 36, 8, 30], scale=80, footer=True,
+                  top=dict(label=(1, 2), value=(3, 4), header_cols=[(1, 2), (3, 3), (4, 4)], legend=(6, 6),
+                           score_col=5, legend_style="rows_split"),
+                  goals=dict(layout="marker_col", number_fmt="{n}", mission_once=True, pages=[[1, 2], [3]],
+                             eval_style="columns", print_titles=True,
+                             labels={HEAD_OBJECTIVE: "目標", HEAD_RATING: "自己評価", HEAD_REASON: "評価の理由"}))),
+    dict(
+        name="xlsx-year-end-eval-table-reordered-r6-norin",
+        about="Excel, landscape: ◎部局目標N marker rows, headers 組織使命達成に向けた目標 and 目標の達成水準（成果指標）; "
+              "the evaluation of all goals in one 部局目標 | 達成状況（自己評価） | 理由 table on a page of its own "
+              "after the goals (■年度末評価), rows naming their goal by a bare number and NOT in goal order "
+              "(１, ３, ２, ４); inline 〈現在の状態〉 text; goals 1-2 and 3-4 share merged mission cells; "
+              "non-milestone 前年度比2割減, 120ha以上; 3 pages",
+        manifesto=norin_2024, kind="xlsx",
+        spec=dict(widths=LANDSCAPE_4, scale=80, footer=True,
+                  top=dict(label=(1, 1), value=(2, 3), legend=(4, 4), legend_style="rows_dot"),
+                  goals=dict(layout="marker_row", pages=[[1, 2], [3, 4]], eval_style="summary",
+                             eval_order=[1, 3, 2, 4], shared=[(1, 2), (3, 4)], level_style="inline",
+                             labels={HEAD_OBJECTIVE: "組織使命達成に向けた目標",
+                                     HEAD_LEVEL: "目標の達成水準（成果指標）"}))),
+    dict(
+        name="docx-horizontal-rules-no-marker-r4-bunka",
+        about="Word, portrait: every table ruled between rows only (no vertical borders); leading 部局目標 column "
+              "holding 部局目標１ (no ◎); section markers 【現在の状態】 ⇩ 【達成目標】 ※目標を達成した状態："
+              "; legend as [score | label] rows; goal 3 after a page break, then an evaluation table "
+              "部局目標 | 達成状況（自己評価） | 理由 naming each goal; 2 pages",
+        manifesto=bunka_2022, kind="docx",
+        spec=dict(landscape=False, legend="rows_split", top_widths=[4.5, 12.9], rules="horizontal", marker_col=True,
+                  number_fmt="部局目標{n}", widths=[2.0, 3.0, 3.0, 5.6, 3.8], markers=HARD_MARKERS,
+                  eval_table=True, eval_numbered=True, eval_widths=[2.6, 3.0, 11.8],
+                  blocks=[dict(goals=[1, 2], eval=False, pages={1: 1, 2: 1}),
+                          dict(goals=[3], eval_goals=[1, 2, 3], pages={3: 2})])),
+    dict(
+        name="xlsx-rotated-pages-r3-kanko",
+        about="Excel, landscape, as a PDF printer driver stores it: every page portrait (595×842) with the "
+              "content drawn turned and /Rotate 90, so a viewer shows it upright landscape; leading 部局目標 "
+              "column, 達成状況 | 理由 columns; legend as 5．label rows; 4月～3月 milestone; 2 pages",
+        manifesto=kanko_2021, kind="xlsx", rotate=90,
+        spec=dict(widths=[12, 15, 15, 40, 30, 8, 26], scale=80, footer=True,
+                  top=dict(label=(1, 2), value=(3, 4), legend=(6, 7), legend_style="rows_dot"),
+                  goals=dict(layout="marker_col", pages=[[1, 2], [3, 4]], eval_style="columns",
+                             print_titles=True))),
+    dict(
+        name="xlsx-5goals-legend-one-line-r7-kikaku",
+        about="Excel, landscape, 5 goals over 3 pages: the legend as ONE text cell (５：… ４：… ３：… ２：… "
+              "１：…, wrapping) in a row under the header cells; ◎部局目標N marker rows; 達成状況 | 理由 columns; "
+              "goals 1-2 and 3-4 share merged mission cells; 9月～2月 and 4月～3月 milestones",
+        manifesto=kikaku_2025, kind="xlsx",
+        spec=dict(widths=[18, 18, 50, 40, 8, 24], scale=80, footer=True,
+                  top=dict(label=(1, 1), value=(2, 4), legend=(1, 6), legend_style="line"),
+                  goals=dict(layout="marker_row", pages=[[1, 2], [3, 4], [5]], eval_style="columns",
+                             shared=[(1, 2), (3, 4)], print_titles=True))),
+    dict(
+        name="docx-label-value-wording-markers-r2-byoin",
+        about="Word, portrait: 部局名 | 役職 | 氏名 labels in one row with the values below; each goal a label | "
+              "value table under a 部局目標N paragraph (no ◎), labels 組織使命達成に向けた目標, 目標の達成水準"
+              "（成果指標）, 自己評価, 評価の理由; inline markers 【現在の状態】 ⇩ ■達成目標 ※目標を達成した状態："
+              "; legend as one multi-line cell; goals 2 and 3 on page 2",
+        manifesto=byoin_2020, kind="docx-lv",
+        spec=dict(legend="cell", header_style="row", top_widths=[4.5, 6.45, 6.45], widths=[4.2, 13.2],
+                  number_fmt="部局目標{n}", level_style="inline",
+                  markers=dict(HARD_MARKERS, target="■達成目標"),
+                  labels={HEAD_OBJECTIVE: "組織使命達成に向けた目標", HEAD_LEVEL: "目標の達成水準（成果指標）",
+                          HEAD_RATING: "自己評価", HEAD_REASON: "評価の理由"},
+                  break_before={2}, pages={1: 1, 2: 2, 3: 2})),
+    dict(
+        name="xlsx-portrait-long-means-mixed-target-r4-kyodo",
+        about="Excel, portrait A4, narrow columns: leading 部局目標 column holding bare full-width numbers; "
+              "goals 1 and 3 have 10 and 8 means that wrap onto 2-3 lines each, and a target mixing a sentence "
+              "and bullets (〈達成目標〉 sentence, then ・items); non-milestone 毎月, 30人以上; evaluation table "
+              "after each page's goals (goals 1-2, then 3); 2 pages",
+        manifesto=kyodo_2022, kind="xlsx",
+        spec=dict(widths=[8, 13, 13, 32, 26], landscape=False, scale=80,
+                  top=dict(label=(1, 2), value=(3, 4), legend=(5, 5), legend_style="cell"),
+                  goals=dict(layout="marker_col", number_fmt="{n}", pages=[[1, 2], [3]], eval_style="table"))),
+    dict(
+        name="docx-landscape-no-column-heisei31-zeimu",
+        about="Word, landscape: 2019（平成31）年度 (era 平成31, printed before the era changed); 部局名 | 役職 | "
+              "氏名 labels in one row with the values below; goals table with a leading `No.` column holding "
+              "half-width 1, 2, 3 and 自己評価 | 評価の理由 columns; markers ＜現在の状態＞ ↓ ＜達成目標＞; goal 2's "
+              "target mixes a sentence and bullets; legend as [score | label] rows; goal 3 after a page break",
+        manifesto=zeimu_2019, kind="docx",
+        spec=dict(landscape=True, legend="rows_split", header_style="row", top_widths=[5.5, 5.5, 5.5],
+                  marker_col=True, eval_columns=True, number_fmt="{h}",
+                  labels={HEAD_GOAL: "No.", HEAD_RATING: "自己評価", HEAD_REASON: "評価の理由"},
+                  markers=dict(current="＜現在の状態＞", target="＜達成目標＞"),
+                  widths=[1.4, 3.6, 3.6, 7.2, 5.6, 1.6, 3.1],
+                  blocks=[dict(goals=[1, 2], pages={1: 1, 2: 1}), dict(goals=[3], pages={3: 2})])),
+]
+
+SETS = {  # name: (output folder, README title, layouts)
+    "variants": (OUT, "Variant manifestos", VARIANTS),
+    "hard": (ROOT / "samples" / "hard", "Hard manifestos", HARD),
+}
+
+
 # --------------------------------------------------------------------------------------
 # Conversion, determinism, verification
 # --------------------------------------------------------------------------------------
@@ -1254,6 +1783,32 @@ def stabilize(data: bytes, stamp: str) -> bytes:
     return data
 
 
+def rotate_pages(data: bytes, degrees: int) -> bytes:
+    """Store every page the way some PDF printer drivers do: the media box turned (landscape → portrait),
+    the content drawn turned the other way, and /Rotate so that a viewer shows the page as laid out."""
+    import io
+
+    import pikepdf
+
+    assert degrees == 90
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            w, h = x1 - x0, y1 - y0
+            page.contents_coalesce()  # (x, y) → (h − y, x): a quarter turn counter-clockwise into the new box
+            page.contents_add(pikepdf.Stream(pdf, b"q 0 1 -1 0 %.4f 0 cm 1 0 0 1 %.4f %.4f cm\n" % (h, -x0, -y0)),
+                              prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
+            page.mediabox = pikepdf.Array([0, 0, h, w])
+            for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+                if box in page.obj:
+                    del page.obj[box]
+            page.obj.Rotate = degrees
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
 def squash(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
 
@@ -1271,6 +1826,27 @@ def cell_text(page, bbox) -> str:
     return page.filter(inside).extract_text() or ""
 
 
+def banded_cells(page, gap: float = 6.0) -> list[tuple[tuple, str]]:
+    """Cells of tables ruled between rows only (no vertical rules, so find_tables sees none): each band
+    between two horizontal rules is split into columns where no character of the band covers a gap."""
+    rules = sorted({round(e["top"], 1) for e in page.edges if e["orientation"] == "h"})
+    found = []
+    for top, bottom in zip(rules, rules[1:]):
+        if bottom - top < 4:
+            continue
+        chars = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        spans: list[list[float]] = []
+        for c in sorted(chars, key=lambda c: c["x0"]):
+            if spans and c["x0"] - spans[-1][1] < gap:
+                spans[-1][1] = max(spans[-1][1], c["x1"])
+            else:
+                spans.append([c["x0"], c["x1"]])
+        for x0, x1 in spans:
+            bbox = (x0 - 0.5, top, x1 + 0.5, bottom)
+            found.append((bbox, squash(cell_text(page, bbox))))
+    return found
+
+
 def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
     """(per-page text, every table cell's text plus cells continued across a page break, per-page text of
     all cells), squashed."""
@@ -1284,7 +1860,7 @@ def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
                 for bbox in table.cells:
                     found.append((bbox, squash(cell_text(page, bbox))))
             per_page_cells.append(found)
-            cells += [t for _, t in found]
+            cells += [t for _, t in found] + [t for _, t in banded_cells(page)]
         for a, b in zip(per_page_cells, per_page_cells[1:]):
             if not a or not b:
                 continue
@@ -1299,7 +1875,7 @@ def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
     return pages, cells, page_cells
 
 
-def verify(pdf: Path, rec: dict, split_goal: int | None) -> list[str]:
+def verify(pdf: Path, rec: dict, split_goal: int | None, number_fmt: str = "◎部局目標{n}") -> list[str]:
     pages, cells, page_cells = pdf_texts(pdf)
     everything = cells + pages
     problems = []
@@ -1327,8 +1903,12 @@ def verify(pdf: Path, rec: dict, split_goal: int | None) -> list[str]:
             need(f"goal {n} milestone item", ms["text"] + ms["period"])
         if g["self_rating"] is not None and str(g["self_rating"]) not in cells:
             problems.append(f"goal {n} self_rating {g['self_rating']} not found as a cell")
-        marker = re.compile("◎部局目標" + str(n) + r"(?!\d)")
-        on = [i + 1 for i, t in enumerate(pages) if marker.search(t)]
+        if "部局目標" in number_fmt:
+            marker = re.compile(re.escape(squash(number_fmt.format(n=n, h=n))) + r"(?!\d)")
+            on = [i + 1 for i, t in enumerate(pages) if marker.search(t)]
+        else:  # a bare number says nothing: the page where the goal's objective starts
+            head = squash(g["objective"])[:12]
+            on = [i + 1 for i, (t, c) in enumerate(zip(pages, page_cells)) if head in t or head in c]
         if on[:1] != [g["page"]]:
             problems.append(f"goal {n}: constructed on page {g['page']} but its marker is on pages {on}")
         if n == split_goal:
@@ -1342,17 +1922,29 @@ def verify(pdf: Path, rec: dict, split_goal: int | None) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="*", help="variant names (default: all)")
+    ap.add_argument("--set", choices=[*SETS, "all"], default="all", help="which set to make (default: all)")
     ap.add_argument("--keep", type=Path, help="keep the .xlsx/.docx and raw PDFs in this folder")
     args = ap.parse_args(argv)
+    failed = False
+    for name, (out, title, layouts) in SETS.items():
+        if args.set in (name, "all"):
+            failed |= make_set(out, title, layouts, args)
+    return 1 if failed else 0
+
+
+def make_set(out: Path, title: str, layouts: list[dict], args) -> bool:
+    """Make one set's PDFs and expected records in `out`; return whether any failed verification."""
     for module, package in (("openpyxl", "openpyxl"), ("docx", "python-docx")):
         try:
             __import__(module)
         except ImportError:
             sys.exit(f"needs {package}: .venv/bin/pip install openpyxl python-docx")
-    chosen = [v for v in VARIANTS if not args.only or v["name"] in args.only]
+    chosen = [v for v in layouts if not args.only or v["name"] in args.only]
     if not chosen:
-        sys.exit(f"no such variant; known: {', '.join(v['name'] for v in VARIANTS)}")
-    OUT.mkdir(parents=True, exist_ok=True)
+        if args.only and any(v["name"] in args.only for _, _, vs in SETS.values() for v in vs):
+            return False  # the names asked for are in another set
+        sys.exit(f"no such variant; known: {', '.join(v['name'] for _, _, vs in SETS.values() for v in vs)}")
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="make_samples_") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -1369,12 +1961,15 @@ def main(argv=None) -> int:
         for v, m, src, page_of in built:
             raw = work / f"{v['name']}.pdf"
             stamp = f"{m.fiscal_year}0401090000"
-            pdf = OUT / f"{v['name']}.pdf"
-            pdf.write_bytes(stabilize(raw.read_bytes(), stamp))
+            pdf = out / f"{v['name']}.pdf"
+            data = stabilize(raw.read_bytes(), stamp)
+            pdf.write_bytes(rotate_pages(data, v["rotate"]) if v.get("rotate") else data)
             rec = expected_record(m, pdf, page_of)
-            (OUT / f"{v['name']}.expected.json").write_text(
+            (out / f"{v['name']}.expected.json").write_text(
                 json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            problems = verify(pdf, rec, v.get("split_goal"))
+            spec = v["spec"]
+            problems = verify(pdf, rec, v.get("split_goal"),
+                              spec.get("number_fmt") or spec.get("goals", {}).get("number_fmt") or "◎部局目標{n}")
             status = "ok" if not problems else "PROBLEMS"
             print(f"{v['name']}: {rec['source']['pages']} pages, {len(rec['goals'])} goals, "
                   f"{pdf.stat().st_size // 1024} KiB, {status}")
@@ -1382,13 +1977,13 @@ def main(argv=None) -> int:
                 print("   ", p)
             failed |= bool(problems)
         if args.only is None:
-            write_readme()
-    return 1 if failed else 0
+            write_readme(out, title, layouts)
+    return failed
 
 
-def write_readme():
+def write_readme(out: Path = OUT, title: str = "Variant manifestos", layouts: list[dict] = VARIANTS):
     lines = [
-        "# Variant manifestos",
+        f"# {title}",
         "",
         "Generated by `scripts/make_samples.py` (rerun by hand: `.venv/bin/python scripts/make_samples.py`).",
         "Each `NAME.pdf` was laid out in an .xlsx (openpyxl) or .docx (python-docx) and converted with",
@@ -1396,8 +1991,8 @@ def write_readme():
         "hand-authored content by the rules of shared/CONTRACT.md, never by an extractor.",
         "",
     ]
-    lines += [f"- `{v['name']}.pdf`: {v['about']}" for v in VARIANTS]
-    (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += [f"- `{v['name']}.pdf`: {v['about']}" for v in layouts]
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -112,3 +112,14 @@ def test_a_mission_printed_once_before_the_goals_is_kept_for_them():
     found = blocks(text)
     assert [line.text for line in found.shared_mission] == ["市民の安全を守ります"]
     assert "mission" not in found.goals[0].fields
+
+
+def test_legend_printed_on_one_line_beside_its_label():
+    entries = find_legend(read_capture("業績目標の達成状況\t５：先進的 ４：上回る ３：達成\n").rows)
+    assert [(score, "".join(label)) for score, label in entries] == [(5, "先進的"), (4, "上回る"), (3, "達成")]
+
+
+@pytest.mark.parametrize("label", ["部局目標", "No.", "番号", "目標番号"])
+def test_goal_number_column_labels(label):
+    text = HEADER + f"{label}\t組織使命\t目標\t達成水準\t手段\n1\t使\t目A\t水\t手\n"
+    assert [g.number for g in blocks(text).goals] == [1]

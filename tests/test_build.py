@@ -121,3 +121,23 @@ def test_goals_without_a_mission_column_take_the_mission_printed_once():
     manifesto = record(text)
     assert [g.mission for g in manifesto.goals] == ["市民の安全を守ります"] * 2
     assert manifesto.warnings == []
+
+
+@pytest.mark.parametrize(
+    "means, expected",
+    [
+        ("<p>・Digital</p><p>Transformationの推進</p>", "Digital Transformationの推進"),
+        ("<p>・ＮＰＯ法人のＮ</p><p>ＰＯとの連携</p>", "NPO法人のNPOとの連携"),
+        ("<p>・年1</p><p>2回の研修</p>", "年12回の研修"),
+        ("<p>・市民ワークショップによる市</p><p>民の意見聴取</p>", "市民ワークショップによる市民の意見聴取"),
+    ],
+    ids=["half-width-words", "full-width-letters", "wrapped-number", "japanese"],
+)
+def test_wrapped_lines_join_without_spaces_except_between_half_width_words(means, expected):
+    assert one_goal(means=means).goals[0].means == [expected]
+
+
+def test_a_period_wrapped_onto_its_own_line_keeps_its_space():
+    goal = one_goal("<p>〈達成目標〉</p><p>・確認体制の確立</p><p>４月</p><p>・周知 ９月～</p><p>１１月</p>").goals[0]
+    assert goal.target == "・確認体制の確立 4月\n・周知 9月~11月"
+    assert [(m.text, m.period) for m in goal.milestones] == [("確認体制の確立", "4月"), ("周知", "9月~11月")]
