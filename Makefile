@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup clean samples schema ocr
+.PHONY: run test bench setup clean samples schema ocr browser
 
 setup: $(STAMP)
 
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 # Exit 3 (some files failed) is reported in the summary and the failures table, and does not stop the demo.
 run: $(STAMP)
-	$(BIN)/manifesto batch samples --db output/manifestos.db || [ $$? -eq 3 ]
+	$(BIN)/manifesto batch samples --db output/manifestos.db --municipality 242161 || [ $$? -eq 3 ]
 	$(BIN)/manifesto query --db output/manifestos.db \
 	  'SELECT fiscal_year, department, goal, self_rating, rating_label FROM goal_overview ORDER BY fiscal_year, department, goal'
 
@@ -30,8 +30,29 @@ ocr:
 	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	else echo "note: installing $(OCR_PACKAGES) needs root: OCR tests will be skipped"; fi
 
-test: $(STAMP) ocr
+# $(call apt_install,PACKAGES,CHECK,WHAT): shell that does nothing when CHECK succeeds, else installs PACKAGES
+# with apt-get (retrying downloads) when this user may (root, or sudo without a password), else says WHAT lacks them.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 -y -qq
+apt_install = if $(2); then :; \
+	elif ! command -v apt-get >/dev/null; then echo "note: no apt-get: install $(1) by hand for $(3)"; \
+	elif [ "$$(id -u)" = 0 ]; then $(APT_GET) update && $(APT_GET) install --no-install-recommends $(1) >/dev/null; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	  sudo $(APT_GET) update && sudo $(APT_GET) install --no-install-recommends $(1) >/dev/null; \
+	else echo "note: installing $(1) needs root: $(3) lacks them"; fi
+
+# Headless Chromium and its driver (the browser test) and a Japanese font (`manifesto report`'s charts, and
+# Japanese text in the browser's screenshots). Without Chromium the browser test skips, and fails in CI.
+BROWSER_PACKAGES := chromium chromium-driver fonts-ipaexfont
+JAPANESE_FONT := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+browser:
+	@$(call apt_install,$(BROWSER_PACKAGES),command -v chromium >/dev/null && command -v chromedriver >/dev/null && [ -f $(JAPANESE_FONT) ],the browser test)
+
+test: $(STAMP) ocr browser
 	$(BIN)/python -m pytest -q
+
+# Times `manifesto batch` against bare pdfplumber on copies of the samples; writes output/bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 schema: $(STAMP)
 	$(BIN)/python -m extract.schema > schemas/manifesto.schema.json

@@ -22,8 +22,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
+from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
+from .municipality import lookup
 from .pipeline import Extraction, extract_file
-from .store import forget_failures, open_db, record_failure, store, stored_sha256
+from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
@@ -110,28 +112,36 @@ def plan(files: Sequence[Path], stored: set[str]) -> tuple[list[Job], list[Path]
     return jobs, skipped
 
 
-def parse_one(path: str, password: str | None) -> Outcome:
+def parse_one(
+    path: str, password: str | None, reader: str = "pdfplumber", timeout: float | None = FILE_TIMEOUT_SECONDS
+) -> Outcome:
     """Parse one file in a worker: its Extraction, or Failed; never raises, and both are picklable.
 
-    This is the unit of work a per-file time or page limit wraps.
+    Runs under the per-file time limit (limits.py), unless `timeout` is None: a Dask
+    task runs in a worker thread, which SIGALRM cannot interrupt. The page and size
+    limits apply inside extract_file either way.
     """
+
+    def extract() -> Extraction:
+        return extract_file(path, password=password, reader=reader)
+
     try:
-        return extract_file(path, password=password)
+        return run_with_timeout(extract, timeout) if timeout is not None else extract()
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
     except Exception as error:  # a bug must not stop the batch: record it as this file's failure
         return Failed(INTERNAL, f"{type(error).__name__}: {error}")
 
 
-def outcomes(jobs: Sequence[Job], password: str | None, workers: int) -> Iterator[tuple[Job, Outcome]]:
+def outcomes(jobs: Sequence[Job], password: str | None, workers: int, reader: str) -> Iterator[tuple[Job, Outcome]]:
     """Yield each job with its outcome as it completes: inline for one worker, else from a process pool."""
     if workers <= 1:
         for job in jobs:
-            yield job, parse_one(str(job.path), password)
+            yield job, parse_one(str(job.path), password, reader)
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
-        pending = {pool.submit(parse_one, str(job.path), password): job for job in jobs}
+        pending = {pool.submit(parse_one, str(job.path), password, reader): job for job in jobs}
         for future in as_completed(pending):
             yield pending.pop(future), _result(future)
     finally:
@@ -157,27 +167,49 @@ def _result(future: Future) -> Outcome:
 
 
 def run_batch(
-    paths: Iterable[str | Path], db_path: str | Path, *, workers: int | None = None, password: str | None = None
+    paths: Iterable[str | Path],
+    db_path: str | Path,
+    *,
+    workers: int | None = None,
+    password: str | None = None,
+    municipality_code: str | None = None,
+    dask: str | None = None,
+    reader: str = "pdfplumber",
 ) -> Summary:
     """Store every file under `paths` in the database at `db_path` and return what was done.
 
-    Raises UsageError when a path does not exist; a file that cannot be stored never raises.
+    `municipality_code` (全国地方公共団体コード) is recorded for every manifesto stored or
+    skipped as unchanged. `dask`, a scheduler address, parses on that Dask cluster
+    instead of local workers (cluster.py). Raises UsageError when a path does not exist,
+    the code is invalid or unknown, or the cluster unreachable; a file that cannot be
+    stored never raises. `reader` picks the PDF reader (open_pdf.READERS).
     """
+    if municipality_code is not None:
+        lookup(municipality_code)
     files = collect(paths)
     db = open_db(db_path)
     try:
         jobs, skipped = plan(files, stored_sha256(db))
         forget_failures(db, map(str, skipped))
+        if municipality_code is not None:
+            set_municipality(db, map(str, skipped), municipality_code)
         summary = Summary(files=len(files), skipped=len(skipped))
         workers = min(workers or os.cpu_count() or 1, len(jobs))
-        start = f"{len(files)} files: {len(skipped)} unchanged, {len(jobs)} to parse ({workers} workers)"
+        where = f"Dask cluster at {dask}" if dask else f"{workers} workers"
+        start = f"{len(files)} files: {len(skipped)} unchanged, {len(jobs)} to parse ({where})"
+        if dask:
+            from .cluster import dask_outcomes  # imports distributed, an optional extra: only when asked for
+
+            parsed = dask_outcomes(jobs, password, dask, reader)
+        else:
+            parsed = outcomes(jobs, password, workers, reader)
         with Progress(len(jobs), start) as progress:
-            for job, outcome in outcomes(jobs, password, workers):
+            for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, str(job.path), job.sha256, outcome.kind, outcome.message)
                     summary.failed += 1
                 else:
-                    store(db, outcome, str(job.path))
+                    store(db, outcome, str(job.path), municipality_code=municipality_code)
                     summary.stored += 1
                     summary.warnings += len(outcome.record.warnings)
                 progress.advance(job, outcome, summary.failed)

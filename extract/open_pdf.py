@@ -27,6 +27,7 @@ from .document import Document
 from .errors import ExtractionError
 from .models import Warning
 from .read_pdf import is_scanned, read_pdf
+from .read_pdfium import read_pdfium
 
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
@@ -38,23 +39,25 @@ MAX_PAGES = 100
 DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
+READERS = ("pdfplumber", "pdfium")  # read_pdf.py, the default; read_pdfium.py, faster but not golden-exact
 
 
-def read_pdf_bytes(data: bytes, *, password: str | None = None) -> Document:
+def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "pdfplumber") -> Document:
     """Given PDF bytes, return their Document, or raise ExtractionError of the right kind.
 
     A file pdfminer cannot parse is repaired with qpdf and read again; the Document
-    then carries a `repaired` warning naming the damage.
+    then carries a `repaired` warning naming the damage. `reader` is one of READERS.
     """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
+    read = _read_pdfium if reader == "pdfium" else _read
     try:
-        return _read(data, password)
+        return read(data, password)
     except DAMAGED as error:
         damage = _damage(error, password)
     repaired = repair(data, password, damage)
     try:
-        document = _read(repaired, None)
+        document = read(repaired, None)
     except DAMAGED as error:
         raise ExtractionError(
             "corrupt", f"the PDF is damaged ({damage}) and unreadable even after repair with qpdf ({_reason(error)})"
@@ -90,6 +93,12 @@ def _read(data: bytes, password: str | None) -> Document:
         if not any(row.cells for row in document.rows):
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
     return document
+
+
+def _read_pdfium(data: bytes, password: str | None) -> Document:
+    """Given PDF bytes, return their Document read by pdfium; by pdfplumber where pdfium cannot serve (scans, empty pages)."""
+    document = read_pdfium(data, password, MAX_PAGES)
+    return document if document is not None else _read(data, password)
 
 
 def check_page_count(pdf: pdfplumber.PDF) -> None:

@@ -31,12 +31,12 @@ class Extraction:
     traces: list[Trace]
 
 
-def extract_bytes(data: bytes, name: str, *, password: str | None = None) -> Extraction:
-    """Given a file's bytes and name, return its Extraction or raise ExtractionError."""
+def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
+    """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS)."""
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
     try:
-        document = _read(data, name, password)
+        document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
         source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
         record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
@@ -46,13 +46,13 @@ def extract_bytes(data: bytes, name: str, *, password: str | None = None) -> Ext
     return Extraction(record, traces)
 
 
-def _read(data: bytes, name: str, password: str | None) -> Document:
+def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
     if Path(name).suffix.lower() in WEB_SUFFIXES and not data.lstrip().startswith(b"%PDF"):
         return read_web(data)
-    return read_pdf_bytes(data, password=password)
+    return read_pdf_bytes(data, password=password, reader=reader)
 
 
-def extract_file(path: str | Path, *, password: str | None = None) -> Extraction:
+def extract_file(path: str | Path, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
     """Given a path, return its Extraction or raise ExtractionError naming the file."""
     path = Path(path)
     try:
@@ -64,7 +64,7 @@ def extract_file(path: str | Path, *, password: str | None = None) -> Extraction
         error.file = str(path)
         raise
     try:
-        return extract_bytes(data, str(path), password=password)
+        return extract_bytes(data, str(path), password=password, reader=reader)
     except ExtractionError as error:
         error.file = str(path)
         raise

@@ -1,26 +1,36 @@
 """Read a PDF's text layer into a Document: table cells (merged spans filled) and loose lines.
 
-The PDF is opened once and each page's characters and ruling lines are extracted
-once; cell text is assembled from the characters directly, so a page costs one
-character parse plus pdfplumber's table finder.
+The PDF is opened once and each page's content is interpreted once (pdfminer, through
+pdfplumber's `page.layout`). Of each character only the seven values the reader uses
+are kept — pdfplumber's `page.chars` would resolve some twenty for each, a quarter of
+the page's cost — while ruling lines go through pdfplumber's own conversion, so its
+table finder sees exactly its own edges. Cell text is assembled from the characters
+directly. `layout_rows` (pure) turns characters and edges into rows, whichever
+library read them (read_pdfium.py is the other).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
+from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
+from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from .document import BBox, Cell, Document, Line, Row
 
-Char = dict[str, Any]
+Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
+Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
 
 LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their size share a line
 SPACE_GAP = 0.6  # a horizontal gap wider than this share of the font size reads as a space
 CELL_GAP = 2.5  # outside tables, a gap wider than this many font sizes separates two cells
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
@@ -81,20 +91,27 @@ def _centre(char: Char) -> tuple[float, float]:
     return ((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
 
 
-def assign_chars(cell_boxes: Sequence[BBox], chars: Iterable[Char]) -> tuple[list[list[Char]], list[Char]]:
-    """Given cell boxes and characters, return each cell's characters and those in no cell."""
+def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[list[list[Char]], list[Char]]:
+    """Given cell boxes and characters, return each cell's characters and those in no cell, in the given order.
+
+    A character belongs to the highest cell (by top; the first given among equals) that
+    contains its centre. Cells are taken in that order, each claiming the unclaimed
+    characters whose centre lies in its band of the page (found by bisection), so a page
+    costs about characters × columns tests rather than characters × cells.
+    """
+    centres = [_centre(char) for char in chars]
+    by_y = sorted(range(len(chars)), key=lambda i: centres[i][1])
+    ys = [centres[i][1] for i in by_y]
+    owner = [-1] * len(chars)
+    for cell in sorted(range(len(cell_boxes)), key=lambda i: cell_boxes[i][1]):
+        x0, top, x1, bottom = cell_boxes[cell]
+        for i in by_y[bisect_left(ys, top) : bisect_right(ys, bottom)]:
+            if owner[i] < 0 and x0 <= centres[i][0] <= x1:
+                owner[i] = cell
     inside: list[list[Char]] = [[] for _ in cell_boxes]
-    order = sorted(range(len(cell_boxes)), key=lambda i: cell_boxes[i][1])
-    tops = [cell_boxes[i][1] for i in order]
     outside = []
-    for char in chars:
-        x, y = _centre(char)
-        for i in order[: bisect_left(tops, y + 0.01)]:
-            if _contains(cell_boxes[i], x, y):
-                inside[i].append(char)
-                break
-        else:
-            outside.append(char)
+    for char, cell in zip(chars, owner):
+        (inside[cell] if cell >= 0 else outside).append(char)
     return inside, outside
 
 
@@ -126,10 +143,81 @@ def _columns(table: Any) -> list[list[BBox]]:
     return [[c for c in col.cells if c is not None] for col in table.columns]
 
 
-def page_rows(page: Any, page_no: int, first_table_id: int) -> list[Row]:
-    """Given a pdfplumber page, return its tables' rows and its loose lines, top to bottom."""
-    chars = [c for c in page.chars if c.get("upright", True)]
-    tables = page.find_tables(TABLE_SETTINGS)
+@dataclass(frozen=True)
+class PageObjects:
+    """What the reader uses of a page: its characters, its ruling lines' edges, and whether it shows an image."""
+
+    chars: list[Char]
+    edges: list[Edge]
+    has_images: bool
+
+    @property
+    def scanned(self) -> bool:
+        """An image without a text layer (a scan), as `is_scanned` says of a pdfplumber page."""
+        return not self.chars and self.has_images
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What pdfplumber's TableFinder reads of a page under the "lines" strategy: the edges of its ruling lines."""
+
+    edges: list[Edge]
+
+
+def _leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
+    """The layout's objects in content order, figures opened, as pdfplumber walks them."""
+    for obj in objects:
+        if isinstance(obj, LTContainer):
+            yield from _leaves(obj)
+        else:
+            yield obj
+
+
+def plumber_objects(page: Any) -> PageObjects:
+    """Given a pdfplumber page, return its characters, edges and images from one pass over its layout.
+
+    A character's values are computed as pdfplumber's `process_object` computes them
+    (the same floats); lines, rectangles and curves are converted by it, and their
+    edges listed in the order of pdfplumber's `page.edges`.
+    """
+    height = page.height
+    left, top = page.mediabox[:2]
+    norm = page.pdf.unicode_norm
+    chars: list[Char] = []
+    ruled: dict[str, list[dict]] = {"line": [], "rect": [], "curve": []}
+    has_images = False
+    for obj in _leaves(page.layout):
+        if isinstance(obj, LTChar):
+            text = obj.get_text()
+            chars.append({
+                "text": normalize_unicode(norm, text) if norm is not None else text,
+                "x0": obj.x0 + left if left else obj.x0,
+                "x1": obj.x1 + left if left else obj.x1,
+                "top": (height - obj.y1) + top,
+                "bottom": (height - obj.y0) + top,
+                "size": obj.size,
+                "upright": obj.upright,
+            })
+        elif isinstance(obj, LTCurve):
+            found = page.process_object(obj)
+            ruled[found["object_type"]].append(found)
+        elif isinstance(obj, LTImage):
+            has_images = True
+    edges = [line_to_edge(line) for line in ruled["line"]]
+    edges += [edge for rect in ruled["rect"] for edge in rect_to_edges(rect)]
+    edges += [edge for curve in ruled["curve"] for edge in curve_to_edges(curve)]
+    return PageObjects(chars, edges, has_images)
+
+
+def find_tables(edges: list[Edge]) -> list[Any]:
+    """Given a page's edges, return the pdfplumber tables its ruling lines draw (as `page.find_tables` would)."""
+    return TableFinder(Ruling(edges), TABLE_SETTINGS).tables
+
+
+def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
+    """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
+    chars = [c for c in chars if c["upright"]]
+    tables = find_tables(edges)
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, chars)
     cells = {
@@ -165,11 +253,12 @@ def read_pdf(pdf: pdfplumber.PDF, read_scanned: PageReader | None = None) -> Doc
     table_id = 0
     ocr = False
     for page in pdf.pages:
-        if read_scanned is not None and is_scanned(page):
+        objects = plumber_objects(page)
+        if read_scanned is not None and objects.scanned:
             page_table_rows = read_scanned(page, page.page_number, table_id)
             ocr = ocr or bool(page_table_rows)
         else:
-            page_table_rows = page_rows(page, page.page_number, table_id)
+            page_table_rows = layout_rows(objects.chars, objects.edges, page.page_number, table_id)
         rows.extend(page_table_rows)
         table_id = max([r.table for r in rows if r.table is not None], default=table_id - 1) + 1
         page.close()

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import UsageError
+from .models import Manifesto
 from .pipeline import Extraction
 
 # The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
@@ -241,6 +242,51 @@ def manifesto_rows(
     )
 
 
+def record_from_rows(rows: ManifestoRows) -> Manifesto:
+    """Given a manifesto's rows (as manifesto_rows makes them, or as read back), return its record (pure).
+
+    The inverse of manifesto_rows: every contract field is stored, so the record comes back whole.
+    """
+    row = rows.manifesto
+    return Manifesto(
+        source={"file": row["file"], "sha256": row["sha256"], "pages": row["pages"]},
+        **{field: row[field] for field in ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")},
+        rating_scale=[{"score": level["score"], "label": level["label"]} for level in rows.rating_scale],
+        goals=[
+            {
+                **{k: v for k, v in goal.goal.items() if k not in ("id", "manifesto")},
+                "milestones": [{k: v for k, v in m.items() if k not in ("goal", "seq")} for m in goal.milestones],
+                "means": [means["text"] for means in goal.means],
+            }
+            for goal in rows.goals
+        ],
+        ocr=bool(row["ocr"]),
+        warnings=[{k: v for k, v in w.items() if k not in ("manifesto", "seq")} for w in rows.warnings],
+    )
+
+
+def read_records(db: Database) -> Iterator[Manifesto]:
+    """Yield the record of every stored manifesto, rebuilt from its rows, by fiscal year, department and path."""
+    for manifesto in db.query("SELECT * FROM manifestos ORDER BY fiscal_year, department, path"):
+        sha = [manifesto["sha256"]]
+        goals = [
+            GoalRows(
+                goal=goal,
+                milestones=list(db.query("SELECT * FROM milestones WHERE goal = ? ORDER BY seq", [goal["id"]])),
+                means=list(db.query("SELECT * FROM means WHERE goal = ? ORDER BY seq", [goal["id"]])),
+            )
+            for goal in db.query("SELECT * FROM goals WHERE manifesto = ? ORDER BY number", sha)
+        ]
+        rows = ManifestoRows(
+            manifesto=manifesto,
+            goals=goals,
+            rating_scale=list(db.query("SELECT * FROM rating_scale WHERE manifesto = ? ORDER BY seq", sha)),
+            warnings=list(db.query("SELECT * FROM warnings WHERE manifesto = ? ORDER BY seq", sha)),
+            provenance=[],  # not part of the record
+        )
+        yield record_from_rows(rows)
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) the database at `path` with its schema and foreign keys on."""
     path = Path(path)
@@ -281,10 +327,15 @@ def store(db: Database, extraction: Extraction, path: str, *, municipality_code:
         _forget(db, path)
         db.execute("DELETE FROM manifestos WHERE sha256 = ?", [rows.manifesto["sha256"]])
         db["manifestos"].insert(rows.manifesto)
-        for goal in rows.goals:
-            goal_id = db["goals"].insert(goal.goal).last_pk
-            db["milestones"].insert_all({"goal": goal_id, **row} for row in goal.milestones)
-            db["means"].insert_all({"goal": goal_id, **row} for row in goal.means)
+        # Each means row inserted after its goal would index the goal's whole text again (a
+        # trigger per row): the children go first, their key checked at COMMIT, so that each
+        # goal's insert indexes its text once. Ids are given as SQLite would (the largest + 1).
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM goals").fetchone()[0]
+        ids = range(first_id, first_id + len(rows.goals))
+        db["milestones"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones)
+        db["means"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means)
+        db["goals"].insert_all({"id": i, **goal.goal} for i, goal in zip(ids, rows.goals))
         for table in ("rating_scale", "warnings", "provenance"):
             db[table].insert_all(getattr(rows, table))
 
@@ -302,6 +353,18 @@ def forget_failures(db: Database, paths: Iterable[str]) -> None:
     """Delete the failures recorded for `paths` (files that now hold stored bytes), in one transaction."""
     with db.atomic():
         db.conn.executemany("DELETE FROM failures WHERE path = ?", ((path,) for path in paths))
+
+
+def set_municipality(db: Database, paths: Iterable[str], code: str) -> None:
+    """Record `code` as the municipality of the manifestos stored under `paths`, in one transaction.
+
+    A batch given --municipality labels the unchanged files it skips too, so a database
+    first built without a code gets one on the next run, without parsing anything again.
+    """
+    with db.atomic():
+        db.conn.executemany(
+            "UPDATE manifestos SET municipality_code = ? WHERE path = ?", ((code, path) for path in paths)
+        )
 
 
 def run_query(db: Database, sql: str) -> tuple[list[str], list[tuple]]:

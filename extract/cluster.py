@@ -1,0 +1,74 @@
+"""`manifesto batch --dask ADDRESS`: parse on a Dask distributed cluster, store in this process.
+
+The cluster only parses: each file's `parse_one` runs on a worker and its outcome (an
+Extraction or a Failed, both picklable) comes back here, where the batch's one writer
+stores it, exactly as with local worker processes. Workers open the files by path, so
+they must see the same files (a shared filesystem); paths are sent absolute. At most
+IN_FLIGHT_PER_THREAD files per worker thread (counted as the cluster grows or shrinks)
+are submitted at a time, so a batch of a million files neither floods the scheduler
+nor holds finished results unstored.
+
+The per-file time limit does not apply here: a task runs in a worker thread, which
+SIGALRM cannot interrupt (the page and size limits do apply); a file that hangs holds
+its worker thread until the cluster's own limits end it.
+
+Needs the `distributed` package (the `dask` extra), imported only when --dask is given.
+Run workers with one thread each (`dask worker ADDRESS --nthreads 1 --nworkers N`):
+parsing is pure Python, so threads of one worker would share one core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from .batch import INTERNAL, Failed, Job, Outcome, parse_one
+from .errors import UsageError
+
+IN_FLIGHT_PER_THREAD = 4
+CONNECT_SECONDS = 10  # a scheduler that does not answer by then is taken as unreachable
+
+
+def dask_outcomes(
+    jobs: Sequence[Job], password: str | None, address: str, reader: str
+) -> Iterator[tuple[Job, Outcome]]:
+    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable)."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError("--dask needs the distributed package: pip install 'manifesto-extract[dask]'") from None
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+    waiting = iter(jobs)
+    running: dict = {}  # future → job
+
+    def top_up() -> list:
+        """Send jobs until IN_FLIGHT_PER_THREAD per thread of the cluster (as it is now) are running; return their futures."""
+        window = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_THREAD
+        sent = []
+        while len(running) < window and (job := next(waiting, None)) is not None:
+            future = client.submit(parse_one, str(job.path.resolve()), password, reader, None, pure=False)
+            running[future] = job
+            sent.append(future)
+        return sent
+
+    try:
+        finished = as_completed(top_up(), loop=client.loop)
+        for future in finished:
+            job = running.pop(future)
+            outcome = _outcome(future)
+            future.release()
+            finished.update(top_up())
+            yield job, outcome
+    finally:
+        client.cancel(list(running))
+        client.close()
+
+
+def _outcome(future: object) -> Outcome:
+    """A finished future's outcome; a worker lost while parsing fails this file, as a crashed local worker does."""
+    try:
+        return future.result()  # type: ignore[attr-defined]
+    except Exception as error:
+        return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")

@@ -1,0 +1,126 @@
+"""In a real browser: `manifesto serve` finds a Japanese term typed into Datasette's search box, and
+`manifesto report` shows its charts. Headless Chromium (Debian's chromium + chromium-driver, installed
+by `make test`) is driven by selenium; without them the test skips locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import DB_SAMPLES, ROOT, SAMPLES
+from extract.batch import run_batch
+from extract.cli import main
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+OUTPUT = ROOT / "output"
+TERM = "公民連携"
+STARTUP_SECONDS = 30
+# No network here: keep Chromium from reaching for one (updates, sync, QUIC, first-run pages).
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1280,1600")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
+    if missing:
+        message = f"{', '.join(missing)} missing: `make browser` installs Debian's chromium and chromium-driver"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(STARTUP_SECONDS)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    for name in DB_SAMPLES:
+        shutil.copy(SAMPLES / name, folder / name)
+    run_batch([folder], folder / "manifestos.db", workers=1, municipality_code="242161")
+    return folder / "manifestos.db"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(db_path) -> Iterator[str]:
+    """`manifesto serve` on a free local port, as a user starts it; stopped (by its pid) after the tests."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "extract.cli", "serve", "--db", str(db_path), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"manifesto serve did not start: {process.communicate()[0]}")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_japanese_term_typed_into_the_search_box_finds_its_goal(browser, server):
+    browser.get(f"{server}/manifestos/goal_overview")
+    assert "部局目標一覧" in browser.find_element(By.TAG_NAME, "h1").text
+    box = browser.find_element(By.ID, "_search")
+    box.send_keys(TERM)
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(browser, STARTUP_SECONDS).until(expected_conditions.url_contains("_search="))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert len(rows) == 1
+    assert "デジタル自治推進局" in rows[0].text and TERM in rows[0].text
+    assert browser.find_element(By.ID, "_search").get_attribute("value") == TERM
+    OUTPUT.mkdir(exist_ok=True)
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "_search"))
+    browser.save_screenshot(str(OUTPUT / "datasette-search.png"))
+
+
+def test_the_report_opens_with_its_charts_and_is_screenshotted(browser, db_path, capsys):
+    report = OUTPUT / "report.html"
+    assert main(["report", "--db", str(db_path), "--out", str(report)]) == 0
+    browser.get(report.resolve().as_uri())
+    assert browser.execute_script(
+        "return document.images.length === 2 && [...document.images].every(i => i.complete && i.naturalWidth > 800)"
+    )
+    screenshot = OUTPUT / "report.png"
+    screenshot.unlink(missing_ok=True)
+    assert browser.save_screenshot(str(screenshot))
+    image = Image.open(screenshot)
+    assert screenshot.stat().st_size > 20_000 and image.size[0] >= 1000
+    assert len(image.convert("RGB").getcolors(1 << 20)) > 50  # charts, not a blank page

@@ -1,0 +1,67 @@
+"""`manifesto batch --dask`: a LocalCluster of 2 worker processes fills the same database as a local batch."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlite_utils import Database
+
+from conftest import SAMPLES
+from extract.batch import run_batch
+from extract import cluster
+from extract.cli import main
+
+distributed = pytest.importorskip("distributed")
+
+# Every table's rows by their natural keys: goal ids (and so the order of storing) and times may differ.
+CONTENTS = {
+    "manifestos": "SELECT * FROM manifestos",
+    "goals": "SELECT * FROM goals",
+    "milestones": "SELECT g.manifesto, g.number, s.* FROM milestones s JOIN goals g ON g.id = s.goal",
+    "means": "SELECT g.manifesto, g.number, s.* FROM means s JOIN goals g ON g.id = s.goal",
+    "rating_scale": "SELECT * FROM rating_scale",
+    "warnings": "SELECT * FROM warnings",
+    "provenance": "SELECT * FROM provenance",
+    "failures": "SELECT * FROM failures",
+    "goals_fts": "SELECT g.manifesto, g.number, f.* FROM goals_fts f JOIN goals g ON g.id = f.rowid",
+}
+VOLATILE = {"id", "goal", "extracted_at", "time"}
+
+
+def contents(path) -> dict[str, list[tuple]]:
+    """Every table's rows without ids and times, sorted."""
+    db = Database(path)
+    tables = {}
+    for table, sql in CONTENTS.items():
+        rows = [{k: v for k, v in row.items() if k not in VOLATILE} for row in db.query(sql)]
+        tables[table] = sorted(tuple(sorted(row.items(), key=lambda item: item[0])) for row in rows)
+    return tables
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """Both real-format samples, every variant, and a truncated file that fails."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for pdf in [*SAMPLES.glob("*.pdf"), *(SAMPLES / "variants").glob("*.pdf")]:
+        shutil.copy(pdf, folder / pdf.name)
+    (folder / "truncated.pdf").write_bytes((SAMPLES / "iga-2021-digital.pdf").read_bytes()[:300])
+    return folder
+
+
+def test_dask_batch_stores_the_same_rows_as_a_local_batch(tmp_path, archive):
+    local = run_batch([archive], tmp_path / "local.db", workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = run_batch([archive], tmp_path / "dask.db", dask=cluster.scheduler_address)
+
+    assert (remote.stored, remote.failed) == (local.stored, local.failed) == (len(list(archive.iterdir())) - 1, 1)
+    assert contents(tmp_path / "dask.db") == contents(tmp_path / "local.db")
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, archive, capsys, monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    code = main(["batch", str(archive), "--db", str(tmp_path / "m.db"), "--dask", "tcp://127.0.0.1:9"])
+
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
