@@ -16,6 +16,7 @@ import regex
 from .document import Cell, Document, Line, Row
 
 BLOCK_TAG = regex.compile(r"</?(?:p|div|br|li|ul|ol|tr|h\d)\b[^>]*>", regex.IGNORECASE)
+LIST_ITEM = regex.compile(r"<li\b[^>]*>\s*(?![・•●◆■])", regex.IGNORECASE)
 ANY_TAG = regex.compile(r"<[^>]+>")
 INLINE_BULLET = regex.compile(r"\s+(?=[・•●◆■])")  # a capture flattens a list to "・a ・b"
 BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
@@ -35,8 +36,10 @@ def decode(data: bytes) -> str:
 
 
 def cell_lines(markup: str) -> list[str]:
-    """Given a cell's markup, return its text lines: block tags and flattened bullets become line breaks."""
-    text = BLOCK_TAG.sub("\n", markup)
+    """Given a cell's markup, return its text lines: block tags and flattened bullets become line breaks,
+    and a list item is a bullet (`・`) whether or not it prints one."""
+    text = LIST_ITEM.sub("\n・", markup)
+    text = BLOCK_TAG.sub("\n", text)
     text = html.unescape(ANY_TAG.sub("", text))
     text = INLINE_BULLET.sub("\n", text)
     return [line.strip() for line in text.split("\n") if line.strip()]

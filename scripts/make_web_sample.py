@@ -24,7 +24,8 @@ def wide(text: str) -> str:
 
 
 def level_cell(goal: dict) -> str:
-    target = "".join(f"<li>{wide(item)}</li>" for item in goal["target"].split("\n"))
+    items = goal["target"].split("\n")
+    target = "".join(f"<li>{wide(i)}</li>" for i in items) if items[0].startswith("・") else f"<p>{wide(items[0])}</p>"
     return (
         f"<p>〈現在の状態〉{wide(goal['current_state'])}</p><p>↓</p><p>〈達成目標〉</p>"
         f"<ul>{target}</ul><p>※目標が達成した状態<br>{wide(goal['achieved_state'])}</p>"

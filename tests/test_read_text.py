@@ -29,6 +29,7 @@ def test_seed_capture_yields_the_pdf_goals():
         ('<ul style="x"> ・a 9月 ・b 12月 </ul>', ["・a 9月", "・b 12月"]),
         ("市民周知・職員研修", ["市民周知・職員研修"]),
         ("a&amp;b<br>c", ["a&b", "c"]),
+        ("<ul><li>研修</li><li>・周知</li></ul>", ["・研修", "・周知"]),
         ("", []),
     ],
 )
