@@ -1,16 +1,18 @@
 """Run `manifesto batch` as a user would (a fresh process, a fresh database) and measure it.
 
-Wall time and the CPU time of the whole process tree (getrusage of the finished
-children), and peak resident memory sampled every SAMPLE_SECONDS with psutil: the
-tree's (the batch process and its workers, summed: an upper bound, as forked
-workers share pages with their parent) and the largest single process's.
+Wall time, the CPU time of the whole process tree (wait4's resource usage of the batch
+and the workers it waited for), and peak resident memory: the tree's, sampled every
+SAMPLE_SECONDS with psutil (the batch process and its workers summed: an upper bound, as
+forked workers share pages with their parent), and the largest single process's.
 """
 
 from __future__ import annotations
 
-import resource
+import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -53,7 +55,7 @@ def tree_rss(process: psutil.Process) -> list[int]:
     return sizes
 
 
-def run_batch(
+def time_batch(
     files: Sequence[Path], pages: int, db: Path, jobs: int, options: Sequence[str] = ()
 ) -> BatchRun:
     """Run `manifesto batch FILES --db DB -j JOBS [options]` on a fresh database; return its measurements.
@@ -63,22 +65,32 @@ def run_batch(
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     command = [sys.executable, "-m", "extract.cli", "batch", *map(str, files), "--db", str(db), "-j", str(jobs), *options]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    watched = psutil.Process(child.pid)
-    peak_tree = peak_process = 0
-    while child.poll() is None:
-        sizes = tree_rss(watched)
-        peak_tree, peak_process = max(peak_tree, sum(sizes)), max(peak_process, *sizes, 0)
-        time.sleep(SAMPLE_SECONDS)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    summary = child.stdout.read().strip().splitlines()[-1] if child.stdout else ""
+    peaks = [0, 0]  # the tree's summed RSS, the largest process's
+    done = threading.Event()
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        sampler = threading.Thread(target=_sample, args=(psutil.Process(child.pid), peaks, done))
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        out.seek(0)
+        summary = (out.read().strip().splitlines() or [""])[-1]
     if child.returncode != 0 or f"{len(files)} stored" not in summary:
         raise RuntimeError(f"batch -j{jobs} {' '.join(options)} did not store every file: {summary!r}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return BatchRun(
-        jobs=jobs, files=len(files), pages=pages, wall=wall, cpu=cpu,
-        peak_tree_mib=peak_tree / 2**20, peak_process_mib=peak_process / 2**20, summary=summary,
+        jobs=jobs, files=len(files), pages=pages, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+        peak_tree_mib=peaks[0] / 2**20, peak_process_mib=max(peaks[1], usage.ru_maxrss * 1024) / 2**20,
+        summary=summary,
     )
+
+
+def _sample(process: psutil.Process, peaks: list[int], done: threading.Event) -> None:
+    """Until `done`, record the process tree's largest summed and single RSS into `peaks`, every SAMPLE_SECONDS."""
+    while not done.is_set():
+        sizes = tree_rss(process)
+        peaks[0], peaks[1] = max(peaks[0], sum(sizes)), max(peaks[1], *sizes, 0)
+        done.wait(SAMPLE_SECONDS)

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +29,7 @@ from tabulate import tabulate
 from . import baselines
 from .corpus import build_corpus, sample_pdfs
 from .machine import describe
-from .measure import run_batch
+from .measure import time_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 # The targets: -j1 within 1.3× of bare extract_words; every core (2) at least 1.7× -j1;
@@ -113,25 +114,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_before = os.getloadavg()
     measured = {
-        "words": fastest(lambda: baselines.words(files), args.repeat),
-        "tables": fastest(lambda: baselines.tables(files), args.repeat),
+        "words": fastest(partial(baselines.words, files), args.repeat),
+        "tables": fastest(partial(baselines.tables, files), args.repeat),
     }
     for reader in args.readers:
-        measured[f"parse ({reader})"] = fastest(lambda: baselines.parse(files, reader), args.repeat)
+        measured[f"parse ({reader})"] = fastest(partial(baselines.parse, files, reader), args.repeat)
     if "pdfium" in args.readers:
-        measured["pdfium chars"] = fastest(lambda: baselines.pdfium_chars(files), args.repeat)
+        measured["pdfium chars"] = fastest(partial(baselines.pdfium_chars, files), args.repeat)
     batches = []
     for reader in args.readers:
         for jobs in sorted({1, cores}) if reader == args.readers[0] else [1]:
             options = [] if reader == args.readers[0] else ["--reader", reader]
             label = f"batch -j{jobs}" + "".join(f" {option}" for option in options)
             print(f"running {label}", flush=True)
-            run = fastest(lambda: run_batch(files, n_pages, out / "bench.db", jobs, options), args.repeat)
+            run = fastest(partial(time_batch, files, n_pages, out / "bench.db", jobs, options), args.repeat)
             batches.append({"label": label, **run.as_dict()})
     scaling = []
     for size in args.scaling:
         print(f"running scaling -j{cores} on {size} files", flush=True)
-        scaling.append(run_batch(corpus[:size], sum(pages[:size]), out / "bench.db", cores).as_dict())
+        scaling.append(time_batch(corpus[:size], sum(pages[:size]), out / "bench.db", cores).as_dict())
 
     results = {
         "machine": describe(),

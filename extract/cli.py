@@ -121,10 +121,10 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--municipality", metavar="CODE",
                        help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto")
     batch.add_argument("--dask", metavar="ADDRESS",
-                       help="parse on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
+                       help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
     for reads_pdfs in (extract, batch):
         reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
-                                help="PDF reader: pdfplumber (default) or pdfium (faster; a few texts differ, see docs/benchmark.md)")
+                                help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
     batch.set_defaults(run=cmd_batch)
     search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")
     search_.add_argument("words", nargs="+", metavar="WORD", help="words every goal found contains; short ones like DX work too")

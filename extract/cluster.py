@@ -41,7 +41,7 @@ def dask_outcomes(
     except (OSError, TimeoutError, ValueError) as error:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {error}") from None
     waiting = iter(jobs)
-    running: dict = {}  # future → job
+    running: dict[object, Job] = {}  # future → job
 
     def top_up() -> list:
         """Send jobs until IN_FLIGHT_PER_THREAD per thread of the cluster (as it is now) are running; return their futures."""

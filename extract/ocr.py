@@ -281,7 +281,7 @@ def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
 
 
 def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]:
-    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.page_rows).
+    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
     of anything else (a photo, a drawing) would only make noise.

@@ -1,0 +1,94 @@
+"""Where a -j1 batch's time goes: cProfile over parse and store of the corpus, summed by stage.
+
+    python -m bench.profile [--files 100] [--reader pdfplumber] [--out output/bench]
+
+Each stage is a function whose cumulative time is read from the profile (stages nest:
+a stage's own share is its time less the stages inside it). Writes OUT/profile-READER.json
+and prints the shares; the raw profile goes to OUT/profile-READER.prof for snakeviz or pstats.
+cProfile slows pure-Python code more than C code, so shares are indicative, not exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from tabulate import tabulate
+
+from extract.batch import parse_one
+from extract.store import open_db, store
+
+from .corpus import build_corpus, sample_pdfs
+from .run import ROOT
+
+# stage → (the function it is: file suffix and name), and the stages that run inside it
+STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
+    "parse (one file)": (("extract/batch.py", "parse_one"), ("read PDF", "find blocks", "build + validate")),
+    "read PDF": (("extract/open_pdf.py", "read_pdf_bytes"), ("ours: chars and rules of a pdfplumber page",
+                                                          "pdfium: chars", "pdfium: rules", "ours: cells and lines")),
+    "ours: chars and rules of a pdfplumber page": (("extract/read_pdf.py", "plumber_objects"),
+                                                   ("pdfminer: interpret pages",)),
+    "pdfminer: interpret pages": (("pdfplumber/page.py", "layout"), ()),
+    "pdfium: chars": (("extract/read_pdfium.py", "page_chars"), ()),
+    "pdfium: rules": (("extract/read_pdfium.py", "page_edges"), ()),
+    "ours: cells and lines": (("extract/read_pdf.py", "layout_rows"), ("pdfplumber: find tables",)),
+    "pdfplumber: find tables": (("pdfplumber/table.py", "__init__"), ()),
+    "find blocks": (("extract/blocks.py", "find_blocks"), ()),
+    "build + validate": (("extract/build.py", "build"), ()),
+    "store": (("extract/store.py", "store"), ()),
+}
+
+
+def cumulative(stats: pstats.Stats, where: tuple[str, str]) -> float:
+    """Return the cumulative seconds of the function named by (file suffix, name) in the profile (0 if absent)."""
+    suffix, name = where
+    return sum(
+        entry[3] for (file, _, function), entry in stats.stats.items()  # type: ignore[attr-defined]
+        if function == name and file.endswith(suffix)
+    )
+
+
+def shares(stats: pstats.Stats) -> dict[str, dict[str, float]]:
+    """Return each stage's cumulative seconds, its own (less the stages inside it), and its own share of the total."""
+    times = {stage: cumulative(stats, where) for stage, (where, _) in STAGES.items()}
+    total = stats.total_tt or 1.0  # type: ignore[attr-defined]
+    found = {}
+    for stage, (_, inner) in STAGES.items():
+        own = times[stage] - sum(times[name] for name in inner)
+        found[stage] = {"seconds": times[stage], "own_seconds": own, "own_share": own / total}
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Profile parse and store of the corpus; print and write each stage's share."""
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100, help="files profiled (default 100)")
+    parser.add_argument("--reader", default="pdfplumber", help="PDF reader (default pdfplumber)")
+    parser.add_argument("--out", default=str(ROOT / "output" / "bench"), help="where the corpus and profile go")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    files = build_corpus(out / "corpus", args.files, sample_pdfs(ROOT / "samples"))
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_db(Path(folder) / "profile.db")
+        profile = cProfile.Profile()
+        profile.enable()
+        for path in files:
+            outcome = parse_one(str(path), None, args.reader)
+            store(db, outcome, str(path))  # type: ignore[arg-type]
+        profile.disable()
+        db.close()
+    profile.dump_stats(out / f"profile-{args.reader}.prof")
+    found = shares(pstats.Stats(profile))
+    (out / f"profile-{args.reader}.json").write_text(json.dumps(found, indent=2, ensure_ascii=False) + "\n")
+    rows = [[stage, f["seconds"], f["own_seconds"], f"{f['own_share']:.0%}"] for stage, f in found.items() if f["seconds"]]
+    print(tabulate(rows, ["stage", "cumulative s", "own s", "own share"], floatfmt=".2f", tablefmt="github"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
