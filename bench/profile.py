@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from extract.batch import parse_one
+from extract.batch import ParseSettings, parse_one
 from extract.store import open_db, store
 
 from .corpus import build_corpus, sample_pdfs
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = cProfile.Profile()
         profile.enable()
         for path in files:
-            outcome = parse_one(str(path), None, args.reader)
+            outcome = parse_one(str(path), ParseSettings(reader=args.reader))
             store(db, outcome, str(path))  # type: ignore[arg-type]
         profile.disable()
         db.close()

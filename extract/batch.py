@@ -112,36 +112,43 @@ def plan(files: Sequence[Path], stored: set[str]) -> tuple[list[Job], list[Path]
     return jobs, skipped
 
 
-def parse_one(
-    path: str, password: str | None, reader: str = "pdfplumber", timeout: float | None = FILE_TIMEOUT_SECONDS
-) -> Outcome:
+@dataclass(frozen=True)
+class ParseSettings:
+    """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none)."""
+
+    password: str | None = None
+    reader: str = "pdfplumber"
+    timeout: float | None = FILE_TIMEOUT_SECONDS
+
+
+def parse_one(path: str, settings: ParseSettings) -> Outcome:
     """Parse one file in a worker: its Extraction, or Failed; never raises, and both are picklable.
 
-    Runs under the per-file time limit (limits.py), unless `timeout` is None: a Dask
-    task runs in a worker thread, which SIGALRM cannot interrupt. The page and size
-    limits apply inside extract_file either way.
+    Runs under the per-file time limit (limits.py) unless `settings.timeout` is None (a
+    Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
+    size limits apply inside extract_file either way.
     """
 
     def extract() -> Extraction:
-        return extract_file(path, password=password, reader=reader)
+        return extract_file(path, password=settings.password, reader=settings.reader)
 
     try:
-        return run_with_timeout(extract, timeout) if timeout is not None else extract()
+        return run_with_timeout(extract, settings.timeout) if settings.timeout is not None else extract()
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
     except Exception as error:  # a bug must not stop the batch: record it as this file's failure
         return Failed(INTERNAL, f"{type(error).__name__}: {error}")
 
 
-def outcomes(jobs: Sequence[Job], password: str | None, workers: int, reader: str) -> Iterator[tuple[Job, Outcome]]:
+def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
     """Yield each job with its outcome as it completes: inline for one worker, else from a process pool."""
     if workers <= 1:
         for job in jobs:
-            yield job, parse_one(str(job.path), password, reader)
+            yield job, parse_one(str(job.path), settings)
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
-        pending = {pool.submit(parse_one, str(job.path), password, reader): job for job in jobs}
+        pending = {pool.submit(parse_one, str(job.path), settings): job for job in jobs}
         for future in as_completed(pending):
             yield pending.pop(future), _result(future)
     finally:
@@ -171,10 +178,9 @@ def run_batch(
     db_path: str | Path,
     *,
     workers: int | None = None,
-    password: str | None = None,
+    settings: ParseSettings = ParseSettings(),
     municipality_code: str | None = None,
     dask: str | None = None,
-    reader: str = "pdfplumber",
 ) -> Summary:
     """Store every file under `paths` in the database at `db_path` and return what was done.
 
@@ -182,7 +188,7 @@ def run_batch(
     skipped as unchanged. `dask`, a scheduler address, parses on that Dask cluster
     instead of local workers (cluster.py). Raises UsageError when a path does not exist,
     the code is invalid or unknown, or the cluster unreachable; a file that cannot be
-    stored never raises. `reader` picks the PDF reader (open_pdf.READERS).
+    stored never raises. `settings` say how each file is parsed.
     """
     if municipality_code is not None:
         lookup(municipality_code)
@@ -200,9 +206,9 @@ def run_batch(
         if dask:
             from .cluster import dask_outcomes  # imports distributed, an optional extra: only when asked for
 
-            parsed = dask_outcomes(jobs, password, dask, reader)
+            parsed = dask_outcomes(jobs, settings, dask)
         else:
-            parsed = outcomes(jobs, password, workers, reader)
+            parsed = outcomes(jobs, settings, workers)
         with Progress(len(jobs), start) as progress:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):

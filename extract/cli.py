@@ -10,9 +10,9 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .batch import run_batch
+from .batch import ParseSettings, run_batch
 from .errors import ExtractionError, UsageError
-from .limits import run_with_timeout
+from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .open_pdf import READERS
 from .pipeline import Extraction, extract_file
 from .render import FORMATS, render
@@ -36,10 +36,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
-    summary = run_batch(
-        args.paths, args.db, workers=args.jobs, password=args.password, municipality_code=args.municipality,
-        dask=args.dask, reader=args.reader,
-    )
+    settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout)
+    summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings,
+                        municipality_code=args.municipality, dask=args.dask)
     print(summary)
     if summary.failed:
         print(f"failed files: manifesto query --db {args.db} \"SELECT * FROM failures\"", file=sys.stderr)
@@ -120,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--password", help="password of encrypted PDFs")
     batch.add_argument("--municipality", metavar="CODE",
                        help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto")
+    batch.add_argument("--timeout", type=float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
+                       help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; failure kind timeout)")
     batch.add_argument("--dask", metavar="ADDRESS",
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
     for reads_pdfs in (extract, batch):

@@ -20,18 +20,21 @@ parsing is pure Python, so threads of one worker would share one core.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from .batch import INTERNAL, Failed, Job, Outcome, parse_one
+from .batch import INTERNAL, Failed, Job, Outcome, ParseSettings, parse_one
 from .errors import UsageError
 
 IN_FLIGHT_PER_THREAD = 4
 CONNECT_SECONDS = 10  # a scheduler that does not answer by then is taken as unreachable
 
 
-def dask_outcomes(
-    jobs: Sequence[Job], password: str | None, address: str, reader: str
-) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable)."""
+def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) -> Iterator[tuple[Job, Outcome]]:
+    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable).
+
+    Tasks run in worker threads, where the per-file time limit cannot interrupt them: it is not applied.
+    """
+    settings = replace(settings, timeout=None)
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -48,7 +51,7 @@ def dask_outcomes(
         window = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_THREAD
         sent = []
         while len(running) < window and (job := next(waiting, None)) is not None:
-            future = client.submit(parse_one, str(job.path.resolve()), password, reader, None, pure=False)
+            future = client.submit(parse_one, str(job.path.resolve()), settings, pure=False)
             running[future] = job
             sent.append(future)
         return sent

@@ -84,3 +84,11 @@ def truncated_sample(share: float = 0.9) -> bytes:
 def junk_pdf() -> bytes:
     """A PDF header followed by bytes no reader can make anything of."""
     return b"%PDF-1.4\n" + bytes(range(256)) * 40
+
+
+def slow_pdf(operations: int = 400_000) -> bytes:
+    """A valid one-page PDF whose content stream takes pdfminer seconds to interpret: a stand-in for a hang."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.Contents = pdf.make_stream(b"".join(b"%d 0 m %d 1 l S\n" % (i % 500, i % 500) for i in range(operations)))
+    return _save(pdf)

@@ -8,7 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from conftest import DB_SAMPLES, SAMPLES
-from extract.batch import collect, run_batch
+from broken_pdfs import slow_pdf
+from extract.batch import ParseSettings, collect, run_batch
 from extract.cli import main
 from extract.errors import ExtractionError
 from extract.pipeline import extract_file
@@ -99,3 +100,17 @@ def test_bad_jobs_is_a_usage_error(tmp_path, sample_dir):
     with pytest.raises(SystemExit) as exit:
         main(["batch", str(sample_dir), "-j", "0"])
     assert exit.value.code == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_past_the_time_limit_fails_as_timeout_and_the_rest_is_stored(tmp_path, workers):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in DB_SAMPLES:
+        shutil.copy(SAMPLES / name, folder / name)
+    (folder / "hangs.pdf").write_bytes(slow_pdf())
+    summary = run_batch([folder], tmp_path / "m.db", workers=workers, settings=ParseSettings(timeout=0.5))
+    db = Database(tmp_path / "m.db")
+    assert (summary.stored, summary.failed) == (len(DB_SAMPLES), 1)
+    assert [(row["path"].rsplit("/", 1)[-1], row["kind"]) for row in db["failures"].rows] == [("hangs.pdf", "timeout")]
+    assert db["manifestos"].count == len(DB_SAMPLES)
