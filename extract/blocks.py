@@ -98,7 +98,6 @@ class Blocks:
     goals: list[GoalBlock]
     preamble: list[Line] = field(default_factory=list)
     shared_mission: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def find_title(rows: list[Row]) -> list[Line]:
@@ -268,6 +267,7 @@ class _Finder:
     label_role: tuple[str, Cell] | None = None  # last label of a label | value table, for continued rows
     table: int | None = None
     ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
+    marked: bool = False  # the last row was a goal marker outside any table
 
     @property
     def goal(self) -> GoalBlock | None:
@@ -280,11 +280,15 @@ class _Finder:
         return self.goals
 
     def enter_table(self, row: Row) -> None:
-        """A new table keeps the column meanings only when it may continue the last one past a page break."""
+        """A new table keeps the column meanings when it may continue the last one past a page
+        break, or when a goal marker starts it or stands just above it (Word documents often set
+        each goal in a table of its own under one header); any other table needs its own header."""
         if row.table is None or row.table == self.table:
+            self.marked = row.table is None and any(goal_number(c) is not None for c in row.cells)
             return
         self.table = row.table
-        if not row.first_on_page:
+        marked, self.marked = self.marked or any(goal_number(c) is not None for c in row.cells), False
+        if not row.first_on_page and not marked:
             self.columns = None
             self.label_role = None
 

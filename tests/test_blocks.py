@@ -104,7 +104,7 @@ def test_a_bare_number_in_the_goal_column_starts_a_goal():
 def test_a_repeated_marker_continues_its_goal():
     text = HEADER + COLUMNS + "◎部局目標1\n使\t目\t水\t手1\n\n" + "◎部局目標1(続き)\n\t\t\t手2\n"
     (goal,) = blocks(text).goals
-    assert field(goal, "means") == "手1"  # the second table is not a page-top continuation, so its cells are not read
+    assert field(goal, "means") == "手1|手2"
 
 
 def test_a_mission_printed_once_before_the_goals_is_kept_for_them():
@@ -123,3 +123,14 @@ def test_legend_printed_on_one_line_beside_its_label():
 def test_goal_number_column_labels(label):
     text = HEADER + f"{label}\t組織使命\t目標\t達成水準\t手段\n1\t使\t目A\t水\t手\n"
     assert [g.number for g in blocks(text).goals] == [1]
+
+
+@pytest.mark.parametrize(
+    "goals",
+    ["\n◎部局目標1\n使A\t目A\t水A\t手A\n\n◎部局目標2\n使B\t目B\t水B\t手B\n",
+     "\n◎部局目標1\t\t\t\n使A\t目A\t水A\t手A\n\n◎部局目標2\t\t\t\n使B\t目B\t水B\t手B\n"],
+    ids=["marker-above-each-table", "marker-row-in-each-table"],
+)
+def test_goal_tables_under_one_header_keep_its_columns(goals):
+    text = HEADER + COLUMNS + goals
+    assert [(g.number, field(g, "objective")) for g in blocks(text).goals] == [(1, "目A"), (2, "目B")]
