@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -128,12 +129,9 @@ def parse_one(path: str, settings: ParseSettings) -> Outcome:
     Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
     size limits apply inside extract_file either way.
     """
-
-    def extract() -> Extraction:
-        return extract_file(path, password=settings.password, reader=settings.reader)
-
+    extract = partial(extract_file, path, password=settings.password, reader=settings.reader)
     try:
-        return run_with_timeout(extract, settings.timeout) if settings.timeout is not None else extract()
+        return run_with_timeout(extract, settings.timeout)
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
     except Exception as error:  # a bug must not stop the batch: record it as this file's failure
@@ -150,7 +148,7 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iter
     try:
         pending = {pool.submit(parse_one, str(job.path), settings): job for job in jobs}
         for future in as_completed(pending):
-            yield pending.pop(future), _result(future)
+            yield pending.pop(future), outcome_of(future)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -166,10 +164,11 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _result(future: Future) -> Outcome:
+def outcome_of(future: Future) -> Outcome:
+    """Given a finished future of parse_one (local or Dask), return its outcome; a lost worker fails just this file."""
     try:
         return future.result()
-    except Exception as error:  # the worker process died (BrokenProcessPool): this file fails, the batch goes on
+    except Exception as error:  # the worker process died (BrokenProcessPool, a Dask worker lost): the batch goes on
         return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
 
 

@@ -59,21 +59,12 @@ MUNICIPALITY_FIELDS = (
 )
 
 
-def _to_manifesto(field: str = "manifesto") -> ForeignKey:
-    return ForeignKey((field,), "manifestos", ("sha256",))
-
-
-def _to_goal(field: str = "goal") -> ForeignKey:
-    return ForeignKey((field,), "goals", ("id",))
-
-
-def _manifesto_field() -> Field:
-    return Field("manifesto", "string", "マニフェストID", "sha256 of the manifesto's file (manifestos.sha256)",
-                 required=True, pattern=SHA256)
-
-
-def _goal_id_field() -> Field:
-    return Field("goal", "integer", "部局目標ID", "The goal's id (goals.id)", required=True)
+# The columns, and their foreign keys, by which the tables below belong to a manifesto or a goal.
+_TO_MANIFESTO = ForeignKey(("manifesto",), "manifestos", ("sha256",))
+_TO_GOAL = ForeignKey(("goal",), "goals", ("id",))
+_MANIFESTO = Field("manifesto", "string", "マニフェストID", "sha256 of the manifesto's file (manifestos.sha256)",
+                   required=True, pattern=SHA256)
+_GOAL_ID = Field("goal", "integer", "部局目標ID", "The goal's id (goals.id)", required=True)
 
 
 def _seq_field(what: str) -> Field:
@@ -112,7 +103,7 @@ GOALS = Table(
     "goals", "部局目標", "One row per goal (◎部局目標N) of a manifesto, with its year-end self-evaluation",
     (
         Field("id", "integer", "部局目標ID", "Identifier of the goal within this data set", required=True),
-        _manifesto_field(),
+        _MANIFESTO,
         Field("number", "integer", "目標番号", "N of ◎部局目標N, unique within the manifesto", required=True),
         Field("mission", "string", "組織使命", "Organisational mission (a mission shared by several goals is repeated)"),
         Field("objective", "string", "組織使命達成に向けての目標", "Objective towards the mission", required=True),
@@ -125,13 +116,13 @@ GOALS = Table(
         Field("page", "integer", "ページ", "1-based page on which the goal's block starts", required=True),
     ),
     ("id",),
-    (_to_manifesto(),),
+    (_TO_MANIFESTO,),
 )
 
 MILESTONES = Table(
     "milestones", "達成目標の時期", "Dated items of a goal's target, with the months they fall in",
     (
-        _goal_id_field(),
+        _GOAL_ID,
         _seq_field("item within the goal's milestones"),
         Field("text", "string", "項目", "The item without its time expression"),
         Field("period", "string", "時期(表記どおり)", "The time expression as printed, e.g. 1月~2月", required=True),
@@ -139,32 +130,32 @@ MILESTONES = Table(
         Field("end", "yearmonth", "終了年月", "Last month (YYYY-MM); equal to start for a single month"),
     ),
     ("goal", "seq"),
-    (_to_goal(),),
+    (_TO_GOAL,),
 )
 
 MEANS = Table(
     "means", "目標を達成するための手段", "Means to achieve a goal, one per bullet, in document order",
-    (_goal_id_field(), _seq_field("means within the goal"), Field("text", "string", "手段", "The means", required=True)),
+    (_GOAL_ID, _seq_field("means within the goal"), Field("text", "string", "手段", "The means", required=True)),
     ("goal", "seq"),
-    (_to_goal(),),
+    (_TO_GOAL,),
 )
 
 RATING_SCALE = Table(
     "rating_scale", "業績目標の達成状況(凡例)", "The rating legend printed in each manifesto, in printed order",
     (
-        _manifesto_field(),
+        _MANIFESTO,
         _seq_field("legend line"),
         Field("score", "integer", "評点", "Score", required=True),
         Field("label", "string", "評価", "What the score means", required=True),
     ),
     ("manifesto", "seq"),
-    (_to_manifesto(),),
+    (_TO_MANIFESTO,),
 )
 
 WARNINGS = Table(
     "warnings", "抽出時の注意", "What the extractor could read only in part, per manifesto",
     (
-        _manifesto_field(),
+        _MANIFESTO,
         _seq_field("warning"),
         Field("kind", "string", "種類", "Kind of warning, e.g. section_missing, repaired", required=True),
         Field("message", "string", "内容", "What was found", required=True),
@@ -172,14 +163,14 @@ WARNINGS = Table(
         Field("page", "integer", "ページ", "Page concerned, if any"),
     ),
     ("manifesto", "seq"),
-    (_to_manifesto(),),
+    (_TO_MANIFESTO,),
 )
 
 PROVENANCE = Table(
     "provenance", "記載位置", "Where each extracted value was printed: page and bounding box",
     (
         Field("id", "integer", "記載位置ID", "Identifier of the row within this data set", required=True),
-        _manifesto_field(),
+        _MANIFESTO,
         Field("path", "string", "値のパス", "The value's path in the record, e.g. goals[3].rating_reason",
               required=True),
         Field("goal", "integer", "目標番号", "Number of the goal for a goal's value (joins goals.number), else empty"),
@@ -193,7 +184,7 @@ PROVENANCE = Table(
         Field("confidence", "number", "OCR信頼度", "Lowest OCR word confidence (0-100); empty for a text layer"),
     ),
     ("id",),
-    (_to_manifesto(),),
+    (_TO_MANIFESTO,),
 )
 
 FAILURES = Table(

@@ -8,13 +8,14 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from functools import partial
 
 from . import __version__
 from .batch import ParseSettings, run_batch
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .open_pdf import READERS
-from .pipeline import Extraction, extract_file
+from .pipeline import extract_file
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
@@ -26,10 +27,8 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print one file's record as JSON."""
-    def extract() -> Extraction:
-        return extract_file(args.file, password=args.password, reader=args.reader)
-
-    extraction = run_with_timeout(extract, args.timeout) if args.timeout else extract()
+    extract = partial(extract_file, args.file, password=args.password, reader=args.reader)
+    extraction = run_with_timeout(extract, args.timeout)
     print(json.dumps(extraction.record.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from .batch import INTERNAL, Failed, Job, Outcome, ParseSettings, parse_one
+from .batch import Job, Outcome, ParseSettings, outcome_of, parse_one
 from .errors import UsageError
 
 IN_FLIGHT_PER_THREAD = 4
@@ -60,18 +60,10 @@ def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) ->
         finished = as_completed(top_up(), loop=client.loop)
         for future in finished:
             job = running.pop(future)
-            outcome = _outcome(future)
+            outcome = outcome_of(future)  # a Dask future answers .result() as a local one does
             future.release()
             finished.update(top_up())
             yield job, outcome
     finally:
         client.cancel(list(running))
         client.close()
-
-
-def _outcome(future: object) -> Outcome:
-    """A finished future's outcome; a worker lost while parsing fails this file, as a crashed local worker does."""
-    try:
-        return future.result()  # type: ignore[attr-defined]
-    except Exception as error:
-        return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")

@@ -31,7 +31,7 @@ from . import __version__
 from .catalog import MUNICIPALITY_FIELDS, Field, Table
 from .catalog import TABLES as CATALOG
 from .errors import UsageError
-from .municipality import Municipality, bundled_table
+from .municipality import Municipality, bundled_table, place_names
 from .store import read_records, reading
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -181,18 +181,23 @@ def table_schema(table: Table) -> dict:
     }
 
 
+def dataset_title(places: Sequence[Municipality]) -> str:
+    """Return the data's title, naming the municipalities it comes from: 部局マニフェスト (三重県伊賀市)."""
+    names = place_names(places)
+    return f"部局マニフェスト ({names})" if names else "部局マニフェスト"
+
+
 def datapackage(csvs: Sequence[tuple[Table, bytes]], places: Sequence[Municipality], created: str | None) -> dict:
     """Return the Data Package descriptor of the CSVs written (each a table and the file's bytes) (pure).
 
     `places` are the municipalities the data comes from (its sources); `created` the time
     the newest record was extracted, so exporting the same database twice gives the same files.
     """
-    names = "・".join(f"{place.prefecture}{place.name}" for place in places)
-    sources = [{"title": f"{place.prefecture}{place.name} 部局マニフェスト (PDF)"} for place in places]
+    sources = [{"title": f"{place.full_name} 部局マニフェスト (PDF)"} for place in places]
     return {
         "profile": "tabular-data-package",
         "name": "bukyoku-manifesto",
-        "title": f"部局マニフェスト{f' ({names})' if names else ''}",
+        "title": dataset_title(places),
         "description": (
             "Departmental manifestos (部局マニフェスト) of Japanese municipalities: each department's goals for a "
             "fiscal year, their targets and means, and the year-end self-evaluation, extracted from the published "
@@ -235,8 +240,9 @@ def export(db_path: str | Path, out: str | Path, formats: Sequence[str] = FORMAT
         for table in PUBLISHED:
             fields, rows = published_fields(table), read_table(db, table)
             if "csv" in formats:
-                csvs.append((table, csv_bytes(fields, rows, bom=bom)))
-                written.append(_write(out / f"{table.name}.csv", csvs[-1][1]))
+                data = csv_bytes(fields, rows, bom=bom)
+                csvs.append((table, data))
+                written.append(_write(out / f"{table.name}.csv", data))
             if "parquet" in formats:
                 pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(fields)), out / f"{table.name}.parquet")
                 written.append(out / f"{table.name}.parquet")

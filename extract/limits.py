@@ -30,13 +30,15 @@ class _Expired(BaseException):
     `except Exception` (pdfplumber wraps every parser error that way) cannot swallow it."""
 
 
-def run_with_timeout(work: Callable[[], T], seconds: float) -> T:
-    """Return `work()`, or raise ExtractionError('timeout') once it has run `seconds` (wall clock).
+def run_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
+    """Return `work()`, or raise ExtractionError('timeout') once it has run `seconds` (wall clock; None: no limit).
 
-    Must run in the main thread of its process, where POSIX signals are delivered (a
-    process-pool worker's task does); raises RuntimeError elsewhere rather than run
-    without a limit. Any earlier SIGALRM handler is restored afterwards.
+    A limit must run in the main thread of its process, where POSIX signals are delivered
+    (a process-pool worker's task does); elsewhere it raises RuntimeError rather than run
+    without one. Any earlier SIGALRM handler is restored afterwards.
     """
+    if seconds is None:
+        return work()
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("run_with_timeout needs the main thread of its process: SIGALRM is delivered there")
 

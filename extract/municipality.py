@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -37,6 +38,16 @@ class Municipality:
     code: str
     prefecture: str
     name: str
+
+    @property
+    def full_name(self) -> str:
+        """The name as titles give it, prefecture first: 三重県伊賀市 (三重県 for the prefecture itself)."""
+        return self.prefecture + self.name
+
+
+def place_names(places: Iterable[Municipality]) -> str:
+    """Return the places' full names joined by ・, as a title or a source names them ("" for none)."""
+    return "・".join(place.full_name for place in places)
 
 
 def check_digit(first_five: str) -> int:

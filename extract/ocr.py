@@ -84,14 +84,14 @@ def missing_ocr_hint() -> str:
 # --- the image: render, deskew ----------------------------------------------------------
 
 
-def render(page: Any, dpi: int = RENDER_DPI) -> Image.Image:
-    """Given a pdfplumber page, return it rendered in grey at `dpi`, or raise too_large."""
-    pixels = page.width * page.height * (dpi / POINTS_PER_INCH) ** 2
+def render(page: Any) -> Image.Image:
+    """Given a pdfplumber page, return it rendered in grey at RENDER_DPI, or raise too_large."""
+    pixels = page.width * page.height * (RENDER_DPI / POINTS_PER_INCH) ** 2
     if pixels > MAX_RENDER_PIXELS:
         raise ExtractionError(
             "too_large", f"page {page.page_number} ({page.width:.0f}×{page.height:.0f} pt) is too large to OCR"
         )
-    return page.to_image(resolution=dpi).original.convert("L")
+    return page.to_image(resolution=RENDER_DPI).original.convert("L")
 
 
 def deskew(grey: Image.Image) -> np.ndarray:
@@ -203,7 +203,7 @@ def recognise(crops: Sequence[Image.Image], dpi: int) -> list[list[Word]]:
     if not crops:
         return []
     processes = max(1, min(os.cpu_count() or 1, len(crops) // MIN_CROPS_PER_PROCESS))
-    chunks = [list(range(len(crops)))[n::processes] for n in range(processes)]
+    chunks = [list(range(n, len(crops), processes)) for n in range(processes)]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread per run: the runs are the parallelism
     with tempfile.TemporaryDirectory(prefix="manifesto-ocr-") as folder:
         runs = []

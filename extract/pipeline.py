@@ -63,8 +63,4 @@ def extract_file(path: str | Path, *, password: str | None = None, reader: str =
     except ExtractionError as error:
         error.file = str(path)
         raise
-    try:
-        return extract_bytes(data, str(path), password=password, reader=reader)
-    except ExtractionError as error:
-        error.file = str(path)
-        raise
+    return extract_bytes(data, str(path), password=password, reader=reader)  # its errors name the file already

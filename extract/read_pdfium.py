@@ -47,10 +47,11 @@ def read_pdfium(data: bytes, password: str | None, max_pages: int) -> Document |
                 chars = [] if page.get_rotation() else page_chars(page)  # pdfium's coordinates ignore /Rotate
                 if not chars:
                     return None
-                rows.extend(layout_rows(chars, page_edges(page), index + 1, table_id))
+                page_rows = layout_rows(chars, page_edges(page), index + 1, table_id)
             finally:
                 page.close()
-            table_id = max([r.table for r in rows if r.table is not None], default=table_id - 1) + 1
+            rows.extend(page_rows)
+            table_id = max((r.table for r in page_rows if r.table is not None), default=table_id - 1) + 1
         return Document(rows, len(pdf))
     finally:
         pdf.close()

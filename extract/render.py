@@ -40,13 +40,13 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = 
     raise ValueError(f"unknown format {fmt!r}, expected one of {FORMATS}")
 
 
-def table_cell(value: object, width: int = CELL_WIDTH) -> object:
-    """Given a value, return a number or None as it is, else text on one line cut with … to `width` display columns."""
+def table_cell(value: object) -> object:
+    """Given a value, return a number or None as it is, else text on one line cut with … to CELL_WIDTH display columns."""
     if value is None or isinstance(value, int | float):
         return value
     text = " ".join(str(value).split())
     widths = [max(wcwidth(char), 0) for char in text]
-    if sum(widths) <= width:
+    if sum(widths) <= CELL_WIDTH:
         return text
-    cut = next(index for index, total in enumerate(accumulate(widths)) if total > width - 1)
+    cut = next(index for index, total in enumerate(accumulate(widths)) if total > CELL_WIDTH - 1)
     return text[:cut] + "…"

@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .errors import UsageError
 from .export import places_of
+from .municipality import place_names
 from .store import reading
 
 JAPANESE_FONTS = ("IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "TakaoGothic", "VL Gothic")
@@ -189,7 +190,7 @@ def write_report(db_path: str | Path, out: str | Path) -> Path:
         ratings = rating_counts(db.execute(_RATINGS_SQL).fetchall())
         labels = scale_labels(db.execute(_SCALE_SQL).fetchall())
         periods = db.execute(_MILESTONES_SQL).fetchall()
-        places = "・".join(f"{place.prefecture}{place.name}" for place in places_of(db))
+        places = place_names(places_of(db))
     months = month_counts(periods)
     goals = sum(sum(counter.values()) for counter in ratings.values())
     rated = goals - sum(counter[None] for counter in ratings.values())

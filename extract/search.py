@@ -20,7 +20,8 @@ _SELECT = f"""
 SELECT m.fiscal_year, m.department, g.number AS goal, g.self_rating, m.path, {", ".join(f"t.{c}" for c in SEARCHABLE)}
 FROM goal_texts t JOIN goals g ON g.id = t.id JOIN manifestos m ON m.sha256 = g.manifesto
 """
-_ALL_TEXT = " || char(10) || ".join(f"coalesce(t.{c}, '')" for c in SEARCHABLE)
+# SQL for all of a goal's searchable texts (a row `t` of goal_texts) as one text, a line per field.
+ALL_TEXT = " || char(10) || ".join(f"coalesce(t.{c}, '')" for c in SEARCHABLE)
 
 
 def fts_query(words: list[str]) -> str:
@@ -63,7 +64,7 @@ def search(db: Database, query: str, *, limit: int = 50) -> list[dict]:
         params = [fts_query(words), limit]
     else:
         sql = (
-            _SELECT + "WHERE " + " AND ".join(f"({_ALL_TEXT}) LIKE ? ESCAPE '\\'" for _ in words)
+            _SELECT + "WHERE " + " AND ".join(f"({ALL_TEXT}) LIKE ? ESCAPE '\\'" for _ in words)
             + " ORDER BY m.fiscal_year, m.department, g.number LIMIT ?"
         )
         params = [*map(like_pattern, words), limit]

@@ -17,9 +17,10 @@ from tempfile import TemporaryDirectory
 
 from .catalog import GOALS, MANIFESTOS, TABLES, Field
 from .errors import UsageError
-from .export import LICENSE, places_of
-from .municipality import Municipality
-from .store import SEARCHABLE, reading
+from .export import LICENSE, dataset_title, places_of
+from .municipality import Municipality, place_names
+from .search import ALL_TEXT
+from .store import reading
 
 HOST = "127.0.0.1"  # this machine only: publishing to others is `datasette publish`'s job
 
@@ -81,7 +82,7 @@ QUERIES = {
                        "that the trigram search cannot find",
         "sql": "SELECT o.fiscal_year, o.department, o.goal, o.self_rating, o.objective\n"
                "FROM goal_texts t JOIN goal_overview o ON o.goal_id = t.id\n"
-               "WHERE " + " || char(10) || ".join(f"coalesce(t.{c}, '')" for c in SEARCHABLE) + " LIKE '%' || :word || '%'\n"
+               f"WHERE {ALL_TEXT} LIKE '%' || :word || '%'\n"
                "ORDER BY o.fiscal_year, o.department, o.goal",
     },
 }
@@ -97,30 +98,29 @@ def metadata(database: str, places: Sequence[Municipality], view_columns: dict[s
     `places` are the municipalities whose manifestos it holds, named in the title and source;
     `view_columns` the columns of each view in VIEWS, each described like the column it shows.
     """
-    names = "・".join(f"{place.prefecture}{place.name}" for place in places)
-    described = {field.name: _described(field) for table in (MANIFESTOS, GOALS) for field in table.fields}
+    # a view's column is described as the table column it shows, or in VIEW_COLUMNS
+    described = {field.name: _described(field) for table in (MANIFESTOS, GOALS) for field in table.fields} | VIEW_COLUMNS
     tables: dict[str, dict] = {
         table.name: {"title": table.title, "description": table.description,
                      "columns": {field.name: _described(field) for field in table.fields}}
         for table in TABLES
     }
     for view, (title, description) in VIEWS.items():
-        columns = described | VIEW_COLUMNS
         tables[view] = {"title": title, "description": description,
-                        "columns": {name: columns[name] for name in view_columns[view] if name in columns}}
+                        "columns": {name: described[name] for name in view_columns[view] if name in described}}
     tables["manifestos"] |= {"facets": ["fiscal_year", "department", "municipality_code"], "sort_desc": "fiscal_year"}
     tables["goals"] |= {"fts_table": "goals_fts", "fts_pk": "id", "facets": ["self_rating"]}
     tables["goal_overview"] |= {"fts_table": "goals_fts", "fts_pk": "goal_id",
                                 "facets": ["fiscal_year", "department", "self_rating"]}
     tables["goals_fts"] = {"hidden": True}
-    title = f"部局マニフェスト{f' ({names})' if names else ''}"
+    title = dataset_title(places)
     return {
         "title": title,
         "description": "部局マニフェスト (departmental manifestos): each department's goals for a fiscal year and their "
                        "year-end self-evaluation, extracted from the published PDFs. Search the goals in goal_overview.",
         "license": "CC BY 4.0",
         "license_url": LICENSE["path"],
-        "source": f"{names or '各自治体'}の部局マニフェスト (PDF)",
+        "source": f"{place_names(places) or '各自治体'}の部局マニフェスト (PDF)",
         "databases": {database: {"title": title, "tables": tables, "queries": QUERIES}},
     }
 

@@ -27,7 +27,8 @@ from .pipeline import Extraction
 # The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
 SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state", "means", "rating_reason")
 
-TABLES = ("manifestos", "goals", "milestones", "means", "rating_scale", "warnings", "provenance", "failures")
+# The record's header fields, stored as they are in columns of `manifestos`.
+_HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifestos (
@@ -210,7 +211,7 @@ def manifesto_rows(
         "path": path,
         "file": record.source.file,
         "pages": record.source.pages,
-        **record.model_dump(include={"title", "fiscal_year", "era", "department", "position", "head", "aspiration"}),
+        **record.model_dump(include=set(_HEADER_FIELDS)),
         "ocr": int(record.ocr),
         "municipality_code": municipality_code,
         "extracted_at": extracted_at,
@@ -250,7 +251,7 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
     row = rows.manifesto
     return Manifesto(
         source={"file": row["file"], "sha256": row["sha256"], "pages": row["pages"]},
-        **{field: row[field] for field in ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")},
+        **{field: row[field] for field in _HEADER_FIELDS},
         rating_scale=[{"score": level["score"], "label": level["label"]} for level in rows.rating_scale],
         goals=[
             {

@@ -70,6 +70,15 @@ def sample_db(tmp_path: Path, sample_dir: Path) -> Path:
     return path
 
 
+def samples_database(folder: Path, municipality_code: str | None = None) -> Path:
+    """Copy the two named samples into `folder` and batch them into folder/manifestos.db; return its path."""
+    for name in DB_SAMPLES:
+        shutil.copy(SAMPLES / name, folder / name)
+    path = folder / "manifestos.db"
+    run_batch([folder], path, workers=1, municipality_code=municipality_code)
+    return path
+
+
 def changed_copy(source: Path, target: Path, tag: str) -> Path:
     """Copy a PDF with a comment appended after %%EOF: new bytes and sha256, the same record."""
     target.write_bytes(source.read_bytes() + f"\n%{tag}\n".encode())

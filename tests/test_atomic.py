@@ -50,8 +50,12 @@ def archive(tmp_path):
     return folder
 
 
-def batch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", KILLER, "batch", *args] if env else [sys.executable, "-m", "extract.cli", "batch", *args]
+def batch(*args: str, kill_at: int | None = None) -> subprocess.CompletedProcess:
+    """Run `manifesto batch ARGS` in a fresh process; with `kill_at`, one that dies storing that file (KILLER)."""
+    if kill_at is None:
+        command, env = [sys.executable, "-m", "extract.cli", "batch", *args], None
+    else:
+        command, env = [sys.executable, "-c", KILLER, "batch", *args], {**os.environ, "KILL_AT": str(kill_at)}
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
 
 
@@ -69,7 +73,7 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     extractions = [extract_file(path) for path in sorted(archive.iterdir())]
     expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
 
-    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, env={**os.environ, "KILL_AT": str(KILL_AT)})
+    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)
 
     assert killed.returncode == -signal.SIGKILL
     db = Database(db_path)

@@ -6,7 +6,6 @@ by `make test`) is driven by selenium; without them the test skips locally and f
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,8 +23,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import DB_SAMPLES, ROOT, SAMPLES
-from extract.batch import run_batch
+from conftest import ROOT, samples_database
 from extract.cli import main
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -58,11 +56,7 @@ def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    for name in DB_SAMPLES:
-        shutil.copy(SAMPLES / name, folder / name)
-    run_batch([folder], folder / "manifestos.db", workers=1, municipality_code="242161")
-    return folder / "manifestos.db"
+    return samples_database(tmp_path_factory.mktemp("browser"), municipality_code="242161")
 
 
 def free_port() -> int:

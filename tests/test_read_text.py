@@ -17,9 +17,8 @@ def test_seed_capture_yields_the_pdf_goals():
     # A web page has no pages, so `page` is the one goal field that cannot agree.
     strip_page = lambda goal: goal.model_dump(exclude={"page"})  # noqa: E731
     assert [strip_page(g) for g in from_seed.goals] == [strip_page(g) for g in from_pdf.goals]
-    assert from_seed.model_dump(include={"title", "fiscal_year", "era", "department", "position", "head",
-                                         "aspiration", "rating_scale"}) == from_pdf.model_dump(
-        include={"title", "fiscal_year", "era", "department", "position", "head", "aspiration", "rating_scale"})
+    header = {"title", "fiscal_year", "era", "department", "position", "head", "aspiration", "rating_scale"}
+    assert from_seed.model_dump(include=header) == from_pdf.model_dump(include=header)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
 from pathlib import Path
 
@@ -11,8 +10,7 @@ import pytest
 from datasette.app import Datasette
 from sqlite_utils import Database
 
-from conftest import DB_SAMPLES, SAMPLES
-from extract.batch import run_batch
+from conftest import samples_database
 from extract.cli import main
 from extract.catalog import TABLES
 from extract.municipality import lookup
@@ -21,11 +19,7 @@ from extract.serve import QUERIES, VIEWS, metadata
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("serve")
-    for name in DB_SAMPLES:
-        shutil.copy(SAMPLES / name, folder / name)
-    run_batch([folder], folder / "manifestos.db", workers=1, municipality_code="242161")
-    return folder / "manifestos.db"
+    return samples_database(tmp_path_factory.mktemp("serve"), municipality_code="242161")
 
 
 def view_columns(db_path: Path) -> dict[str, list[str]]:

@@ -8,7 +8,8 @@ from sqlite_utils import Database
 from conftest import DB_SAMPLES, expected_rows, stored_rows
 from extract import __version__
 from extract.pipeline import extract_file
-from extract.store import TABLES, open_db
+from extract.catalog import TABLES
+from extract.store import open_db
 
 
 @pytest.mark.parametrize("name", DB_SAMPLES)
@@ -103,7 +104,7 @@ def test_goal_overview_has_one_row_per_goal_with_its_rating_label(sample_db, sam
 def test_schema_has_foreign_keys_on_and_filter_indexes(tmp_path):
     db = open_db(tmp_path / "new" / "m.db")
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert set(TABLES) <= set(db.table_names())
+    assert {table.name for table in TABLES} <= set(db.table_names())
     assert {"versions", "goal_overview"} <= set(db.view_names())
     indexed = {(table, index.columns[0]) for table in ("manifestos", "goals") for index in db[table].indexes}
     assert {("manifestos", "fiscal_year"), ("manifestos", "department"), ("goals", "self_rating")} <= indexed
