@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -42,8 +43,10 @@ GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^�
 BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
 TITLE = regex.compile(r"マニフェスト")
 EVALUATION_ROLES = {"rating", "reason"}
+LABEL_CACHE = 4096  # cells' texts seen by the label matchers of one batch worker, recent first
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def label_key(text: str) -> str:
     """Given a cell's raw text, return the form its label is matched in (NFKC, no whitespace)."""
     return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -184,9 +187,8 @@ def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
             if LEGEND_LABEL.search(label_key(cell.text)):
                 rest = [line.text for line in cell.lines if not LEGEND_LABEL.search(label_key(line.text))]
                 beside = [line.text for c in row.cells[position + 1 :] for line in c.lines]
-                if _legend_entries(beside):
-                    return _legend_entries(rest + beside)
-                return _legend_entries(rest + _lines_below(rows[index + 1 :], cell))
+                below = [] if _legend_entries(beside) else _lines_below(rows[index + 1 :], cell)
+                return _legend_entries(rest + beside + below)
     return []
 
 
@@ -354,8 +356,6 @@ class _Finder:
             self.label_role = (role, cells[1])
             for cell in cells[1:]:
                 self.goal.add(role, cell)
-            if role in EVALUATION_ROLES:
-                self.goal.evaluated = True
         elif self.label_role and row.first_on_page and row.table is not None:
             role, value = self.label_role
             if all(_overlaps(c, value) for c in cells):

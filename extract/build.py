@@ -13,9 +13,9 @@ import regex
 from pydantic import ValidationError
 
 from .blocks import Blocks, GoalBlock
-from .document import BBox, Line
+from .document import BBox, Line, union
 from .errors import ExtractionError
-from .models import Goal, Manifesto, Milestone, RatingLevel, Source, Warning
+from .models import Goal, Manifesto, Milestone, RatingLevel, Source, ReadWarning
 from .normalize import Era, clean, is_period, join_lines, parse_era, split_milestone
 
 SECTION_MARKER = regex.compile(
@@ -56,7 +56,7 @@ class _Fragment:
 
 
 def build(
-    blocks: Blocks, source: Source, *, ocr: bool = False, reader_warnings: Sequence[Warning] = ()
+    blocks: Blocks, source: Source, *, ocr: bool = False, reader_warnings: Sequence[ReadWarning] = ()
 ) -> tuple[Manifesto, list[Trace]]:
     """Given a document's blocks and its source, return the validated record and its provenance.
 
@@ -67,7 +67,7 @@ def build(
     if not blocks.goals and not blocks.header:
         raise ExtractionError("not_a_manifesto", "no ◎部局目標 goals and no 部局名/氏名 header found")
     traces: list[Trace] = []
-    warnings: list[Warning] = list(reader_warnings)
+    warnings: list[ReadWarning] = list(reader_warnings)
     header = {name: _text(lines, keep_spaces=True) for name, lines in blocks.header.items()}
     for name, lines in blocks.header.items():
         traces += _trace(name, lines)
@@ -79,24 +79,24 @@ def build(
         raise ExtractionError("incomplete", "no " + ", no ".join(missing) + " found")
     assert era is not None
     if not title:
-        warnings.append(Warning(kind="section_missing", message="no title line naming the マニフェスト"))
+        warnings.append(ReadWarning(kind="section_missing", message="no title line naming the マニフェスト"))
     for name in ("position", "head"):
         if not header.get(name):
-            warnings.append(Warning(kind="section_missing", message=f"no {name} in the header"))
+            warnings.append(ReadWarning(kind="section_missing", message=f"no {name} in the header"))
     scale = [RatingLevel(score=score, label=join_lines(map(clean, label))) for score, label in blocks.legend]
     if not scale:
-        warnings.append(Warning(kind="section_missing", message="no 業績目標の達成状況 legend"))
+        warnings.append(ReadWarning(kind="section_missing", message="no 業績目標の達成状況 legend"))
     goals = []
     for index, block in enumerate(blocks.goals):
-        if "mission" not in block.fields and blocks.shared_mission:
-            block.fields["mission"] = blocks.shared_mission
-        goal, goal_traces, goal_warnings = _goal(block, f"goals[{index}]", era.fiscal_year, {s.score for s in scale})
+        goal, goal_traces, goal_warnings = _goal(
+            block, f"goals[{index}]", era.fiscal_year, {s.score for s in scale}, blocks.shared_mission
+        )
         goals.append(goal)
         traces += goal_traces
         warnings += goal_warnings
     numbers = [g.number for g in goals]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
-        warnings.append(Warning(kind="goal_numbers", message=f"goal numbers are not consecutive: {numbers}"))
+        warnings.append(ReadWarning(kind="goal_numbers", message=f"goal numbers are not consecutive: {numbers}"))
     try:
         record = Manifesto(
             source=source,
@@ -124,14 +124,17 @@ def _first_era(texts: list[str]) -> Era | None:
     return next((era for era in map(parse_era, texts) if era), None)
 
 
-def _goal(block: GoalBlock, path: str, fiscal_year: int, scores: set[int]) -> tuple[Goal, list[Trace], list[Warning]]:
-    """Given one goal block, return its Goal, provenance and warnings."""
-    warnings: list[Warning] = []
+def _goal(
+    block: GoalBlock, path: str, fiscal_year: int, scores: set[int], shared_mission: list[Line]
+) -> tuple[Goal, list[Trace], list[ReadWarning]]:
+    """Given one goal block, return its Goal, provenance and warnings (a goal printing no mission
+    takes the one printed once for all goals)."""
+    warnings: list[ReadWarning] = []
 
     def warn(kind: str, message: str) -> None:
-        warnings.append(Warning(kind=kind, message=message, goal=block.number, page=block.page))
+        warnings.append(ReadWarning(kind=kind, message=message, goal=block.number, page=block.page))
 
-    fields = block.fields
+    fields = {"mission": shared_mission, **block.fields} if shared_mission else block.fields
     traces = [t for role in ("mission", "objective", "means") for t in _trace(f"{path}.{role}", fields.get(role, []))]
     sections = split_sections(fields.get("level", []))
     if "level" in fields and "current" not in sections and "target" not in sections:
@@ -167,8 +170,8 @@ def _goal(block: GoalBlock, path: str, fiscal_year: int, scores: set[int]) -> tu
     traces += _trace(f"{path}.rating_reason", fields.get("reason", []))
     goal = Goal(
         number=block.number,
-        mission=_text(fields.get("mission", [])) or "",
-        objective=_text(fields.get("objective", [])) or "",
+        mission=_text(fields.get("mission", [])),
+        objective=_text(fields.get("objective", [])),
         current_state="\n".join(_items(sections.get("current", []), keep_bullet=True)) or None,
         target="\n".join(target_items) or None,
         milestones=milestones,
@@ -260,8 +263,6 @@ def _trace(path: str, lines: list[Line]) -> list[Trace]:
         by_page.setdefault(line.page, []).append(line)
     traces = []
     for page, group in by_page.items():
-        x0s, tops, x1s, bottoms = zip(*(line.bbox for line in group))
         confidences = [line.confidence for line in group if line.confidence is not None]
-        confidence = min(confidences) if confidences else None
-        traces.append(Trace(path, page, (min(x0s), min(tops), max(x1s), max(bottoms)), confidence))
+        traces.append(Trace(path, page, union(line.bbox for line in group), min(confidences, default=None)))
     return traces

@@ -7,11 +7,18 @@ record stays traceable to where it was printed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .models import Warning
+from .models import ReadWarning
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (text readers: column index)
+
+
+def union(boxes: Iterable[BBox]) -> BBox:
+    """Given boxes, return the smallest box holding them all."""
+    x0s, tops, x1s, bottoms = zip(*boxes)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,11 @@ class Row:
     first_on_page: bool = False  # the table is the first one on its page (a page break may continue it)
 
 
+def next_table_id(page_rows: Iterable[Row], first: int) -> int:
+    """Given one page's rows, whose tables were numbered from `first`, return the next page's first number."""
+    return max((row.table for row in page_rows if row.table is not None), default=first - 1) + 1
+
+
 @dataclass
 class Document:
     """A whole file's rows in reading order."""
@@ -62,4 +74,4 @@ class Document:
     rows: list[Row]
     pages: int
     ocr: bool = False  # some pages were read by OCR
-    warnings: list[Warning] = field(default_factory=list)  # what the reader could read only in part, for the record
+    warnings: list[ReadWarning] = field(default_factory=list)  # what the reader could read only in part, for the record

@@ -37,7 +37,7 @@ class Milestone(_Record):
     end: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
 
 
-class Warning(_Record):
+class ReadWarning(_Record):
     """Something the extractor could read only in part; kept with the record, not printed as noise."""
 
     kind: str
@@ -76,7 +76,7 @@ class Manifesto(_Record):
     rating_scale: list[RatingLevel]
     goals: list[Goal] = Field(min_length=1)
     ocr: bool = False
-    warnings: list[Warning] = []
+    warnings: list[ReadWarning] = []
 
     @model_validator(mode="after")
     def _goals_are_consistent(self) -> Manifesto:

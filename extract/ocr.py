@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
@@ -33,9 +33,9 @@ import numpy as np
 import regex
 from PIL import Image
 
-from .document import BBox, Cell, Line, Row
+from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
-from .read_pdf import CELL_GAP, table_rows
+from .read_pdf import CELL_GAP, reading_order
 from .scan_image import (
     SKEW_STEP_DEGREES,
     PixelBox,
@@ -274,7 +274,7 @@ def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
     if key == best or SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY:
         return tuple(lines)
     confidences = [line.confidence for line in lines if line.confidence is not None]
-    return (Line(best, lines[0].page, _union(line.bbox for line in lines), min(confidences, default=None)),)
+    return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
 
 
 # --- one page ------------------------------------------------------------------------------
@@ -313,18 +313,12 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
 
     read = read_boxes(grey, ink, cell_groups + [[box] for line in loose for box in line], scale, page_no)
     cells = {box: Cell(repair_label(lines), page_no, box) for box, lines in zip(cell_boxes, read)}
-    placed: list[tuple[float, int, Row]] = []
-    for n, table in enumerate(tables):
-        for row in table_rows(table, cells, page_no, first_table_id + n, n == 0):
-            placed.append((table.bbox[1], len(placed), row))
     loose_read = iter(read[len(cell_boxes) :])
-    for line in loose:
-        found = [lines for lines in (next(loose_read) for _ in line) if lines]
-        row_cells = tuple(Cell(tuple(lines), page_no, _union(item.bbox for item in lines)) for lines in found)
-        if row_cells:
-            placed.append((row_cells[0].bbox[1], len(placed), Row(row_cells, page_no, None)))
-    placed.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in placed]
+    loose_cells = [
+        [Cell(tuple(lines), page_no, union(item.bbox for item in lines)) for lines in (next(loose_read) for _ in line) if lines]
+        for line in loose
+    ]
+    return reading_order(tables, cells, loose_cells, page_no, first_table_id)
 
 
 def read_boxes(
@@ -360,8 +354,3 @@ def _crop(grey: np.ndarray, box: PixelBox) -> Image.Image:
     framed = np.full((bottom - top + 2 * margin, right - left + 2 * margin), 255, dtype=np.uint8)
     framed[margin:-margin, margin:-margin] = grey[top:bottom, left:right]
     return Image.fromarray(framed)
-
-
-def _union(boxes: Iterable[BBox]) -> BBox:
-    x0s, tops, x1s, bottoms = zip(*boxes)
-    return (min(x0s), min(tops), max(x1s), max(bottoms))

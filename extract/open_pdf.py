@@ -25,7 +25,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from . import ocr
 from .document import Document
 from .errors import ExtractionError
-from .models import Warning
+from .models import ReadWarning
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
 
@@ -63,7 +63,7 @@ def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "p
             "corrupt", f"the PDF is damaged ({damage}) and unreadable even after repair with qpdf ({_reason(error)})"
         ) from None
     document.warnings.append(
-        Warning(kind="repaired", message=f"the PDF was damaged ({damage}) and was read after repair with qpdf; "
+        ReadWarning(kind="repaired", message=f"the PDF was damaged ({damage}) and was read after repair with qpdf; "
                 "parts of it may be missing")
     )
     return document

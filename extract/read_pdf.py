@@ -22,7 +22,7 @@ from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
-from .document import BBox, Cell, Document, Line, Row
+from .document import BBox, Cell, Document, Line, Row, next_table_id, union
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
 Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
@@ -56,7 +56,7 @@ def _line(chars: Sequence[Char], page: int) -> Line:
         if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + char["text"]).isspace():
             parts.append(" ")
         parts.append(char["text"])
-    return Line("".join(parts), page, _union(_bbox(c) for c in chars))
+    return Line("".join(parts), page, union(_bbox(c) for c in chars))
 
 
 def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
@@ -76,11 +76,6 @@ def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
 
 def _bbox(obj: Char) -> BBox:
     return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
-
-
-def _union(boxes: Iterable[BBox]) -> BBox:
-    x0s, tops, x1s, bottoms = zip(*boxes)
-    return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
 def _contains(box: BBox, x: float, y: float) -> bool:
@@ -223,12 +218,20 @@ def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_ta
     cells = {
         box: Cell(tuple(group_lines(own, page_no)), page_no, box) for box, own in zip(boxes, inside)
     }
+    loose = [split_cells(line_chars, page_no) for line_chars in cluster_lines(outside)]
+    return reading_order(tables, cells, loose, page_no, first_table_id)
+
+
+def reading_order(
+    tables: list[Any], cells: dict[BBox, Cell], loose: Iterable[Sequence[Cell]], page_no: int, first_table_id: int
+) -> list[Row]:
+    """Given a page's tables with their cells and its loose lines' cells, return all its rows top to bottom
+    (a table's rows stay together, placed by the table's top)."""
     placed: list[tuple[float, int, Row]] = []
     for n, table in enumerate(tables):
         for row in table_rows(table, cells, page_no, first_table_id + n, n == 0):
             placed.append((table.bbox[1], len(placed), row))
-    for line_chars in cluster_lines(outside):
-        row_cells = split_cells(line_chars, page_no)
+    for row_cells in loose:
         if row_cells:
             placed.append((row_cells[0].bbox[1], len(placed), Row(tuple(row_cells), page_no, None)))
     placed.sort(key=lambda item: (item[0], item[1]))
@@ -260,6 +263,6 @@ def read_pdf(pdf: pdfplumber.PDF, read_scanned: PageReader | None = None) -> Doc
         else:
             page_table_rows = layout_rows(objects.chars, objects.edges, page.page_number, table_id)
         rows.extend(page_table_rows)
-        table_id = max([r.table for r in rows if r.table is not None], default=table_id - 1) + 1
+        table_id = next_table_id(page_table_rows, table_id)
         page.close()
     return Document(rows, len(pdf.pages), ocr=ocr)

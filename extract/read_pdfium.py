@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pypdfium2
 import pypdfium2.raw as pdfium
 
-from .document import Document, Row
+from .document import Document, Row, next_table_id
 from .read_pdf import Char, Edge, layout_rows
 
 Point = tuple[float, float]
@@ -51,7 +51,7 @@ def read_pdfium(data: bytes, password: str | None, max_pages: int) -> Document |
             finally:
                 page.close()
             rows.extend(page_rows)
-            table_id = max((r.table for r in page_rows if r.table is not None), default=table_id - 1) + 1
+            table_id = next_table_id(page_rows, table_id)
         return Document(rows, len(pdf))
     finally:
         pdf.close()

@@ -15,18 +15,18 @@ import regex
 
 from .document import Cell, Document, Line, Row
 
-BLOCK_TAG = regex.compile(r"</?(?:p|div|br|li|ul|ol|tr|h\d)\b[^>]*>", regex.IGNORECASE)
+BLOCKS = {"p", "div", "br", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}  # tags that break a line
+BLOCK_TAG = regex.compile(rf"</?(?:{'|'.join(sorted(BLOCKS))})\b[^>]*>", regex.IGNORECASE)
 LIST_ITEM = regex.compile(r"<li\b[^>]*>\s*(?![・•●◆■])", regex.IGNORECASE)
 ANY_TAG = regex.compile(r"<[^>]+>")
 INLINE_BULLET = regex.compile(r"\s+(?=[・•●◆■])")  # a capture flattens a list to "・a ・b"
-BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
 HIDDEN = {"head", "script", "style", "title"}
 HTML_HINT = regex.compile(r"<(?:table|tr|td|th)\b", regex.IGNORECASE)
 PAGE = 1
 
 
 def decode(data: bytes) -> str:
-    """Given a web page's bytes, return its text (UTF-8, else Shift_JIS as older Japanese sites use)."""
+    """Given a web page's bytes, return its text (UTF-8, else Shift_JIS or EUC-JP as older Japanese sites use)."""
     for encoding in ("utf-8-sig", "cp932", "euc-jp"):
         try:
             return data.decode(encoding)

@@ -14,7 +14,7 @@ import regex
 
 from .document import Document
 from .errors import ExtractionError
-from .models import Warning
+from .models import ReadWarning
 
 CID = regex.compile(r"\(cid:\d+\)")  # pdfminer's placeholder for a glyph it cannot map
 # Unreadable on its own: private use, unassigned, surrogate, U+FFFD, control characters
@@ -40,7 +40,7 @@ def unreadable_share(text: str) -> float:
     return len(UNREADABLE.findall(visible)) / len(visible)
 
 
-def check_readable(document: Document) -> list[Warning]:
+def check_readable(document: Document) -> list[ReadWarning]:
     """Given a Document, return a garbled_text warning per partly garbled page.
 
     Raises ExtractionError('garbled_text') when the document's text as a whole is
@@ -63,7 +63,7 @@ def check_readable(document: Document) -> list[Warning]:
         page_share = unreadable_share("".join(texts))
         if page_share > PARTLY_GARBLED_SHARE:
             warnings.append(
-                Warning(kind="garbled_text", page=page,
+                ReadWarning(kind="garbled_text", page=page,
                         message=f"{page_share:.0%} of the text on page {page} is unreadable; its values may be wrong")
             )
     return warnings
