@@ -28,6 +28,7 @@ SECTION_MARKER = regex.compile(
 )
 BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
 WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
+PLACEHOLDER = regex.compile(r"^[-‐―—–ー~/・.*]*$|^(未評価|未記入|未実施|評価前|-)$")  # a cell left to fill at year end
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
 
 
@@ -154,7 +155,7 @@ def _goal(
         if found.start is None:
             warn("milestone_period", f"period {found.period!r} not understood")
         milestones.append(Milestone(text=found.text, period=found.period, start=found.start, end=found.end))
-    rating_text = _text(fields.get("rating", []))
+    rating_text = _unless_placeholder(_text(fields.get("rating", [])))
     rating = None
     if rating_text:
         match = RATING.search(rating_text)
@@ -178,7 +179,7 @@ def _goal(
         achieved_state="\n".join(_items(sections.get("achieved", []), keep_bullet=True)) or None,
         means=_items(_fragments(fields.get("means", [])), keep_bullet=False),
         self_rating=rating,
-        rating_reason=_text(fields.get("reason", [])) or None,
+        rating_reason=_unless_placeholder(_text(fields.get("reason", []))) or None,
         page=block.page,
     )
     return goal, traces, warnings
@@ -224,6 +225,11 @@ def _items(fragments: list[_Fragment], *, keep_bullet: bool) -> list[str]:
     if keep_bullet:
         return ["・" + text if mark else text for text, mark in zip(joined, bulleted)]
     return [text for text in joined if text]
+
+
+def _unless_placeholder(text: str) -> str:
+    """Given a cell's text, return it, or "" where it only holds a placeholder (―, 未評価) for a value to come."""
+    return "" if PLACEHOLDER.match(text) else text
 
 
 def _text(lines: list[Line], *, keep_spaces: bool = False) -> str:

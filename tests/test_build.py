@@ -141,3 +141,10 @@ def test_a_period_wrapped_onto_its_own_line_keeps_its_space():
     goal = one_goal("<p>〈達成目標〉</p><p>・確認体制の確立</p><p>４月</p><p>・周知 ９月～</p><p>１１月</p>").goals[0]
     assert goal.target == "・確認体制の確立 4月\n・周知 9月~11月"
     assert [(m.text, m.period) for m in goal.milestones] == [("確認体制の確立", "4月"), ("周知", "9月~11月")]
+
+
+@pytest.mark.parametrize("placeholder", ["―", "－", "未評価", "-"])
+def test_a_placeholder_in_the_evaluation_is_no_evaluation(placeholder):
+    text = HEADER + COLUMNS + f"◎部局目標1\n使\t目\t水\t手\n\n達成状況(自己評価)\t理由\n{placeholder}\t{placeholder}\n"
+    manifesto = record(text)
+    assert (manifesto.goals[0].self_rating, manifesto.goals[0].rating_reason, manifesto.warnings) == (None, None, [])
