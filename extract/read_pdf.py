@@ -30,6 +30,11 @@ Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads
 LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their size share a line
 SPACE_GAP = 0.6  # a horizontal gap wider than this share of the font size reads as a space
 CELL_GAP = 2.5  # outside tables, a gap wider than this many font sizes separates two cells
+LONG_RULE = 100.0  # points: a horizontal rule this long may bound the rows of a table without vertical rules
+RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
+MIN_RULES = 3  # rules of one extent that make a table (two rows)
+BAND_COVER = 0.5  # vertical segments at one x covering this share of a band's height rule it (Word breaks them per row)
+COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band separates two columns
 TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
@@ -204,6 +209,70 @@ def plumber_objects(page: Any) -> PageObjects:
     return PageObjects(chars, edges, has_images)
 
 
+def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given a page's edges and characters, return the vertical edges a table ruled between rows only lacks.
+
+    Word's and Excel's lighter table styles draw horizontal rules and no vertical ones, so
+    the table finder sees no cells. Long rules of the same extent, three or more, are taken
+    as such a table. A band between two of them gets edges at the rules' ends where it has
+    none and, where no vertical edge crosses it at all, in the gaps that stay empty of
+    characters through the whole band (the cell padding between columns). A band between
+    two ruled tables is left alone.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    groups: dict[tuple[int, int], set[float]] = {}
+    for edge in edges:
+        if edge["orientation"] == "h" and edge["x1"] - edge["x0"] >= LONG_RULE:
+            key = (round(edge["x0"] / RULE_SNAP), round(edge["x1"] / RULE_SNAP))
+            groups.setdefault(key, set()).add(round(edge["top"], 1))
+    added: list[Edge] = []
+    for (left, right), tops in groups.items():
+        x0, x1 = left * RULE_SNAP, right * RULE_SNAP
+        ys = sorted(tops)
+        if len(ys) < MIN_RULES:
+            continue
+        for top, bottom in zip(ys, ys[1:]):
+            added += _band_edges(x0, x1, top, bottom, vertical, chars)
+    return added
+
+
+def _band_edges(x0: float, x1: float, top: float, bottom: float, vertical: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given one band between two rules, return the vertical edges it needs (none if it has its own)."""
+    near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
+    cover: dict[int, float] = {}  # how much of the band the vertical segments at each x cover
+    for v in near:
+        key = round(v["x0"] / RULE_SNAP)
+        cover[key] = cover.get(key, 0.0) + max(0.0, min(v["bottom"], bottom) - max(v["top"], top))
+    crossing = [key * RULE_SNAP for key, length in cover.items() if length >= BAND_COVER * (bottom - top)]
+    xs = [x for x in (x0, x1) if all(abs(x - s) > RULE_SNAP for s in crossing)]
+    if not xs:  # a ruled band (the usual grid): nothing to add, and no need to look at its characters
+        return []
+    from_above = any(abs(v["bottom"] - top) <= RULE_SNAP and v["top"] < top - RULE_SNAP for v in near)
+    from_below = any(abs(v["top"] - bottom) <= RULE_SNAP and v["bottom"] > bottom + RULE_SNAP for v in near)
+    inside = [c for c in chars if top < _centre(c)[1] < bottom and x0 < _centre(c)[0] < x1]
+    if not inside or (not crossing and from_above and from_below):
+        return []
+    if not crossing:  # drawn columns, even only a box, are the author's; only a rules-only band is split by gaps
+        xs += _empty_gaps(inside, x0, x1)
+    return [
+        {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+         "orientation": "v", "object_type": "line"}
+        for x in xs
+    ]
+
+
+def _empty_gaps(chars: Sequence[Char], x0: float, x1: float) -> list[float]:
+    """Given a band's characters, return the middle of each gap between them, through the whole band,
+    wider than COLUMN_GAP font sizes (cell padding, not a space within a line)."""
+    size = sorted(c["size"] for c in chars)[len(chars) // 2]
+    gaps, reach = [], x0
+    for start, end in sorted((c["x0"], c["x1"]) for c in chars):
+        if start - reach >= COLUMN_GAP * size and reach > x0:
+            gaps.append((reach + start) / 2)
+        reach = max(reach, end)
+    return gaps
+
+
 def find_tables(edges: list[Edge]) -> list[Any]:
     """Given a page's edges, return the pdfplumber tables its ruling lines draw (as `page.find_tables` would)."""
     return TableFinder(Ruling(edges), TABLE_SETTINGS).tables
@@ -212,7 +281,7 @@ def find_tables(edges: list[Edge]) -> list[Any]:
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
     """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
     chars = [c for c in chars if c["upright"]]
-    tables = find_tables(edges)
+    tables = find_tables(edges + rules_between_rows(edges, chars))
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, chars)
     cells = {

@@ -13,7 +13,6 @@ from extract.pipeline import extract_file
 
 ADDED_FIELDS = {"ocr", "warnings"}  # fields this tool adds beyond the contract
 KNOWN_LIMITS = {  # samples the parser is known to misread, kept so that a fix shows (strict xfail)
-    "docx-horizontal-rules-no-marker-r4-bunka.pdf": "tables ruled between rows only: no vertical edges, columns not found",
     "xlsx-portrait-long-means-mixed-target-r4-kyodo.pdf": "a wrap right before an inner ・ reads as a new bullet",
 }
 
