@@ -34,7 +34,7 @@ HEADER_LABELS: dict[str, regex.Pattern[str]] = {
     "department": regex.compile(r"^(部局|部署|所属)名?$"),
     "position": regex.compile(r"^(役職|職名)(名)?$"),
     "head": regex.compile(r"^(氏名|部局長名?)$"),
-    "aspiration": regex.compile(r"年度の?抱負$|^抱負$"),
+    "aspiration": regex.compile(r"抱負$"),
 }
 LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
 LEGEND_SPLIT = regex.compile(r"(?<=\S)\s*(?=(?<!\d)\d[.:、)](?!\d))")  # `5:… 4:…` printed on one line
@@ -42,6 +42,8 @@ LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
 GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
 BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
 TITLE = regex.compile(r"マニフェスト")
+TITLE_YEAR = regex.compile(r"年度")
+PAGE_NUMBER = regex.compile(r"^[-‐－―—\s]*\d+[-‐－―—\s]*$|^\d+\s*/\s*\d+$")  # - 2 -, 1 / 2
 EVALUATION_ROLES = {"rating", "reason"}
 LABEL_CACHE = 4096  # cells' texts seen by the label matchers of one batch worker, recent first
 
@@ -104,13 +106,11 @@ class Blocks:
 
 
 def find_title(rows: list[Row]) -> list[Line]:
-    """Given rows, return the first line that names the document a マニフェスト."""
-    for row in rows:
-        for cell in row.cells:
-            for line in cell.lines:
-                if TITLE.search(line.text):
-                    return [line]
-    return []
+    """Given rows, return the line that names the document a マニフェスト: the first one naming
+    its year too (a page header or breadcrumb `さくら台市 部局マニフェスト` comes before it), else the first."""
+    named = [line for row in rows for cell in row.cells for line in cell.lines if TITLE.search(line.text)]
+    dated = [line for line in named if TITLE_YEAR.search(line.text)]
+    return (dated or named)[:1]
 
 
 def find_header(rows: list[Row]) -> tuple[dict[str, list[Line]], list[Line]]:
@@ -193,10 +193,12 @@ def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
 
 
 def _lines_below(rows: list[Row], label: Cell) -> list[str]:
-    """Given the rows after a legend label, return their text lines lying under it."""
+    """Given the rows after a legend label, return their text lines lying under it (page numbers left out)."""
     lines: list[str] = []
     seen: set[int] = set()
     for row in rows:
+        if all(PAGE_NUMBER.match(unicodedata.normalize("NFKC", c.text)) for c in row.cells):
+            continue
         start = next((i for i, c in enumerate(row.cells) if _overlaps(c, label)), len(row.cells))
         under = [c for c in row.cells[start:] if id(c) not in seen and not c.is_empty]
         if not under or any(goal_role(c) or goal_number(c) for c in row.cells):
@@ -270,6 +272,7 @@ class _Finder:
     table: int | None = None
     ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
     marked: bool = False  # the last row was a goal marker outside any table
+    interrupted: _Columns | None = None  # evaluation columns a repeated goals header has just replaced
 
     @property
     def goal(self) -> GoalBlock | None:
@@ -298,21 +301,36 @@ class _Finder:
         cells = [c for c in row.cells if id(c) not in self.consumed and not c.is_empty]
         columns = header_columns(row)
         if columns is not None:
+            evaluating = self.columns is not None and self.columns.evaluation_only
+            self.interrupted = self.columns if evaluating and row.first_on_page else None
             self.columns, self.label_role, self.ruled = columns, None, row.table is not None
             return
         marker, number = self.find_marker(cells)
+        self.resume_evaluation(cells, marker)
         if marker is not None and row.table is None and self.columns and self.columns.evaluation_only:
             self.columns = None
         evaluating = bool(self.columns and self.columns.evaluation_only)
         if number is not None and not evaluating and not (self.goal and self.goal.number == number):
             self.goals.append(GoalBlock(number, row.page))  # a repeated marker continues its goal
-        content = [c for c in cells if c is not marker and not (self.ruled and row.table is None)]
+        if self.ruled and row.table is None:
+            return  # a loose line beside ruled tables (a page number, a note) holds no goal content
+        content = [c for c in cells if c is not marker]
         if evaluating:
             self.read_evaluation(content, number)
         elif self.columns:
             self.read_columns(content)
         elif content:
             self.read_labelled(row, content)
+
+    def resume_evaluation(self, cells: list[Cell], marker: Cell | None) -> None:
+        """After a goals header repeated at a page's top (Excel's print titles) in the middle of an
+        evaluation table, a row shaped like that table (one cell per evaluation column, no marker)
+        continues it; anything else starts the goals the header announces."""
+        interrupted, self.interrupted = self.interrupted, None
+        if interrupted is None or marker is not None or self.columns is None:
+            return
+        if len(cells) == len(interrupted.spans) < len(self.columns.spans):
+            self.columns = interrupted
 
     def find_marker(self, cells: list[Cell]) -> tuple[Cell | None, int | None]:
         """The cell naming a goal: a ◎部局目標N marker, or a bare number in a 部局目標 column."""

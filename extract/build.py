@@ -138,8 +138,8 @@ def _goal(
     fields = {"mission": shared_mission, **block.fields} if shared_mission else block.fields
     traces = [t for role in ("mission", "objective", "means") for t in _trace(f"{path}.{role}", fields.get(role, []))]
     sections = split_sections(fields.get("level", []))
-    if "level" in fields and "current" not in sections and "target" not in sections:
-        warn("section_missing", "the 目標の達成水準 cell has no 〈現在の状態〉/〈達成目標〉 markers")
+    if "unmarked" in sections:
+        warn("section_missing", "text of the 目標の達成水準 before any 〈現在の状態〉/〈達成目標〉 marker is in no field")
     if not fields.get("objective"):
         raise ExtractionError("incomplete", f"◎部局目標{block.number} has no 組織使命達成に向けての目標 (objective)")
     if not fields.get("mission"):
@@ -189,10 +189,11 @@ def split_sections(lines: list[Line]) -> dict[str, list[_Fragment]]:
     """Given the 目標の達成水準 lines, return their cleaned pieces per section.
 
     Sections start at 〈現在の状態〉 ('current'), ↓ or 〈達成目標〉 ('target') and
-    ※目標が達成した状態 ('achieved'); text before any marker is taken as the current state.
+    ※目標が達成した状態 ('achieved'). The contract defines each field as the text after its
+    marker, so text before any marker is kept apart ('unmarked') and reaches no field.
     """
     sections: dict[str, list[_Fragment]] = {}
-    section = "current"
+    section = "unmarked"
     for line in lines:
         text = clean(line.text)
         position = 0

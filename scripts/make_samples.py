@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/ and samples/hard/.
+"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/, samples/hard/ and samples/hard2/.
 
-    .venv/bin/python scripts/make_samples.py [--set variants|hard|all] [--only NAME ...] [--keep DIR]
+    .venv/bin/python scripts/make_samples.py [--set variants|hard|hard2|all] [--only NAME ...] [--keep DIR]
 
 Rerun by hand after changing the content or the layouts below. Each variant is a
 hand-authored manifesto (the Python data below) laid out the way municipalities
@@ -23,7 +23,9 @@ record must be found in the PDF's text (NFKC, all whitespace removed), in a tabl
 cell (also of tables ruled between rows only) or across a page break; the script lists
 what is missing and exits non-zero.
 
-Two sets: VARIANTS (samples/variants/) and HARD (samples/hard/: layouts the variants do not use).
+Three sets: VARIANTS (samples/variants/), HARD (samples/hard/: layouts the variants do not use) and HARD2
+(samples/hard2/: a second adversarial round, layouts neither uses, one of them a web page written as .html
+directly, whose containment check reads the page's table cells and text instead of a PDF's).
 
 Needs: Debian libreoffice-calc libreoffice-writer fonts-ipaexfont fonts-noto-cjk;
 pip openpyxl python-docx (pdfplumber, pikepdf come with the project).
@@ -70,6 +72,7 @@ HEAD_MEANS = "目標を達成するための手段"
 HEAD_RATING = "達成状況（自己評価）"
 HEAD_REASON = "理由"
 HEAD_GOAL = "部局目標"
+BR = "\u2028"  # a line break the author typed inside a sentence (Alt+Enter, Shift+Enter, <br>): printed, not in the record
 
 
 @dataclass
@@ -84,6 +87,9 @@ class Goal:
     rating: int | None = None
     reason: str | None = None
     target_lead: str | None = None  # a sentence printed before the target's bullets (target mixes both)
+    level_text: str | None = None  # the 達成水準 cell as one plain paragraph without section markers
+    rating_text: str | None = None  # printed in the rating cell instead (a placeholder such as ―, 未評価)
+    reason_text: str | None = None  # printed in the reason cell instead (a placeholder)
 
 
 @dataclass
@@ -98,6 +104,8 @@ class Manifesto:
     width: str = "full"  # full: digits/latin/() printed full-width; half: as authored; mixed: reasons half-width
     gregorian: bool = True  # title carries the Gregorian year: 2022(令和4)年度
     subtitle: str | None = "～私たちの組織使命と目標～"
+    era_gloss: str | None = None  # a second era printed after the first: 平成31年度（令和元年度）
+    rating_style: str = "digit"  # digit: ４; label: ４（達成水準を上回る成果があった）
 
     def goal(self, n: int) -> Goal:
         return next(g for g in self.goals if g.number == n)
@@ -118,6 +126,8 @@ def printed(m: Manifesto, s: str, kind: str = "") -> str:
 
 
 def p_title(m: Manifesto) -> str:
+    if m.era_gloss:
+        return printed(m, f"{m.era}年度({m.era_gloss}年度)") + "　部局マニフェスト"
     if m.gregorian:
         return printed(m, f"{m.fiscal_year}({m.era})年度") + "　部局マニフェスト"
     sep = " " if m.width == "half" else "　"
@@ -125,6 +135,8 @@ def p_title(m: Manifesto) -> str:
 
 
 def p_aspiration_label(m: Manifesto) -> str:
+    if m.era_gloss:
+        return printed(m, f"{m.era}年度({m.era_gloss}年度)の抱負")
     if m.gregorian:
         return printed(m, f"{m.fiscal_year}({m.era})年度の抱負")
     return printed(m, f"{m.era}年度の抱負")
@@ -151,6 +163,8 @@ MARKERS = dict(current="〈現在の状態〉", arrow="↓", target="〈達成�
 
 def p_level_lines(m: Manifesto, g: Goal, style: str, markers: dict | None = None) -> list[str]:
     """The 目標の達成水準 cell, one printed line (paragraph) per item."""
+    if g.level_text:
+        return [printed(m, g.level_text)]
     mk = {**MARKERS, **(markers or {})}
     cur, ach = printed(m, g.current), printed(m, g.achieved)
     tl = p_target_lines(m, g)
@@ -172,9 +186,18 @@ def p_means_lines(m: Manifesto, g: Goal) -> list[str]:
 
 
 def p_rating(m: Manifesto, g: Goal, halfwidth: bool = False) -> str:
+    if g.rating_text is not None:
+        return g.rating_text
     if g.rating is None:
         return ""
-    return str(g.rating) if halfwidth else printed(m, str(g.rating))
+    digit = str(g.rating) if halfwidth else printed(m, str(g.rating))
+    return digit + "（" + dict(LEGEND)[g.rating] + "）" if m.rating_style == "label" else digit
+
+
+def p_reason(m: Manifesto, g: Goal) -> str:
+    if g.reason_text is not None:
+        return g.reason_text
+    return printed(m, g.reason, "reason") if g.reason else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -842,23 +865,342 @@ def zeimu_2019() -> Manifesto:
     ])
 
 
+# --- the second hard set (samples/hard2/): layouts neither set above uses ---------------------------------
+
+def jinji_2024() -> Manifesto:
+    m1 = "職員の能力と意欲を最大限に引き出す人事制度を運用し、市民の期待に応えることのできる組織をつくります。"
+    m2 = "多様な人材を確保し、性別や年齢にかかわらず誰もが活躍できる職場環境を整えます。"
+    return Manifesto(2024, "令和6", "総務部　人事課", "課長", "小川　真理子",
+                     "職員一人ひとりが意欲と能力を発揮できる職場をつくります。" + BR
+                     + "多様な働き方を認め合い、市民サービスの向上につなげます。", [
+        Goal(1, m1, "人事評価制度の見直しと人材育成の推進",
+             "人事評価の結果が昇任や研修に十分に生かされておらず、評価者による評価のばらつきが課題となっている。",
+             [("評価者研修の実施", "6月"), ("人事評価制度見直し案の策定", "10月"), ("新たな評価制度の試行", "1月～3月")],
+             "評価結果が職員の育成と配置に生かされ、職員が成長を実感しながら働いている。",
+             ["管理職を対象とした評価者研修の実施", "職員アンケートによる現行制度の検証", "人材育成基本方針の改定"],
+             rating_text="―", reason_text="－"),
+        Goal(2, m1, "働き方改革と職員の健康管理の推進",
+             "時間外勤務が月45時間を超える職員が年間延べ320人おり、メンタルヘルス不調による休職者も増えている。",
+             "月45時間を超える時間外勤務を行う職員が前年度より3割以上減少し、全ての職員がストレスチェックを受検して"
+             "いる。",
+             "職員が心身ともに健康で、仕事と生活の調和を図りながら働くことができている。",
+             ["勤怠管理システムによる時間外勤務の見える化", "産業医と保健師による面談の実施", "フレックスタイム制度の導入"],
+             rating_text="―", reason_text="―"),
+        Goal(3, m2, "多様な人材の確保と女性職員の活躍推進",
+             "採用試験の受験者数が減少傾向にあり、管理職に占める女性職員の割合は14%にとどまっている。",
+             [("採用試験の実施方法の見直し", "5月"), ("オンラインによる職場説明会の開催", "7月～8月"),
+              ("管理職に占める女性職員の割合", "18%以上")],
+             "多様な経歴を持つ人材が集まり、女性職員が管理職として活躍している。",
+             ["社会人経験者採用枠の拡大", "SPI方式による採用試験の導入", "女性職員のキャリア形成研修の実施"],
+             rating_text="未評価", reason_text="未評価"),
+    ])
+
+
+def kenko_2021() -> Manifesto:
+    m1 = "市民一人ひとりが健康づくりに取り組み、生涯を通じて健やかに暮らせるまちをつくります。"
+    m2 = "感染症や食中毒などの健康危機から市民を守り、安心できる保健衛生体制を確保します。"
+    return Manifesto(2021, "令和3", "健康推進部", "部長", "大西　健太郎",
+                     "市民の命と健康を守ることを第一に、感染症への対応と健康づくりを両立させます", [
+        Goal(1, m1, "がん検診の受診率向上",
+             "がん検診の受診率は胃がん12%、大腸がん18%で、国の目標を大きく下回っている。",
+             [("個別受診勧奨通知の送付", "6月"), ("休日がん検診の実施", "9月～11月")],
+             "市民が定期的にがん検診を受け、がんが早期に発見されている。",
+             ["受診歴に応じた個別の受診勧奨", "休日検診と託児付き検診の実施"],
+             3, "6月に過去3年間受診していない市民約2万人に受診勧奨通知を送付し、9月から11月にかけて休日検診を6回実施した。"
+                "託児付き検診には子育て世代の女性を中心に延べ240人が参加し、大腸がん検診の受診率は21%に上昇した。"),
+        Goal(2, m1, "健康ポイント事業による健康づくりの習慣化",
+             "健康づくりに関心の薄い市民が多く、特に働く世代の参加が少ない。",
+             "健康ポイントアプリの登録者が5,000人以上となっている。",
+             "働く世代が日常的に歩くことや健診の受診に取り組んでいる。",
+             ["健康ポイントアプリの導入", "市内企業と連携した参加の呼びかけ"],
+             4, "7月に健康ポイントアプリを導入し、市内の企業32社に従業員の参加を呼びかけた。登録者は6,120人となり、"
+                "うち4割を30歳代から50歳代が占めた。アプリ利用者の特定健診の受診率は非利用者を12ポイント上回った。"),
+        Goal(3, m1, "自殺対策の推進",
+             "自殺による死亡率が県平均を上回っており、相談窓口の認知度も低い。",
+             [("ゲートキーパー養成講座の開催", "年6回以上"), ("自殺対策計画の改定", "3月")],
+             "悩みを抱える人が身近な人に気づかれ、早期に相談窓口につながっている。",
+             ["ゲートキーパー養成講座の開催", "SNSを活用した相談窓口の周知"],
+             3, "ゲートキーパー養成講座を市職員、民生委員、企業向けに7回開催し、延べ210人が受講した。SNS広告による相談窓口"
+                "の周知を9月の自殺予防週間と3月の自殺対策強化月間に集中して行い、3月に自殺対策計画を改定した。"),
+        Goal(4, m2, "新型コロナウイルスワクチン接種の円滑な実施",
+             "高齢者から順次接種を開始するが、予約の電話が集中することが見込まれる。",
+             [("65歳以上の接種予約の開始", "5月"), ("集団接種会場の開設", "5月～9月")],
+             "接種を希望する市民が、混乱なく速やかに接種を受けることができている。",
+             ["ウェブ予約システムとコールセンターの運用", "医師会と連携した個別接種の実施"],
+             4, "5月から65歳以上の予約を開始し、ウェブ予約とコールセンターを併用して電話の集中を緩和した。集団接種会場3か所"
+                "と市内48医療機関での個別接種を組み合わせ、9月末までに接種を希望する高齢者の接種を完了した。"),
+        Goal(5, m2, "食品衛生監視と食中毒の予防",
+             "飲食店へのHACCPに沿った衛生管理の導入が義務化されたが、小規模な店舗での取組が遅れている。",
+             [("飲食店への立入調査", "年400件以上"), ("衛生管理講習会の開催", "7月")],
+             "全ての飲食店でHACCPに沿った衛生管理が行われ、食中毒が発生していない。",
+             ["立入調査時の衛生管理計画の作成支援", "食品衛生協会と連携した講習会の開催"],
+             3, "飲食店等への立入調査を423件実施し、小規模な店舗には衛生管理計画の作成を個別に支援した。7月の講習会には"
+                "186店舗が参加した。年間を通じて市内での食中毒の発生はなかった。"),
+        Goal(6, m2, "動物愛護の推進と飼い主のいない猫への対策",
+             "飼い主のいない猫に関する苦情が年間150件寄せられている。",
+             [("地域猫活動の説明会", "6月"), ("不妊去勢手術費の助成", "年200匹以上")],
+             "地域の住民が合意のもとで猫を管理し、人と動物が共生している。",
+             ["地域猫活動に取り組む自治会への支援", "動物愛護ボランティアとの連携"],
+             2, "6月に説明会を開催し、3地区で新たに地域猫活動が始まったが、手術を担う動物病院の調整に時間を要し、不妊去勢"
+                "手術費の助成は148匹にとどまった。苦情件数は前年度から2割減少した。"),
+    ])
+
+
+def gakushu_2019() -> Manifesto:
+    m1 = "市民が生涯にわたって学び続け、その成果を地域に生かすことのできる環境をつくります。"
+    m2 = "図書館を知の拠点として充実させ、市民の読書活動と調べる学習を支えます。"
+    m3 = "地域の歴史と文化を守り伝え、郷土への誇りと愛着を育みます。"
+    m4 = "青少年が地域の中で健やかに育ち、次の時代を担う人として成長できる環境を整えます。"
+    return Manifesto(2019, "平成31", "生涯学習部", "部長", "原田　幸子",
+                     "学びを通じて人と人がつながり、地域の力が育つまちを目指します", [
+        Goal(1, m1, "公民館講座の充実",
+             "公民館講座の受講者は高齢者が中心で、若い世代の参加が少ない。",
+             [("夜間・休日講座の開設", "6月"), ("講座の企画への市民参加", "9月")],
+             "幅広い世代が公民館で学び、学んだことを地域活動に生かしている。",
+             ["働く世代向けの夜間・休日講座の開設", "市民企画講座の公募"],
+             3, "6月に夜間・休日講座を開設し、20歳代から40歳代の受講者は前年度の1.6倍となった。9月には市民が企画した講座を"
+                "公募し、応募のあった11件のうち6件を実施した。"),
+        Goal(2, m1, "生涯学習人材バンクの活用",
+             "人材バンクの登録者は120人いるが、活用の実績が少ない。",
+             "人材バンク登録者の講師派遣が年間60件以上となっている。",
+             "市民が持つ知識や技能が地域の学びの場で生かされている。",
+             ["登録者の紹介冊子の作成", "学校や自治会への利用案内"],
+             2, "登録者の紹介冊子を作成して学校や自治会に配布したが、利用の手続が分かりにくいとの声があり、講師派遣は42件に"
+                "とどまった。次年度は申込みをオンラインで受け付ける。"),
+        Goal(3, m2, "図書館サービスの充実",
+             "図書館の利用登録率は32%で、来館が難しい市民へのサービスが不足している。",
+             [("電子書籍サービスの開始", "10月"), ("移動図書館の巡回地点の見直し", "7月")],
+             "市民が場所や時間を問わず図書館の資料を利用できている。",
+             ["電子書籍サービスの導入", "移動図書館の巡回地点の拡大"],
+             4, "10月に電子書籍サービスを開始し、半年で延べ8,400回の貸出があった。移動図書館の巡回地点を高齢者施設を中心に"
+                "12か所増やし、来館が難しい市民の利用が広がった。"),
+        Goal(4, m2, "子どもの読書活動の推進",
+             "中学生、高校生の不読率が高く、学校図書館との連携が十分でない。",
+             [("学校図書館への団体貸出の拡大", "4月～3月"), ("中高生による本の紹介イベント", "11月")],
+             "子どもが本に親しみ、読書の習慣を身に付けている。",
+             ["学校図書館への団体貸出", "ビブリオバトルの開催"],
+             3, "学校図書館への団体貸出を全中学校に拡大し、年間の貸出冊数は前年度の1.4倍となった。11月のビブリオバトルには"
+                "中高生32人が出場し、約150人が観覧した。"),
+        Goal(5, m3, "文化財の保存と公開",
+             "指定文化財の保存修理が遅れており、市民が文化財に触れる機会が少ない。",
+             [("文化財保存修理の補助", "7月"), ("文化財の特別公開", "11月")],
+             "文化財が適切に保存され、市民が地域の歴史に親しんでいる。",
+             ["所有者への保存修理費の補助", "文化財の特別公開と解説会の開催"],
+             3, "7月に指定文化財2件の保存修理を補助した。11月の特別公開では解説会を4回開催し、期間中に約2,100人が訪れた。"),
+        Goal(6, m3, "郷土資料館の展示の充実",
+             "郷土資料館の常設展示が開館以来更新されておらず、来館者が減少している。",
+             [("常設展示の改修設計", "9月"), ("企画展の開催", "2月～3月"), ("校外学習の受入れ", "小学校10校以上")],
+             "郷土資料館が地域の歴史を学ぶ場として多くの市民に利用されている。",
+             ["常設展示の改修", "学校の校外学習の受入れ"],
+             3, "9月に常設展示の改修設計を完了した。2月から3月に開催した企画展には1,800人が来館し、校外学習では小学校14校を"
+                "受け入れた。"),
+        Goal(7, m4, "放課後子ども教室の拡充",
+             "放課後子ども教室は市内6校区での実施にとどまっている。",
+             "放課後子ども教室が全12校区で実施され、地域の大人が見守りや体験活動の担い手として参加している。",
+             "子どもが放課後に安全に過ごし、地域の大人と交流している。",
+             ["地域コーディネーターの配置", "学校の余裕教室の活用"],
+             2, "地域コーディネーターを配置して新たに4校区で開設したが、見守りを担う地域の大人の確保が難しく、全校区での実施"
+                "には至らなかった。"),
+        Goal(8, m4, "成人式の運営の見直し",
+             "成人式の運営を市が担っており、新成人の意見が反映されていない。",
+             [("新成人による実行委員会の設置", "6月"), ("成人式の開催", "1月"), ("成人式への参加率", "80%以上")],
+             "新成人が自ら企画した成人式が開催され、ふるさとへの愛着が深まっている。",
+             ["実行委員会の公募", "企画への助言と会場の確保"],
+             4, "6月に新成人14人による実行委員会を設置し、恩師のビデオメッセージなど新成人が企画した成人式を1月に開催した。"
+                "参加率は前年度を6ポイント上回る82%となった。"),
+    ], gregorian=False, era_gloss="令和元")
+
+
+def joho_2021() -> Manifesto:
+    m1 = "ﾃﾞｼﾞﾀﾙ技術を活用して行政サービスの利便性を高め、" + BR + "誰もがその恩恵を受けられるまちをつくります。"
+    m2 = "情報ｼｽﾃﾑを安全かつ効率的に運用し、市民の大切な情報を守ります。"
+    return Manifesto(2021, "令和3", "情報政策部", "部長", "村上　聡",
+                     "ﾃﾞｼﾞﾀﾙの力で、市民にとって便利で、職員にとって働きやすい市役所に変えていきます", [
+        Goal(1, m1, "ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞの普及と" + BR + "活用の促進",
+             "ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞの交付率は28%にとどまり、" + BR + "申請の手続が分かりにくいとの声がある。",
+             [("出張申請窓口の開設", "6月"), ("休日交付窓口の開設", "10月～3月"),
+              ("ｺﾝﾋﾞﾆ交付サービスの開始", "令和4年1月")],
+             "市民の多くがﾏｲﾅﾝﾊﾞｰｶｰﾄﾞを持ち、証明書の取得などに活用している。",
+             ["商業施設や企業への出張申請受付", "申請サポート窓口の設置", "ｺﾝﾋﾞﾆ交付サービスの" + BR + "導入と周知"],
+             4, "6月に出張申請窓口を開設し、" + BR + "交付率は45%となった。1月にｺﾝﾋﾞﾆ交付を開始した。"),
+        Goal(2, m1, "行政手続のｵﾝﾗｲﾝ化",
+             "ｵﾝﾗｲﾝで申請できる手続は子育て関係の一部に限られている。",
+             [("ｵﾝﾗｲﾝ化する手続の選定", "7月"), ("電子申請ｼｽﾃﾑの稼働", "10月"), ("ｵﾝﾗｲﾝ申請の対象手続", "50手続以上")],
+             "市民が時間や場所を選ばず、主な手続をｵﾝﾗｲﾝで行うことができる。",
+             ["各課の手続の棚卸し", "電子申請ｼｽﾃﾑの導入", "押印と添付書類の見直し"],
+             3, "7月に対象手続を選定し、10月に電子申請ｼｽﾃﾑを稼働させた。" + BR + "年度末までに56手続をｵﾝﾗｲﾝ化した。"),
+        Goal(3, m2, "基幹系ｼｽﾃﾑの標準化に向けた準備",
+             "基幹系ｼｽﾃﾑが業務ごとに個別に構築されており、国の標準仕様への移行計画が定まっていない。",
+             [("現行ｼｽﾃﾑの調査", "9月"), ("標準化移行計画の策定", "2022年3月末"), ("庁内説明会の開催", "年4回")],
+             "標準仕様のｼｽﾃﾑへ円滑に移行する道筋が" + BR + "示されている。",
+             ["ｼｽﾃﾑ事業者の協力による現行ｼｽﾃﾑの調査", "移行計画の策定と庁内調整"],
+             3, "9月に現行ｼｽﾃﾑの調査を終え、2022年3月末に標準化移行計画を策定した。"),
+    ])
+
+
+def keizai_2023() -> Manifesto:
+    m1 = "地域の中小企業と商店街の活力を高め、働く場とにぎわいのあるまちをつくります。"
+    m2 = "農産物の付加価値を高め、農業を魅力ある産業として次の世代に引き継ぎます。"
+    return Manifesto(2023, "令和5", "経済部", "部長", "長谷川　学",
+                     "地域の稼ぐ力を高め、市内で働き、市内で消費する好循環をつくります", [
+        Goal(1, m1, "創業支援と事業承継の推進",
+             "市内の創業件数は年間15件程度で、後継者のいない事業所が増えている。",
+             [("創業塾の開催", "6月～7月"), ("事業承継相談会の開催", "11月"), ("市内での創業件数", "年25件以上")],
+             "創業や事業承継が円滑に進み、地域の雇用が守られている。",
+             ["商工会議所と連携した創業塾の開催", "金融機関と連携した事業承継相談会の開催", "創業資金の利子補給"],
+             3, "6月から7月に創業塾を開催し、24人が修了した。" + BR + "市内での創業件数は28件となった。"),
+        Goal(2, m1, "商店街の空き店舗の活用",
+             "中心商店街の空き店舗は23店舗あり、新たな出店が少ない。",
+             "空き店舗への新規出店が年間6件以上となっている。",
+             "商店街に新しい店舗が生まれ、人通りが戻りつつある。",
+             ["空き店舗の改修費の補助", "出店希望者と物件所有者のマッチング"],
+             4, "改修費の補助とマッチングにより、空き店舗への新規出店は9件となった。"),
+        Goal(3, m2, "農産物のブランド化と販路の拡大",
+             "市内の農産物の多くが市場出荷にとどまり、価格が安定しない。",
+             [("ブランド認証制度の創設", "8月"), ("首都圏での販売会", "12月")],
+             "市の農産物がブランドとして認知され、農業者の所得が向上している。",
+             ["ブランド認証制度の創設と認証品のPR", "首都圏の百貨店での販売会の開催", "ふるさと納税の返礼品への活用"],
+             3, "8月にブランド認証制度を創設して14品目を認証し、12月に首都圏で販売会を開催した。"),
+    ])
+
+
+def machi_2023() -> Manifesto:
+    m1 = "誰もが快適に移動し、暮らしやすい、持続可能なまちの骨格をつくります。"
+    m2 = "安全で良質な住まいと、良好な景観が守られた住環境を整えます。"
+    return Manifesto(2023, "令和5", "まちづくり推進部", "部長", "近藤　隆之",
+                     "人口が減る中でも、便利で魅力のあるまちの姿を市民とともに描きます", [
+        Goal(1, m1, "地域公共交通計画の策定",
+             "路線バスの利用者の減少が続き、運転士の不足により減便が避けられない状況となっている。",
+             [("利用実態調査の実施", "6月～7月"), ("地域公共交通会議での協議", "10月"), ("計画の策定", "3月")],
+             "バスとデマンド交通を組み合わせた持続可能な交通網の将来像が、市民と交通事業者に共有されている。",
+             ["乗降調査と市民アンケートの実施", "交通事業者との路線再編の協議", "地域公共交通会議での審議"],
+             3, "6月から7月に利用実態調査を行い、10月の地域公共交通会議で再編案を協議した。3月に計画を策定した。"),
+        Goal(2, m1, "駅周辺の歩行空間の整備", "", "", "",  # the 達成水準 is one paragraph without markers
+             ["バリアフリー基本構想に基づく歩道の改良", "駅前広場の再整備に向けた関係者協議"],
+             3, "駅北側の市道2路線で歩道の段差解消と拡幅を行い、駅前広場の再整備に向けた鉄道事業者との協議を始めた。",
+             level_text="駅から半径500mの区域内の主な道路の歩道について、段差の解消と拡幅を進め、鉄道事業者と駅前広場の"
+                        "再整備の方向性について合意する。"),
+        Goal(3, m2, "空き家対策の推進",
+             "市内の空き家は約2,300戸あり、管理されずに危険な状態の空き家が増えている。",
+             [("空き家の実態調査", "5月～8月"), ("空き家バンクの登録物件", "40件以上")],
+             "空き家が適切に管理または活用され、危険な空き家が減少している。",
+             ["空き家所有者への適正管理の通知", "空き家バンクへの登録の促進", "老朽危険空き家の除却費の補助"],
+             2, "5月から8月に実態調査を行い、所有者への通知を進めたが、空き家バンクの登録物件は31件にとどまった。"),
+    ])
+
+
+def kankei_2022() -> Manifesto:
+    m1 = "脱炭素社会の実現に向け、市民、事業者と力を合わせて温室効果ガスの削減に取り組みます。"
+    m2 = "地域の資源を生かして産業を育て、働く場を生み出します。"
+    return Manifesto(2022, "令和4", "環境経済部", "部長", "斎藤　美穂",
+                     "環境と経済の好循環を生み出し、持続可能な地域社会をつくります", [
+        Goal(1, m1, "ゼロカーボンシティ宣言と実行計画の改定",
+             "市の温室効果ガス削減目標が国の目標に追いついていない。",
+             [("ゼロカーボンシティ宣言", "6月"), ("実行計画の改定", "3月")],
+             "2050年の脱炭素に向けた道筋が市民と共有されている。",
+             ["環境審議会での審議", "市民ワークショップの開催"],
+             3, "6月に宣言を行い、3月に実行計画を改定した。"),
+        Goal(2, m1, "住宅への太陽光発電設備の導入支援",
+             "住宅用太陽光発電設備の設置は年間80件程度にとどまっている。",
+             [("設置費補助の受付", "5月～12月"), ("補助件数", "150件以上")],
+             "住宅での再生可能エネルギーの利用が広がっている。",
+             ["設置費と蓄電池への補助", "共同購入事業の実施"],
+             4, "共同購入事業と合わせ、補助件数は186件となった。"),
+        Goal(3, m1, "公用車の電動化",
+             "公用車のうち電気自動車は3台のみである。",
+             "更新する公用車の半数以上を電気自動車とする。",
+             "公用車からの二酸化炭素の排出が減少している。",
+             ["公用車の更新計画の見直し", "充電設備の整備"],
+             3, "更新した公用車12台のうち7台を電気自動車とした。"),
+        Goal(4, m2, "企業誘致の推進",
+             "工業団地の分譲区画が残っており、企業の立地が進んでいない。",
+             [("企業立地セミナーの開催", "9月"), ("分譲区画の契約", "2区画以上")],
+             "新たな企業が立地し、地域の雇用が生まれている。",
+             ["首都圏での企業立地セミナー", "立地奨励金の見直し"],
+             3, "9月にセミナーを開催し、2区画の契約に至った。"),
+        Goal(5, m2, "地場産業の販路拡大",
+             "地場産品の販路が県内に限られている。",
+             [("商談会への出展支援", "10月～11月"), ("オンラインショップの開設", "1月")],
+             "地場産品が県外でも購入され、事業者の売上げが伸びている。",
+             ["商談会の出展費用の補助", "オンラインショップの運営"],
+             3, "商談会に8社が出展し、1月にオンラインショップを開設した。"),
+        Goal(6, m2, "雇用のミスマッチの解消",
+             "市内企業の求人に応募が少なく、若者の市外流出が続いている。",
+             [("合同企業説明会の開催", "3月"), ("インターンシップの受入れ", "8月")],
+             "若者が市内企業の魅力を知り、市内で就職している。",
+             ["合同企業説明会の開催", "高校生向けの企業見学会"],
+             2, "合同企業説明会には42社が参加したが、来場者は目標の半数にとどまった。"),
+    ])
+
+
+def zaimu_2020() -> Manifesto:
+    m1 = "健全で持続可能な財政運営を行い、将来にわたって必要な行政サービスを提供できる財政基盤を確立します。"
+    m2 = "市有財産を適正に管理し、有効に活用します。"
+    return Manifesto(2020, "令和2", "財務部", "部長", "中島　洋平",
+                     "感染症の影響で厳しさを増す財政状況の中で、選択と集中による予算編成を徹底します", [
+        Goal(1, m1, "中期財政計画の策定",
+             "感染症の影響により市税収入の大幅な減少が見込まれ、将来の財政見通しが立っていない。",
+             [("財政見通しの試算", "7月"), ("中期財政計画の公表", "2月")],
+             "財政の将来見通しが市民と共有され、計画的な財政運営が行われている。",
+             ["税収と社会保障費の将来推計", "事業の見直し方針の策定"],
+             3, "7月に財政見通しを試算し、事業の見直し方針と合わせて2月に中期財政計画を公表した。"),
+        Goal(2, m1, "事業の見直しによる財源の確保",
+             "事業の見直しが各課の判断に委ねられ、財源が確保できていない。",
+             "全ての事務事業を点検し、年間3億円以上の財源を確保する。",
+             "限られた財源が優先度の高い事業に配分されている。",
+             ["全事務事業の点検と廃止・縮小の協議", "外部有識者による事業評価"],
+             4, "全612事業を点検し、廃止・縮小により年間3億8千万円の財源を確保した。"),
+        Goal(3, m2, "未利用市有地の売却",
+             "活用の見込みのない市有地が42か所あり、管理費用がかかっている。",
+             [("売却対象地の選定", "6月"), ("一般競争入札の実施", "10月～11月")],
+             "未利用の市有地が売却され、民間で有効に活用されている。",
+             ["売却対象地の選定と境界確定", "インターネット公売の活用"],
+             2, "6月に12か所を選定したが、境界確定に時間を要し、売却は5か所にとどまった。"),
+        Goal(4, m2, "公共施設の包括管理委託の導入",
+             "施設の保守点検を施設ごとに個別に発注しており、事務の負担が大きい。",
+             [("導入可能性調査", "8月"), ("委託事業者の選定", "1月")],
+             "施設の保守点検が一括して行われ、事務の負担と費用が軽減されている。",
+             ["先進自治体の事例調査", "公募型プロポーザルの実施"],
+             3, "8月に導入可能性調査を行い、1月に公募型プロポーザルにより事業者を選定した。"),
+    ], rating_style="label")
+
+
 # --------------------------------------------------------------------------------------
 # Expected record (computed from the data above, never from an extractor)
 # --------------------------------------------------------------------------------------
 
 def nfkc(s: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip()
+    """The contract's text: NFKC, whitespace collapsed; a line break typed inside a sentence joins with nothing."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s.replace(BR, ""))).strip()
 
 
-MILESTONE_PERIOD = re.compile(r"^(\d{1,2})月(?:末)?(?:~(\d{1,2})月(?:末)?)?$")
+# 9月, 12月末, 1月~2月, and with the year printed: 令和4年1月, 2022年3月末
+MILESTONE_PERIOD = re.compile(r"^(?:(?:(令和|平成)(元|\d{1,2})|(\d{4}))年)?(\d{1,2})月(?:末)?(?:~(\d{1,2})月(?:末)?)?$")
+ERA_START = {"平成": 1989, "令和": 2019}
 
 
 def month_to_ym(fy: int, month: int) -> str:
     return f"{fy if month >= 4 else fy + 1}-{month:02d}"
 
 
+def period_dates(fy: int, period: str) -> tuple[str, str] | None:
+    """(start, end) of a milestone period by the contract's rule; a printed year must agree with the rule
+    (the samples print only years the rule gives, so the record does not depend on which one is trusted)."""
+    mo = MILESTONE_PERIOD.match(period)
+    if not mo:
+        return None
+    era, num, ad, first, last = mo.groups()
+    start = month_to_ym(fy, int(first))
+    if era or ad:
+        year = int(ad) if ad else ERA_START[era] - 1 + (1 if num == "元" else int(num))
+        assert start == f"{year}-{int(first):02d}", f"printed year of {period!r} disagrees with FY{fy}"
+    return start, month_to_ym(fy, int(last)) if last else start
+
+
 def expected_goal(m: Manifesto, g: Goal, page: int) -> dict:
-    if isinstance(g.target, str):
+    if g.level_text:  # no 〈現在の状態〉/〈達成目標〉/※ marker: no text follows one, so the three are null
+        target, milestones = None, []
+    elif isinstance(g.target, str):
         target, milestones = nfkc(printed(m, g.target)), []
     else:
         items, milestones = [], []
@@ -866,20 +1208,18 @@ def expected_goal(m: Manifesto, g: Goal, page: int) -> dict:
             t = nfkc(printed(m, text))
             p = nfkc(printed(m, period)) if period else None
             items.append("・" + t + (" " + p if p else ""))
-            mo = MILESTONE_PERIOD.match(p) if p else None
-            if mo:
-                start = month_to_ym(m.fiscal_year, int(mo.group(1)))
-                end = month_to_ym(m.fiscal_year, int(mo.group(2))) if mo.group(2) else start
-                milestones.append({"text": t, "period": p, "start": start, "end": end})
+            dates = period_dates(m.fiscal_year, p) if p else None
+            if dates:
+                milestones.append({"text": t, "period": p, "start": dates[0], "end": dates[1]})
         target = "\n".join(([nfkc(printed(m, g.target_lead))] if g.target_lead else []) + items)
     return {
         "number": g.number,
         "mission": nfkc(printed(m, g.mission)),
         "objective": nfkc(printed(m, g.objective)),
-        "current_state": nfkc(printed(m, g.current)),
+        "current_state": None if g.level_text else nfkc(printed(m, g.current)),
         "target": target,
         "milestones": milestones,
-        "achieved_state": nfkc(printed(m, g.achieved)),
+        "achieved_state": None if g.level_text else nfkc(printed(m, g.achieved)),
         "means": [nfkc(printed(m, x)) for x in g.means],
         "self_rating": g.rating,
         "rating_reason": nfkc(printed(m, g.reason, "reason")) if g.reason is not None else None,
@@ -889,8 +1229,11 @@ def expected_goal(m: Manifesto, g: Goal, page: int) -> dict:
 
 def expected_record(m: Manifesto, pdf: Path, pages: dict[int, int]) -> dict:
     data = pdf.read_bytes()
-    with pdfplumber.open(pdf) as doc:
-        n_pages = len(doc.pages)
+    if pdf.suffix == ".html":  # a web page has no pages: one
+        n_pages = 1
+    else:
+        with pdfplumber.open(pdf) as doc:
+            n_pages = len(doc.pages)
     era = nfkc(printed(m, m.era))
     return {
         "source": {"file": pdf.name, "sha256": hashlib.sha256(data).hexdigest(), "pages": n_pages},
@@ -951,7 +1294,7 @@ class XL:
     UNIT = 6.9  # points per column-width unit, as LibreOffice lays it out with IPAexゴシック 11 as default font
 
     def __init__(self, m: Manifesto, widths: list[float], *, landscape=True, scale=80, font="IPAexゴシック",
-                 size=9, footer=False):
+                 size=9, footer: bool | str = False, page_header: str | None = None):
         import openpyxl
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
@@ -972,8 +1315,10 @@ class XL:
         ws.page_setup.scale = scale
         ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
         ws.print_options.horizontalCentered = True
-        if footer:
-            ws.oddFooter.center.text = "&P / &N"
+        if footer:  # True: `1 / 2`; or the footer's own text (&P: page number)
+            ws.oddFooter.center.text = footer if isinstance(footer, str) else "&P / &N"
+        if page_header:  # Excel's page header (ページ設定 › ヘッダー), printed above the sheet on every page
+            ws.oddHeader.left.text = page_header
         ws.sheet_view.showGridLines = False
         created = datetime(m.fiscal_year, 4, 1, 9, 0, 0)
         self.wb.properties.creator = CITY
@@ -993,6 +1338,7 @@ class XL:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         r2, c2, size = r2 or r, c2 or c, size or self.size
+        text = text.replace(BR, "\n")  # Alt+Enter
         cell = self.ws.cell(r, c)
         cell.value = text if text != "" else None
         cell.font = Font(name=self.font, size=size, bold=bold)
@@ -1054,7 +1400,8 @@ def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple
     header_cols: the 部局名 | 役職 | 氏名 labels side by side in one row (one column span each) with their
     values in the row below, and the 抱負 label | value under them (else label | value rows at label/value).
     legend_style `line`: the legend as one text cell (５：… ４：… …) in a row of its own under the header
-    cells, its label in column legend[0] and the text across legend[0]+1..legend[1]."""
+    cells, its label in column legend[0] and the text across legend[0]+1..legend[1]; `none`: no legend here
+    (printed at the bottom of the last page, xl_legend_line)."""
     x.put(1, 1, p_title(m), c2=ncols, size=14, bold=True, h="center", v="center", border=False)
     x.set_height(1, 24)
     r = 2
@@ -1076,15 +1423,17 @@ def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple
     x.put(r0 + 3, label[0], p_aspiration_label(m), r2=r0 + 5, c2=label[1], size=10, bold=True, fill=True, v="center")
     x.put(r0 + 3, value[0], printed(m, m.aspiration), r2=r0 + 5, c2=value[1], size=10, v="center")
     if legend_style == "line":
-        sep = ":" if m.width == "half" else "："
-        text = "　".join(printed(m, str(s)) + sep + lab for s, lab in LEGEND)
-        x.put(r0 + 7, legend[0], "業績目標の達成状況", size=10, bold=True, fill=True, v="center")
-        x.put(r0 + 7, legend[0] + 1, text, c2=legend[1], size=9, v="center")
+        xl_legend_line(x, m, r0 + 7, legend[0], legend[1])
         for i in range(6):
             x.set_height(r0 + i, 18)
         x.set_height(r0 + 6, 6)
         x.set_height(r0 + 8, 10)
         return r0 + 9
+    if legend_style == "none":
+        for i in range(6):
+            x.set_height(r0 + i, 18)
+        x.set_height(r0 + 6, 10)
+        return r0 + 7
     lc1 = score_col if score_col else legend[0]
     x.put(r0, lc1, "業績目標の達成状況", c2=legend[1], size=10, bold=True, fill=True, h="center", v="center")
     if legend_style == "cell":  # one cell, five lines
@@ -1103,6 +1452,14 @@ def xl_top(x: XL, m: Manifesto, ncols: int, label: tuple[int, int], value: tuple
     return r0 + 7
 
 
+def xl_legend_line(x: XL, m: Manifesto, r: int, c1: int, c2: int):
+    """The legend as one text cell (５：… ４：… …) in row r: its label in column c1, the text across c1+1..c2."""
+    sep = ":" if m.width == "half" else "："
+    text = "　".join(printed(m, str(s)) + sep + lab for s, lab in LEGEND)
+    x.put(r, c1, "業績目標の達成状況", size=10, bold=True, fill=True, v="center")
+    x.put(r, c1 + 1, text, c2=c2, size=9, v="center")
+
+
 def p_number(m: Manifesto, n: int, fmt: str) -> str:
     """A goal's number as its layout prints it: fmt `◎部局目標{n}`, `部局目標{n}`, `{n}` (printed width) or `{h}`
     (half-width digits)."""
@@ -1113,11 +1470,15 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
              eval_style: str, shared: list[tuple[int, ...]] = (), level_style="block",
              print_titles=False, rating_halfwidth=False, labels: dict[str, str] | None = None,
              number_fmt="◎部局目標{n}", mission_once=False, markers: dict | None = None,
-             eval_order: list[int] | None = None, eval_number_fmt="{n}") -> tuple[dict[int, int], int, str | None]:
+             eval_order: list[int] | None = None, eval_number_fmt="{n}",
+             page_foot: str | None = None, eval_height: float = 34) -> tuple[dict[int, int], int, str | None]:
     """The goals table(s). layout: marker_row (◎部局目標N on its own full-width row above the goal) or
     marker_col (leading 部局目標 column). eval_style: table (達成状況 | 理由 after each page's goals),
-    columns (beside each goal) or summary (one 部局目標 | 達成状況 | 理由 table for all goals on a page of
-    its own at the end, rows in eval_order, each naming its goal by eval_number_fmt). labels: header
+    columns (beside each goal), end (one 達成状況 | 理由 table for all goals right after the last goal, running
+    over a page break where the page is full) or summary (one 部局目標 | 達成状況 | 理由 table for all goals on
+    a page of its own at the end, rows in eval_order, each naming its goal by eval_number_fmt). page_foot: a
+    line the author typed into the sheet under each page's rows (`さくら台市　部局マニフェスト　－ {p} －`).
+    eval_height: the least height of an evaluation row (table, end). labels: header
     wording per standard label ({HEAD_OBJECTIVE: '組織使命達成に向けた目標'}). number_fmt: how a goal's
     number is printed (p_number). mission_once: the (single) 組織使命 printed once as a label | value row
     above the goals table, which has no 組織使命 column. Returns ({goal: page}, next row, print-title
@@ -1143,8 +1504,36 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
     page_of: dict[int, int] = {}
     titles = None
     group_of = {n: grp for grp in shared for n in grp}
+
+    def eval_table(nums: list[int]):
+        nonlocal r
+        x.set_height(r, 10)
+        r += 1
+        x.put(r, 1, labels.get(p_rating_head(m), p_rating_head(m)), size=9, bold=True, fill=True, h="center",
+              v="center")
+        x.put(r, 2, labels.get(HEAD_REASON, HEAD_REASON), c2=ncols, size=9, bold=True, fill=True, h="center",
+              v="center")
+        x.set_height(r, 18)
+        r += 1
+        for n in nums:
+            g = m.goal(n)
+            x.put(r, 1, p_rating(m, g, rating_halfwidth), size=14 if m.rating_style == "digit" else 10, bold=True,
+                  h="center", v="center")
+            x.put(r, 2, p_reason(m, g), c2=ncols, v="center")
+            x.set_height(r, eval_height)
+            r += 1
+
+    def foot(page: int):
+        nonlocal r
+        if page_foot:
+            x.set_height(r, 10)
+            x.put(r + 1, 1, page_foot.format(p=printed(m, str(page))), c2=ncols, size=9, h="center", v="center",
+                  border=False)
+            r += 2
+
     for pi, nums in enumerate(pages):
         if pi > 0:
+            foot(pi)
             x.page_break_after(r - 1)
         if pi == 0 or not print_titles:
             for c, head in enumerate(heads, 1):
@@ -1185,23 +1574,14 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
             x.put(r, obj + 2, "\n".join(p_means_lines(m, g)))
             if eval_style == "columns":
                 x.put(r, obj + 3, p_rating(m, g, rating_halfwidth), size=12, bold=True, h="center", v="center")
-                x.put(r, obj + 4, printed(m, g.reason, "reason") if g.reason else "")
+                x.put(r, obj + 4, p_reason(m, g))
             r += 1
         if eval_style == "table":
-            x.set_height(r, 10)
-            r += 1
-            x.put(r, 1, labels.get(p_rating_head(m), p_rating_head(m)), size=9, bold=True, fill=True, h="center",
-                  v="center")
-            x.put(r, 2, labels.get(HEAD_REASON, HEAD_REASON), c2=ncols, size=9, bold=True, fill=True, h="center",
-                  v="center")
-            x.set_height(r, 18)
-            r += 1
-            for n in nums:
-                g = m.goal(n)
-                x.put(r, 1, p_rating(m, g, rating_halfwidth), size=14, bold=True, h="center", v="center")
-                x.put(r, 2, printed(m, g.reason, "reason") if g.reason else "", c2=ncols, v="center")
-                x.set_height(r, 34)
-                r += 1
+            eval_table(nums)
+    if eval_style == "end":
+        eval_table([g.number for g in m.goals])
+    if eval_style != "summary":
+        foot(len(pages))  # (the last page may be one further when the evaluation table ran over the break)
     if eval_style == "summary":  # year-end evaluation of every goal, on a page of its own
         x.page_break_after(r - 1)
         x.put(r, 1, "■年度末評価", c2=ncols, size=11, bold=True, v="center", border=False)
@@ -1218,19 +1598,26 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
             g = m.goal(n)
             x.put(r, 1, p_number(m, n, eval_number_fmt), size=10, bold=True, h="center", v="center")
             x.put(r, 2, p_rating(m, g, rating_halfwidth), size=14, bold=True, h="center", v="center")
-            x.put(r, 3, printed(m, g.reason, "reason") if g.reason else "", c2=ncols, v="center")
+            x.put(r, 3, p_reason(m, g), c2=ncols, v="center")
             x.set_height(r, 34)
             r += 1
     return page_of, r, titles
 
 
 def build_xlsx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
+    """spec: widths, landscape, scale, footer, page_header (Excel's page header text), top (xl_top), goals
+    (xl_goals), legend_bottom (the legend as one line under the last rows, (first column, last column)),
+    title_rows (print titles repeating the title rows on every page, e.g. `1:2`, instead of the goals header)."""
     x = XL(m, spec["widths"], landscape=spec.get("landscape", True), scale=spec.get("scale", 80),
-           footer=spec.get("footer", False))
+           footer=spec.get("footer", False), page_header=spec.get("page_header"))
     ncols = len(spec["widths"])
     r = xl_top(x, m, ncols, **spec["top"])
     page_of, r, titles = xl_goals(x, m, r, ncols=ncols, **spec["goals"])
-    x.finish(r - 1, path, titles)
+    if spec.get("legend_bottom"):
+        x.set_height(r, 10)
+        xl_legend_line(x, m, r + 1, *spec["legend_bottom"])
+        r += 2
+    x.finish(r - 1, path, spec.get("title_rows") or titles)
     return page_of
 
 
@@ -1239,7 +1626,8 @@ def build_xlsx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
 # --------------------------------------------------------------------------------------
 
 class DX:
-    def __init__(self, m: Manifesto, *, landscape=False, font="IPAex明朝", size=9, margin_cm=1.8, rules="grid"):
+    def __init__(self, m: Manifesto, *, landscape=False, font="IPAex明朝", size=9, margin_cm=1.8, rules="grid",
+                 page_header: str | None = None, page_number: bool = False):
         from docx import Document
         from docx.enum.section import WD_ORIENT
         from docx.oxml.ns import qn
@@ -1269,6 +1657,25 @@ class DX:
         cp.created = cp.modified = cp.last_printed = created
         cp.revision = 1
         cp.title = p_title(m)
+        if page_header:  # the section's page header, on every page
+            hp = s.header.paragraphs[0]
+            run = hp.add_run(page_header)
+            run.font.size = Pt(8)
+        if page_number:  # footer `－ N －` with a PAGE field
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+            from docx.oxml import OxmlElement
+
+            fp = s.footer.paragraphs[0]
+            fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            fp.add_run("－ ")
+            fld = OxmlElement("w:fldSimple")
+            fld.set(qn("w:instr"), "PAGE")
+            r, t = OxmlElement("w:r"), OxmlElement("w:t")
+            t.text = "1"
+            r.append(t)
+            fld.append(r)
+            fp._p.append(fld)
+            fp.add_run(" －")
 
     def para(self, text="", *, size=None, bold=False, center=False, page_break_before=False):
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -1327,11 +1734,14 @@ class DX:
             lines = [lines]
         for i, line in enumerate(lines):
             p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-            if line:
-                run = p.add_run(line)
+            parts = line.split(BR) if line else []
+            for j, part in enumerate(parts):
+                run = p.add_run(part)
                 run.bold = bold
                 if size:
                     run.font.size = Pt(size)
+                if j < len(parts) - 1:
+                    run.add_break()  # Shift+Enter
             if center:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if vcenter:
@@ -1360,7 +1770,8 @@ def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_s
     """Title, subtitle, then the header cells with the legend: `side` = legend beside the header cells
     in one table (5．label rows); `cell` / `rows_split` = header table, then a separate legend table.
     header_style `row`: 部局名 | 役職 | 氏名 labels side by side (widths: one per label) with the values in
-    the row below and the 抱負 label | value in the row after (value across the last two columns)."""
+    the row below and the 抱負 label | value in the row after (value across the last two columns).
+    legend_style `none`: no legend here (build_docx's legend_bottom prints it after the last table)."""
     d.para(p_title(m), size=14, bold=True, center=True)
     if m.subtitle:
         d.para(m.subtitle, size=10, center=True)
@@ -1397,12 +1808,18 @@ def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_s
             d.fill(t.cell(i, 1), val, vcenter=True)
     d.para()
     legend_style = legend_style.lstrip("_")
+    if legend_style != "none":
+        dx_legend(d, m, legend_style, widths[0] + widths[1])
+
+
+def dx_legend(d: DX, m: Manifesto, legend_style: str, width: float):
+    """The legend in a table of its own: `cell` = one cell of 5．label lines; `rows_split` = score | label rows."""
     if legend_style == "cell":
-        t = d.table(2, [widths[0] + widths[1]])
+        t = d.table(2, [width])
         d.fill(t.cell(0, 0), "業績目標の達成状況", bold=True, shade=True, center=True)
         d.fill(t.cell(1, 0), [p_legend(m, s, lab, True) for s, lab in LEGEND])
     else:  # rows_split
-        t = d.table(6, [1.5, widths[0] + widths[1] - 1.5])
+        t = d.table(6, [1.5, width - 1.5])
         hdr = t.cell(0, 0).merge(t.cell(0, 1))
         d.fill(hdr, "業績目標の達成状況", bold=True, shade=True, center=True)
         for i, (s, lab) in enumerate(LEGEND):
@@ -1413,7 +1830,9 @@ def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_s
 
 def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *, marker_col=False,
                    eval_columns=False, repeat_header=False, level_style="block", labels: dict | None = None,
-                   number_fmt="◎部局目標{n}", markers: dict | None = None):
+                   number_fmt="◎部局目標{n}", markers: dict | None = None, shared: list[tuple[int, ...]] = ()):
+    """shared: groups of goals whose one mission cell is merged vertically over their rows (marker_col only)."""
+    assert marker_col or not shared
     heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS]
     if marker_col:
         heads = [HEAD_GOAL] + heads
@@ -1439,21 +1858,27 @@ def dx_goals_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *,
             d.fill(cell, marker, bold=True)
             r += 1
             c0 = 0
-        d.fill(t.cell(r, c0), printed(m, g.mission), vcenter=True)
+        grp = next((grp for grp in shared if n in grp), None)
+        if grp is None:
+            d.fill(t.cell(r, c0), printed(m, g.mission), vcenter=True)
+        elif n == grp[0]:
+            assert all(k in nums for k in grp), "a merged mission must stay in one table"
+            d.fill(t.cell(r, c0).merge(t.cell(r + len(grp) - 1, c0)), printed(m, g.mission), vcenter=True)
         d.fill(t.cell(r, c0 + 1), printed(m, g.objective), vcenter=True)
         d.fill(t.cell(r, c0 + 2), p_level_lines(m, g, level_style, markers))
         d.fill(t.cell(r, c0 + 3), p_means_lines(m, g))
         if eval_columns:
             d.fill(t.cell(r, c0 + 4), p_rating(m, g), size=12, bold=True, center=True, vcenter=True)
-            d.fill(t.cell(r, c0 + 5), printed(m, g.reason, "reason") if g.reason else "")
+            d.fill(t.cell(r, c0 + 5), p_reason(m, g))
         r += 1
     d.para()
 
 
 def dx_eval_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *, labels: dict | None = None,
-                  number_fmt: str | None = None):
+                  number_fmt: str | None = None, cant_split: bool = False):
     """達成状況 | 理由 rows for the goals `nums`, in that order; with number_fmt a leading 部局目標 column
-    names each row's goal (widths then has three columns)."""
+    names each row's goal (widths then has three columns). cant_split: a row moves to the next page whole
+    (w:cantSplit, 行の途中で改ページしない) rather than breaking inside its reason."""
     labels = labels or {}
     heads = [labels.get(h, h) for h in [p_rating_head(m), HEAD_REASON]]
     if number_fmt:
@@ -1468,26 +1893,38 @@ def dx_eval_table(d: DX, m: Manifesto, nums: list[int], widths: list[float], *, 
         if number_fmt:
             d.fill(t.cell(i, 0), p_number(m, n, number_fmt), bold=True, center=True, vcenter=True)
         d.fill(t.cell(i, c0), p_rating(m, g), size=12, bold=True, center=True, vcenter=True)
-        d.fill(t.cell(i, c0 + 1), printed(m, g.reason, "reason") if g.reason else "")
+        d.fill(t.cell(i, c0 + 1), p_reason(m, g))
+        if cant_split:
+            from docx.oxml import OxmlElement
+
+            t.rows[i]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def build_docx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
+    """spec: ... blocks (goals, pages, eval, eval_goals, new_page: start the block on a new page, default for all
+    but the first), page_header / page_number (the section's header text and a `－ N －` footer), shared (missions
+    merged vertically, dx_goals_table), legend_bottom (`cell` / `rows_split`: the legend after the last table)."""
     d = DX(m, landscape=spec.get("landscape", False), font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9),
-           rules=spec.get("rules", "grid"))
+           rules=spec.get("rules", "grid"), page_header=spec.get("page_header"),
+           page_number=spec.get("page_number", False))
     dx_top(d, m, spec["legend"], spec["top_widths"], spec.get("header_style", "column"))
     page_of = {}
     number_fmt = spec.get("number_fmt", "◎部局目標{n}")
     for i, block in enumerate(spec["blocks"]):
-        if i > 0:
+        if block.get("new_page", i > 0):
             d.para(page_break_before=True)
         dx_goals_table(d, m, block["goals"], spec["widths"], marker_col=spec.get("marker_col", False),
                        eval_columns=spec.get("eval_columns", False), repeat_header=spec.get("repeat_header", False),
                        level_style=spec.get("level_style", "block"), labels=spec.get("labels"),
-                       number_fmt=number_fmt, markers=spec.get("markers"))
+                       number_fmt=number_fmt, markers=spec.get("markers"), shared=spec.get("shared", ()))
         if spec.get("eval_table") and block.get("eval", True):
             dx_eval_table(d, m, block.get("eval_goals", block["goals"]), spec["eval_widths"],
-                          labels=spec.get("labels"), number_fmt=number_fmt if spec.get("eval_numbered") else None)
+                          labels=spec.get("labels"), number_fmt=number_fmt if spec.get("eval_numbered") else None,
+                          cant_split=spec.get("eval_cant_split", False))
         page_of.update(block["pages"])
+    if spec.get("legend_bottom"):
+        d.para()
+        dx_legend(d, m, spec["legend_bottom"], spec["top_widths"][0] + spec["top_widths"][1])
     d.save(path)
     return page_of
 
@@ -1510,7 +1947,7 @@ def build_docx_label_value(m: Manifesto, spec: dict, path: Path) -> dict[int, in
             (HEAD_LEVEL, p_level_lines(m, g, spec.get("level_style", "block"), spec.get("markers"))),
             (HEAD_MEANS, p_means_lines(m, g)),
             (p_rating_head(m), p_rating(m, g)),
-            (HEAD_REASON, printed(m, g.reason, "reason") if g.reason else ""),
+            (HEAD_REASON, p_reason(m, g)),
         ]
         t = d.table(len(rows), spec["widths"])
         for i, (lab, val) in enumerate(rows):
@@ -1519,6 +1956,68 @@ def build_docx_label_value(m: Manifesto, spec: dict, path: Path) -> dict[int, in
         d.para()
     d.save(path)
     return page_of
+
+
+# --------------------------------------------------------------------------------------
+# A web page (HTML written directly, no LibreOffice)
+# --------------------------------------------------------------------------------------
+
+def build_html(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
+    """The manifesto as a city's CMS publishes it: a breadcrumb naming the page, <th> label cells, the legend
+    as one cell of <br>-separated lines, one goals table with ◎部局目標N rows (<th colspan>), missions shared
+    by consecutive goals as one rowspan cell, the 達成水準 as <p> blocks whose marker and text are split by a
+    nested <br>, bullets as <br>-separated lines, and 達成状況（自己評価）| 理由 as the table's last columns.
+    spec: breadcrumb (list of crumbs), contact (a line after the tables). Everything is page 1."""
+    import html as html_lib
+
+    def h(text: str) -> str:
+        return html_lib.escape(text).replace(BR, "<br>")
+
+    def lines(items: list[str]) -> str:
+        return "<br>\n".join(h(t) for t in items)
+
+    rows = [("部局名", m.department), ("役職", m.position), ("氏名", m.head),
+            (p_aspiration_label(m), printed(m, m.aspiration))]
+    header = "".join(f"<tr><th scope=\"row\">{h(a)}</th><td>{h(b)}</td></tr>" for a, b in rows)
+    legend = "<br>".join(h(p_legend(m, sc, lab, True)) for sc, lab in LEGEND)
+    heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS, p_rating_head(m), HEAD_REASON]
+    body = ["<thead><tr>" + "".join(f"<th scope=\"col\">{h(x)}</th>" for x in heads) + "</tr></thead><tbody>"]
+    goals = m.goals
+    for i, g in enumerate(goals):
+        first = i == 0 or goals[i - 1].mission != g.mission
+        run = 1
+        while first and i + run < len(goals) and goals[i + run].mission == g.mission:
+            run += 1
+        body.append(f"<tr><th colspan=\"{len(heads) if first else len(heads) - 1}\">"
+                    f"{h(p_number(m, g.number, '◎部局目標{n}'))}</th></tr>")
+        mission = ""
+        if first:
+            span = 2 * run - 1  # its goals' rows and the marker rows between them
+            mission = (f"<td rowspan=\"{span}\">" if span > 1 else "<td>") + h(printed(m, g.mission)) + "</td>"
+        if g.level_text:
+            level = f"<p>{h(printed(m, g.level_text))}</p>"
+        else:
+            cur, arrow, tgt, ach = MARKERS["current"], MARKERS["arrow"], MARKERS["target"], MARKERS["achieved"]
+            level = (f"<p><strong>{cur}</strong><br>\n<span>{h(printed(m, g.current))}</span></p><p>{arrow}</p>"
+                     f"<p><strong>{tgt}</strong><br>\n{lines(p_target_lines(m, g))}</p>"
+                     f"<p><strong>{ach}</strong><br />\n<span>{h(printed(m, g.achieved))}</span></p>")
+        body.append(f"<tr>{mission}<td>{h(printed(m, g.objective))}</td><td>{level}</td>"
+                    f"<td>{lines(p_means_lines(m, g))}</td><td><strong>{h(p_rating(m, g))}</strong></td>"
+                    f"<td>{h(p_reason(m, g))}</td></tr>")
+    body.append("</tbody>")
+    crumbs = "".join(f"<li><a href=\"#\">{h(c)}</a></li>" for c in spec["breadcrumb"])
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head><meta charset=\"utf-8\">"
+        f"<title>{h(nfkc(p_title(m)))}｜{CITY}</title></head>\n<body>\n"
+        f"<nav class=\"breadcrumb\"><ol>{crumbs}</ol></nav>\n<main>\n<h1>{h(p_title(m))}</h1>\n"
+        + (f"<p class=\"subtitle\">{h(m.subtitle)}</p>\n" if m.subtitle else "")
+        + f"<table class=\"header\" border=\"1\">{header}</table>\n"
+        f"<table class=\"legend\" border=\"1\"><tr><th>業績目標の達成状況</th></tr><tr><td>{legend}</td></tr></table>\n"
+        f"<table class=\"goals\" border=\"1\">\n" + "\n".join(body) + "\n</table>\n"
+        f"<p class=\"contact\">{h(spec['contact'])}</p>\n</main>\n</body>\n</html>\n"
+    )
+    path.write_text(page, encoding="utf-8")
+    return {g.number: 1 for g in m.goals}
 
 
 # --------------------------------------------------------------------------------------
@@ -1739,9 +2238,121 @@ HARD = [
                   blocks=[dict(goals=[1, 2], pages={1: 1, 2: 1}), dict(goals=[3], pages={3: 2})])),
 ]
 
+# The second hard set: layouts neither set above uses (placeholders in the evaluation cells of a start-of-year
+# version, a department name with a space, an evaluation table running over a page break under a repeated goals
+# header, ratings printed with their label, an era glossed by the next era, typed line breaks and half-width
+# katakana, years in milestone periods, page headers naming the マニフェスト above the title, the legend at the
+# bottom, a 達成水準 without markers, missions merged vertically in Word, a city web page). Written to
+# samples/hard2/.
+HARD2 = [
+    dict(
+        name="xlsx-start-of-year-placeholders-dept-space-r6-jinji",
+        about="Excel, landscape, start-of-year version: the 達成状況（自己評価）| 理由 columns hold placeholders "
+              "(― and 未評価 as rating, －, ― and 未評価 as reason; expected: self_rating and rating_reason null); "
+              "部局名 `総務部　人事課` (a space inside the value), 役職 課長; the 抱負 typed as two lines (Alt+Enter "
+              "between two sentences; expected: joined with nothing); leading 部局目標 column; goal 2's target a "
+              "sentence, goal 3's a non-milestone 18%以上; legend as [score | label] rows; header row repeated by "
+              "print titles; 2 pages",
+        manifesto=jinji_2024, kind="xlsx",
+        spec=dict(widths=[12, 15, 15, 40, 30, 8, 26], scale=80, footer=True,
+                  top=dict(label=(1, 2), value=(3, 4), legend=(7, 7), score_col=6, legend_style="rows_split"),
+                  goals=dict(layout="marker_col", pages=[[1, 2], [3]], eval_style="columns", print_titles=True))),
+    dict(
+        name="xlsx-6goals-two-merged-missions-eval-table-split-r3-kenko",
+        about="Excel, landscape: 6 goals, ◎部局目標N marker rows; goals 1-3 share one mission cell merged over "
+              "their rows and 4-6 another; goals header row repeated on every page by print titles; ONE "
+              "達成状況（自己評価）| 理由 table for all six goals right after goal 6, running over the page break "
+              "2→3: on page 3 its rows continue under the repeated goals header row and without their own header; "
+              "legend as one multi-line cell; 3 pages",
+        manifesto=kenko_2021, kind="xlsx",
+        spec=dict(widths=LANDSCAPE_4, scale=80, footer=True,
+                  top=dict(label=(1, 1), value=(2, 3), legend=(4, 4), legend_style="cell"),
+                  goals=dict(layout="marker_row", pages=[[1, 2, 3], [4, 5, 6]], eval_style="end", eval_height=58,
+                             shared=[(1, 2, 3), (4, 5, 6)], print_titles=True))),
+    dict(
+        name="docx-portrait-8goals-era-gloss-h31-gakushu",
+        about="Word, portrait A4, 8 goals in three tables (goals 1-2, 3-5, 6-8, one a page), each with its own "
+              "header row: title "
+              "`平成31年度（令和元年度）　部局マニフェスト` and 抱負 label `平成31年度（令和元年度）の抱負` (no "
+              "Gregorian year; expected era 平成31, the first era printed, fiscal_year 2019); four missions, each "
+              "printed on both its goals; legend as one multi-line cell; one evaluation table for all 8 goals after "
+              "goal 8, which Word breaks over pages 3→4 (no repeated header); 4月～3月 milestone; 4 pages",
+        manifesto=gakushu_2019, kind="docx",
+        spec=dict(landscape=False, legend="cell", top_widths=[4.5, 12.9], widths=[3.2, 3.0, 6.2, 5.0], size=10.5,
+                  eval_table=True, eval_widths=[3.2, 14.2], eval_cant_split=True,
+                  blocks=[dict(goals=[1, 2], eval=False, pages={1: 1, 2: 1}),
+                          dict(goals=[3, 4, 5], eval=False, pages={3: 2, 4: 2, 5: 2}),
+                          dict(goals=[6, 7, 8], eval_goals=[1, 2, 3, 4, 5, 6, 7, 8], pages={6: 3, 7: 3, 8: 3})])),
+    dict(
+        name="xlsx-typed-breaks-halfwidth-kana-year-milestones-r3-joho",
+        about="Excel, landscape: line breaks typed inside sentences (Alt+Enter) in a mission, an objective, a current "
+              "state, an achieved state, a means item and reasons (expected: joined with nothing); half-width "
+              "katakana (ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ, ｵﾝﾗｲﾝ, ｼｽﾃﾑ, ﾃﾞｼﾞﾀﾙ; NFKC widens them); milestones printed with their year "
+              "(令和4年1月, 2022年3月末) beside 10月～3月, non-milestones 50手続以上, 年4回; the title and subtitle "
+              "rows repeated on every page by print titles; a line `さくら台市　部局マニフェスト　－ N －` typed into "
+              "the sheet under each page's rows; leading 部局目標 column, evaluation columns, goals header row on "
+              "each page; legend as 5．label rows; 2 pages",
+        manifesto=joho_2021, kind="xlsx",
+        spec=dict(widths=[12, 15, 15, 40, 30, 8, 26], scale=80, title_rows="1:2",
+                  top=dict(label=(1, 2), value=(3, 4), legend=(6, 7), legend_style="rows_dot"),
+                  goals=dict(layout="marker_col", pages=[[1, 2], [3]], eval_style="columns",
+                             page_foot="さくら台市　部局マニフェスト　－ {p} －"))),
+    dict(
+        name="html-th-labels-rowspan-eval-columns-r5-keizai",
+        about="web page (HTML written directly): a breadcrumb `ホーム > 市政情報 > 行政運営 > 部局マニフェスト` "
+              "before the <h1> title; header table of <th> labels; legend as one <td> of <br>-separated 5．label "
+              "lines; one goals table with a <thead> of <th> labels, ◎部局目標N rows as <th colspan>, the mission "
+              "of goals 1-2 as one rowspan cell, the 達成水準 as <p> blocks with <strong> markers and nested "
+              "<br>/<br />, means as <br>-separated bullets, 達成状況（自己評価）| 理由 as the last two columns; a "
+              "reason with a <br> inside a sentence; a contact line after the table; page 1",
+        manifesto=keizai_2023, kind="html",
+        spec=dict(breadcrumb=["ホーム", "市政情報", "行政運営", "部局マニフェスト"],
+                  contact="このページに関するお問い合わせ　経済部 商工振興課　電話：０１２３－４５－６７８９")),
+    dict(
+        name="docx-page-header-no-markers-legend-bottom-r5-machi",
+        about="Word, portrait: a page header `さくら台市　部局マニフェスト` above the title and a `－ N －` footer "
+              "on every page; goal 2's 目標の達成水準 is one plain paragraph with no 〈現在の状態〉/↓/〈達成目標〉/※ "
+              "markers (expected by the contract, which defines the three as the text after their markers: "
+              "current_state, target and achieved_state null, no milestones); the legend as one multi-line cell in "
+              "a table at the bottom of the last page, after the evaluation table; goal 3 after a page break; "
+              "2 pages",
+        manifesto=machi_2023, kind="docx",
+        spec=dict(landscape=False, legend="none", legend_bottom="cell", page_header="さくら台市　部局マニフェスト",
+                  page_number=True, top_widths=[4.5, 12.9], widths=[3.2, 3.0, 6.2, 5.0],
+                  eval_table=True, eval_widths=[3.2, 14.2],
+                  blocks=[dict(goals=[1, 2], eval=False, pages={1: 1, 2: 1}),
+                          dict(goals=[3], eval_goals=[1, 2, 3], pages={3: 2})])),
+    dict(
+        name="docx-landscape-vmerged-missions-cover-page-r4-kankei",
+        about="Word, landscape: page 1 holds only the title, header and legend (beside the header cells as 5．label "
+              "rows); goals 1-3 on page 2 and 4-6 on page 3, each page a table with its own header row, a leading "
+              "部局目標 column holding 部局目標N (no ◎) and 達成状況 | 理由 columns; the mission of goals 1-3 and "
+              "that of 4-6 each ONE cell merged vertically over its goals' rows (w:vMerge); goal 3's target a "
+              "sentence; 3 pages",
+        manifesto=kankei_2022, kind="docx",
+        spec=dict(landscape=True, legend="side", top_widths=[5.0, 12.0, 9.1], marker_col=True, eval_columns=True,
+                  number_fmt="部局目標{n}", shared=[(1, 2, 3), (4, 5, 6)], font="IPAexゴシック", size=9,
+                  widths=[2.4, 3.4, 3.6, 7.0, 5.0, 1.8, 2.9],
+                  blocks=[dict(goals=[1, 2, 3], new_page=True, pages={1: 2, 2: 2, 3: 2}),
+                          dict(goals=[4, 5, 6], pages={4: 3, 5: 3, 6: 3})])),
+    dict(
+        name="xlsx-page-header-labelled-ratings-legend-bottom-r2-zaimu",
+        about="Excel, landscape: Excel's page header `さくら台市　部局マニフェスト` printed above the title on "
+              "every page and a `－ N －` page footer; self-ratings written with their label "
+              "(`４（達成水準を上回る成果があった）`, expected 4) in an evaluation table after each page's goals; "
+              "◎部局目標N marker rows; the legend as ONE text cell (５：… ４：… …) at the bottom of the last page, "
+              "after the last evaluation table; 2 pages",
+        manifesto=zaimu_2020, kind="xlsx",
+        spec=dict(widths=LANDSCAPE_4, scale=80, footer="－ &P －", page_header="さくら台市　部局マニフェスト",
+                  top=dict(label=(1, 1), value=(2, 4), legend=(4, 4), legend_style="none"),
+                  goals=dict(layout="marker_row", pages=[[1, 2], [3, 4]], eval_style="table"),
+                  legend_bottom=(1, 4))),
+]
+
 SETS = {  # name: (output folder, README title, layouts)
     "variants": (OUT, "Variant manifestos", VARIANTS),
     "hard": (ROOT / "samples" / "hard", "Hard manifestos", HARD),
+    "hard2": (ROOT / "samples" / "hard2", "Hard manifestos, second round", HARD2),
 }
 
 
@@ -1875,8 +2486,41 @@ def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
     return pages, cells, page_cells
 
 
+def html_texts(page: Path) -> tuple[list[str], list[str], list[str]]:
+    """pdf_texts for a web page: one page, its text outside <head>, and every <td>/<th>'s text."""
+    from html.parser import HTMLParser
+
+    class Texts(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.all, self.cells, self.open, self.hidden = [], [], None, 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("head", "script", "style"):
+                self.hidden += 1
+            elif tag in ("td", "th"):
+                self.open = []
+
+        def handle_endtag(self, tag):
+            if tag in ("head", "script", "style"):
+                self.hidden -= 1
+            elif tag in ("td", "th") and self.open is not None:
+                self.cells.append(squash("".join(self.open)))
+                self.open = None
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.all.append(data)
+                if self.open is not None:
+                    self.open.append(data)
+
+    parser = Texts()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [squash("".join(parser.all))], parser.cells, ["\x00".join(parser.cells)]
+
+
 def verify(pdf: Path, rec: dict, split_goal: int | None, number_fmt: str = "◎部局目標{n}") -> list[str]:
-    pages, cells, page_cells = pdf_texts(pdf)
+    pages, cells, page_cells = pdf_texts(pdf) if pdf.suffix == ".pdf" else html_texts(pdf)
     everything = cells + pages
     problems = []
 
@@ -1901,8 +2545,9 @@ def verify(pdf: Path, rec: dict, split_goal: int | None, number_fmt: str = "◎�
             need(f"goal {n} milestone text", ms["text"])
             need(f"goal {n} milestone period", ms["period"])
             need(f"goal {n} milestone item", ms["text"] + ms["period"])
-        if g["self_rating"] is not None and str(g["self_rating"]) not in cells:
-            problems.append(f"goal {n} self_rating {g['self_rating']} not found as a cell")
+        score = str(g["self_rating"])
+        if g["self_rating"] is not None and not any(c == score or c.startswith(score + "(") for c in cells):
+            problems.append(f"goal {n} self_rating {score} not found as a cell (alone or with its label)")
         if "部局目標" in number_fmt:
             marker = re.compile(re.escape(squash(number_fmt.format(n=n, h=n))) + r"(?!\d)")
             on = [i + 1 for i, t in enumerate(pages) if marker.search(t)]
@@ -1951,19 +2596,26 @@ def make_set(out: Path, title: str, layouts: list[dict], args) -> bool:
         built = []
         for v in chosen:
             m = v["manifesto"]()
-            builder = {"xlsx": build_xlsx, "docx": build_docx, "docx-lv": build_docx_label_value}[v["kind"]]
+            builder = {"xlsx": build_xlsx, "docx": build_docx, "docx-lv": build_docx_label_value,
+                       "html": build_html}[v["kind"]]
             src = work / f"{v['name']}.{v['kind'].split('-')[0]}"
             page_of = builder(m, v["spec"], src)
             assert sorted(page_of) == [g.number for g in m.goals], v["name"]
             built.append((v, m, src, page_of))
-        convert([src for _, _, src, _ in built], work, Path(tmp) / "lo-profile")
+        office = [src for v, _, src, _ in built if v["kind"] != "html"]
+        if office:
+            convert(office, work, Path(tmp) / "lo-profile")
         failed = False
         for v, m, src, page_of in built:
-            raw = work / f"{v['name']}.pdf"
-            stamp = f"{m.fiscal_year}0401090000"
-            pdf = out / f"{v['name']}.pdf"
-            data = stabilize(raw.read_bytes(), stamp)
-            pdf.write_bytes(rotate_pages(data, v["rotate"]) if v.get("rotate") else data)
+            if v["kind"] == "html":  # the page itself is the sample
+                pdf = out / src.name
+                pdf.write_bytes(src.read_bytes())
+            else:
+                raw = work / f"{v['name']}.pdf"
+                stamp = f"{m.fiscal_year}0401090000"
+                pdf = out / f"{v['name']}.pdf"
+                data = stabilize(raw.read_bytes(), stamp)
+                pdf.write_bytes(rotate_pages(data, v["rotate"]) if v.get("rotate") else data)
             rec = expected_record(m, pdf, page_of)
             (out / f"{v['name']}.expected.json").write_text(
                 json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -1989,9 +2641,12 @@ def write_readme(out: Path = OUT, title: str = "Variant manifestos", layouts: li
         "Each `NAME.pdf` was laid out in an .xlsx (openpyxl) or .docx (python-docx) and converted with",
         "`libreoffice --headless --convert-to pdf`; `NAME.expected.json` is computed from the same",
         "hand-authored content by the rules of shared/CONTRACT.md, never by an extractor.",
-        "",
     ]
-    lines += [f"- `{v['name']}.pdf`: {v['about']}" for v in layouts]
+    if any(v["kind"] == "html" for v in layouts):
+        lines += ["A `NAME.html` was written directly as a city's web page (no LibreOffice): its record has",
+                  "`source.pages` 1 and every goal on page 1."]
+    lines += [""]
+    lines += [f"- `{v['name']}.{'html' if v['kind'] == 'html' else 'pdf'}`: {v['about']}" for v in layouts]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

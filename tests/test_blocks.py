@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract.blocks import find_blocks, find_legend
+from extract.document import Row
 from extract.read_text import read_capture
 
 HEADER = "令和4年度 部局マニフェスト\n\n部局名\t総務部\n役職\t部長\n氏名\t山田 太郎\n令和4年度の抱負\t前へ\n\n"
@@ -134,3 +135,30 @@ def test_goal_number_column_labels(label):
 def test_goal_tables_under_one_header_keep_its_columns(goals):
     text = HEADER + COLUMNS + goals
     assert [(g.number, field(g, "objective")) for g in blocks(text).goals] == [(1, "目A"), (2, "目B")]
+
+
+def test_the_title_is_the_line_naming_the_year_not_a_page_header():
+    found = blocks("さくら台市 部局マニフェスト\n令和5年度 部局マニフェスト\n")
+    assert found.title[0].text == "令和5年度 部局マニフェスト"
+
+
+def test_page_numbers_under_the_legend_are_not_part_of_it():
+    entries = find_legend(read_capture("業績目標の達成状況\n2. 未達成\n1. 取り組まず\n- 2 -\n").rows)
+    assert [(score, "".join(label)) for score, label in entries] == [(2, "未達成"), (1, "取り組まず")]
+
+
+def test_an_aspiration_label_with_an_era_gloss():
+    found = blocks("平成31年度(令和元年度)の抱負\t学びでつながるまち\n")
+    assert found.header["aspiration"][0].text == "学びでつながるまち"
+
+
+def test_an_evaluation_table_continues_under_a_goals_header_repeated_on_the_next_page():
+    document = read_capture(
+        HEADER + COLUMNS + "◎部局目標1\n使A\t目A\t水A\t手A\n◎部局目標2\n使B\t目B\t水B\t手B\n\n"
+        "達成状況(自己評価)\t理由\n4\t理由A\n\n" + COLUMNS + "3\t理由B\n"
+    )
+    last = document.rows[-2]  # the repeated header starts page 2's table
+    document.rows[-2:] = [Row(last.cells, 2, last.table, first_on_page=True), document.rows[-1]]
+    goals = find_blocks(document).goals
+    assert [(field(g, "rating"), field(g, "reason"), field(g, "mission")) for g in goals] == [
+        ("4", "理由A", "使A"), ("3", "理由B", "使B")]

@@ -37,9 +37,10 @@ def one_goal(level: str = "〈現在の状態〉 今", means: str = "・手段",
         ("<p>■現在の状態</p><p>現状</p><p>⇩</p><p>■達成目標</p><p>目標</p><p>※目標を達成した状態</p><p>姿</p>",
          "現状", "目標", "姿"),
         ("<p>現在の状態：現状</p><p>達成目標：目標</p>", "現状", "目標", None),
+        ("<p>段差の解消と拡幅を進める。</p>", None, None, None),  # the contract's fields are the text after markers
     ],
     ids=["inline-markers", "wrapped-and-bullets", "square-brackets-and-colon", "target-only", "square-bullets",
-         "colon-labels"],
+         "colon-labels", "no-markers"],
 )
 def test_level_cell_splits_into_sections(level, current, target, achieved):
     goal = one_goal(level).goals[0]
@@ -75,7 +76,7 @@ def test_unevaluated_goal_has_null_rating():
 
 
 def test_non_consecutive_goal_numbers_warn():
-    text = HEADER + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n◎部局目標3\n使\t目\t水\t手\n"
+    text = HEADER + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n◎部局目標3\n使\t目\t〈達成目標〉水\t手\n"
     assert [w.kind for w in record(text).warnings] == ["goal_numbers"]
 
 
@@ -90,10 +91,10 @@ def test_header_and_era_fields():
     "text, kind, names",
     [
         ("議事録\n\n出席者\t5名\n", "not_a_manifesto", "◎部局目標"),
-        (HEADER.replace("部局名\t総務部\n", "") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n", "incomplete", "部局名"),
+        (HEADER.replace("部局名\t総務部\n", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "部局名"),
         (HEADER, "incomplete", "◎部局目標"),
-        (HEADER.replace("2022(令和4)年度 ", "") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n", "incomplete", "年度"),
-        (HEADER + COLUMNS + "◎部局目標1\n使\t\t水\t手\n", "incomplete", "objective"),
+        (HEADER.replace("2022(令和4)年度 ", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "年度"),
+        (HEADER + COLUMNS + "◎部局目標1\n使\t\t〈達成目標〉水\t手\n", "incomplete", "objective"),
     ],
     ids=["not-a-manifesto", "no-department", "no-goals", "no-era", "no-objective"],
 )
@@ -105,19 +106,19 @@ def test_malformed_documents_fail_naming_what_is_missing(text, kind, names):
 
 
 def test_goal_without_mission_is_kept_with_a_warning():
-    manifesto = record(HEADER + COLUMNS + "◎部局目標1\n\t目\t水\t手\n")
+    manifesto = record(HEADER + COLUMNS + "◎部局目標1\n\t目\t〈達成目標〉水\t手\n")
     assert manifesto.goals[0].mission == ""
     assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
 
 
 def test_fiscal_year_from_the_preamble_when_the_title_has_none():
-    text = HEADER.replace("2022(令和4)年度 部局マニフェスト", "部局マニフェスト\n令和元年度版") + COLUMNS + "◎部局目標1\n使\t目\t水\t手\n"
+    text = HEADER.replace("2022(令和4)年度 部局マニフェスト", "部局マニフェスト\n令和元年度版") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n"
     manifesto = record(text)
     assert (manifesto.fiscal_year, manifesto.era) == (2019, "令和元")
 
 
 def test_goals_without_a_mission_column_take_the_mission_printed_once():
-    text = HEADER + "組織使命\t市民の安全を守ります\n\n目標\t達成水準\t手段\n◎部局目標1\n目\t水\t手\n◎部局目標2\n目2\t水\t手\n"
+    text = HEADER + "組織使命\t市民の安全を守ります\n\n目標\t達成水準\t手段\n◎部局目標1\n目\t〈達成目標〉水\t手\n◎部局目標2\n目2\t〈達成目標〉水\t手\n"
     manifesto = record(text)
     assert [g.mission for g in manifesto.goals] == ["市民の安全を守ります"] * 2
     assert manifesto.warnings == []
@@ -145,6 +146,11 @@ def test_a_period_wrapped_onto_its_own_line_keeps_its_space():
 
 @pytest.mark.parametrize("placeholder", ["―", "－", "未評価", "-"])
 def test_a_placeholder_in_the_evaluation_is_no_evaluation(placeholder):
-    text = HEADER + COLUMNS + f"◎部局目標1\n使\t目\t水\t手\n\n達成状況(自己評価)\t理由\n{placeholder}\t{placeholder}\n"
+    text = HEADER + COLUMNS + f"◎部局目標1\n使\t目\t〈達成目標〉水\t手\n\n達成状況(自己評価)\t理由\n{placeholder}\t{placeholder}\n"
     manifesto = record(text)
     assert (manifesto.goals[0].self_rating, manifesto.goals[0].rating_reason, manifesto.warnings) == (None, None, [])
+
+
+def test_level_text_outside_any_marker_is_warned_about():
+    manifesto = one_goal("<p>段差の解消と拡幅を進める。</p>")
+    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
