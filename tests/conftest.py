@@ -18,7 +18,7 @@ SAMPLES = ROOT / "samples"
 
 def expected_path(source: Path) -> Path:
     """Given a sample file, return its golden record's path (NAME.expected.json beside it)."""
-    return source.with_name(source.stem.removesuffix(".seed") + ".expected.json")
+    return source.with_name(source.stem + ".expected.json")
 
 
 def golden_samples() -> list[Path]:
@@ -26,7 +26,7 @@ def golden_samples() -> list[Path]:
     return sorted(
         path
         for path in SAMPLES.rglob("*")
-        if path.suffix in {".pdf", ".html"} and expected_path(path).exists() and "scanned" not in path.parts
+        if path.suffix in {".pdf", ".html", ".txt"} and expected_path(path).exists() and "scanned" not in path.parts
     )
 
 
