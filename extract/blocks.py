@@ -37,8 +37,8 @@ HEADER_LABELS: dict[str, regex.Pattern[str]] = {
     "aspiration": regex.compile(r"抱負$"),
 }
 LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
-LEGEND_SPLIT = regex.compile(r"(?<=\S)\s*(?=(?<!\d)\d[.:、)](?!\d))")  # `5:… 4:…` printed on one line
-LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)]?\s*(.*)$")
+LEGEND_SPLIT = regex.compile(r"(?<=\S)\s*(?=(?<!\d)\d[.:、)](?![\d.]))")  # `5:… 4:…` printed on one line
+LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)[\s.:、)…‥・-]*(.*)$")  # 5.label, 5:label, 5…label
 GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
 BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
 TITLE = regex.compile(r"マニフェスト")

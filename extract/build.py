@@ -27,6 +27,7 @@ SECTION_MARKER = regex.compile(
     r"|(?<!\S)(?P<arrow>[↓⇓⇩▼]+)(?!\S)"
 )
 BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
+CIRCLED_NUMBER = regex.compile(r"^\s*[\u2460-\u2473\u3251-\u325f]")  # ①… as a bullet: NFKC would make it a digit
 WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
 PLACEHOLDER = regex.compile(r"^[-‐―—–ー~/・.*]*$|^(未評価|未記入|未実施|評価前|-)$")  # a cell left to fill at year end
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
@@ -195,7 +196,7 @@ def split_sections(lines: list[Line]) -> dict[str, list[_Fragment]]:
     sections: dict[str, list[_Fragment]] = {}
     section = "unmarked"
     for line in lines:
-        text = clean(line.text)
+        text = _clean_line(line.text)
         position = 0
         for match in SECTION_MARKER.finditer(text):
             _append(sections, section, _Fragment(text[position : match.start()].strip(), line, ends_line=False))
@@ -239,7 +240,12 @@ def _text(lines: list[Line], *, keep_spaces: bool = False) -> str:
 
 
 def _fragments(lines: list[Line], *, keep_spaces: bool = False) -> list[_Fragment]:
-    return [_Fragment(clean(line.text, keep_spaces=keep_spaces), line) for line in lines]
+    return [_Fragment(_clean_line(line.text, keep_spaces=keep_spaces), line) for line in lines]
+
+
+def _clean_line(text: str, *, keep_spaces: bool = False) -> str:
+    """Given a printed line, return it cleaned, a leading circled number (①) read as a bullet."""
+    return clean(CIRCLED_NUMBER.sub("・", text, count=1), keep_spaces=keep_spaces)
 
 
 def _join(fragments: list[_Fragment]) -> str:

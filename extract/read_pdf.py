@@ -273,6 +273,32 @@ def _empty_gaps(chars: Sequence[Char], x0: float, x1: float) -> list[float]:
     return gaps
 
 
+def rules_at_cut_ends(edges: list[Edge]) -> list[Edge]:
+    """Given a page's edges, return the horizontal rules that close a table cut by a page break.
+
+    A row that runs on to the next page has its vertical rules end (or start) at the
+    page's break with no rule across them; without one the table finder forms no cells
+    there and the cut row's text is lost. Three or more vertical rules ending at the same
+    height with no horizontal rule across them get one.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added: list[Edge] = []
+    for end in ("top", "bottom"):
+        ends: dict[int, list[float]] = {}
+        for v in vertical:
+            ends.setdefault(round(v[end] / RULE_SNAP), []).append(v["x0"])
+        for key, xs in ends.items():
+            y, x0, x1 = key * RULE_SNAP, min(xs), max(xs)
+            covered = sum(
+                max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontal if abs(h["top"] - y) <= RULE_SNAP
+            )
+            if len(xs) >= MIN_RULES and covered < (x1 - x0) - RULE_SNAP:
+                added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                              "orientation": "h", "object_type": "line"})
+    return added
+
+
 def find_tables(edges: list[Edge]) -> list[Any]:
     """Given a page's edges, return the pdfplumber tables its ruling lines draw (as `page.find_tables` would)."""
     return TableFinder(Ruling(edges), TABLE_SETTINGS).tables
@@ -281,7 +307,7 @@ def find_tables(edges: list[Edge]) -> list[Any]:
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
     """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
     chars = [c for c in chars if c["upright"]]
-    tables = find_tables(edges + rules_between_rows(edges, chars))
+    tables = find_tables(edges + rules_between_rows(edges, chars) + rules_at_cut_ends(edges))
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, chars)
     cells = {

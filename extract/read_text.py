@@ -9,6 +9,7 @@ A web page has no pages, so everything is page 1; a cell's bbox is its column sp
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import regex
@@ -64,38 +65,56 @@ def read_capture(text: str) -> Document:
     return Document(rows, 1)
 
 
+@dataclass
+class _Table:
+    """A table being read: its cells by (row, column), spans filled, and the cell still open."""
+
+    id: int
+    grid: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    row: int = -1
+    markup: list[str] | None = None  # the open cell's inner markup
+    span: tuple[int, int] = (1, 1)  # the open cell's rowspan, colspan
+
+
 class _TableParser(HTMLParser):
-    """Collects the rows of every <table> (spans filled) and the text blocks outside tables."""
+    """Collects the rows of every <table> (spans filled) and the text blocks outside tables.
+
+    Tables nest (old city sites lay pages out in tables): each table's rows are its own,
+    and an outer cell's text before a nested table is emitted as loose text in reading order.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[Row] = []
-        self.table = -1
-        self.depth = 0
-        self.grid: dict[tuple[int, int], Cell] = {}  # (row, column) → cell, spans filled
-        self.row = -1
-        self.markup: list[str] | None = None  # the open cell's inner markup
-        self.span = (1, 1)
+        self.open: list[_Table] = []  # the tables being read, innermost last
+        self.tables = 0
         self.outside: list[str] = []
         self.hidden = 0  # inside <head>/<script>/<style>, whose text is not the page's
+
+    @property
+    def cell(self) -> list[str] | None:
+        """The markup of the innermost open cell, if one is open."""
+        return self.open[-1].markup if self.open else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in HIDDEN:
             self.hidden += 1
         elif tag == "table":
+            if self.cell is not None:
+                self._loose(cell_lines("".join(self.cell)))
+                self.open[-1].markup = []
             self._flush_outside()
-            self.depth += 1
-            if self.depth == 1:
-                self.table, self.grid, self.row = self.table + 1, {}, -1
-        elif self.depth == 1 and tag == "tr":
-            self.row += 1
-        elif self.depth == 1 and tag in ("td", "th"):
+            self.open.append(_Table(self.tables))
+            self.tables += 1
+        elif self.open and tag == "tr":
+            self.open[-1].row += 1
+        elif self.open and tag in ("td", "th"):
             values = dict(attrs)
-            self.span = (_int(values.get("rowspan")), _int(values.get("colspan")))
-            self.markup = []
-        elif self.markup is not None:
-            self.markup.append(self.get_starttag_text() or "")
-        elif not self.depth and tag in BLOCKS:
+            self.open[-1].span = (_int(values.get("rowspan")), _int(values.get("colspan")))
+            self.open[-1].markup = []
+        elif self.cell is not None:
+            self.cell.append(self.get_starttag_text() or "")
+        elif not self.open and tag in BLOCKS:
             self._flush_outside()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -104,49 +123,51 @@ class _TableParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag == "table" and self.depth:
-            self.depth -= 1
-            if not self.depth:
-                self._emit_table()
-        elif self.depth == 1 and tag in ("td", "th") and self.markup is not None:
-            self._close_cell()
-        elif self.markup is not None:
-            self.markup.append(f"</{tag}>")
-        elif not self.depth and tag in BLOCKS:
+        elif tag == "table" and self.open:
+            self._emit(self.open.pop())
+        elif tag in ("td", "th") and self.cell is not None:
+            self._close_cell(self.open[-1])
+        elif self.cell is not None:
+            self.cell.append(f"</{tag}>")
+        elif not self.open and tag in BLOCKS:
             self._flush_outside()
 
     def handle_data(self, data: str) -> None:
         if self.hidden:
             return
-        if self.markup is not None:
-            self.markup.append(html.escape(data))
-        elif not self.depth:
+        if self.cell is not None:
+            self.cell.append(html.escape(data))
+        elif not self.open:
             self.outside.append(data)
 
-    def _close_cell(self) -> None:
+    def _close_cell(self, table: _Table) -> None:
         """Place the finished cell in the first free slot of its row and in every slot it spans."""
-        row = max(self.row, 0)
-        rowspan, colspan = self.span
-        column = next(c for c in range(len(self.grid) + 1) if (row, c) not in self.grid)
-        cell = _cell(cell_lines("".join(self.markup or [])), column, colspan, len(self.rows) + row)
+        row = max(table.row, 0)
+        rowspan, colspan = table.span
+        column = next(c for c in range(len(table.grid) + 1) if (row, c) not in table.grid)
+        cell = _cell(cell_lines("".join(table.markup or [])), column, colspan, len(self.rows) + row)
         for r in range(row, row + rowspan):
             for c in range(column, column + colspan):
-                self.grid[(r, c)] = cell
-        self.markup = None
+                table.grid[(r, c)] = cell
+        table.markup = None
 
-    def _emit_table(self) -> None:
-        for r in sorted({r for r, _ in self.grid}):
+    def _emit(self, table: _Table) -> None:
+        for r in sorted({r for r, _ in table.grid}):
             cells: list[Cell] = []
-            for c in sorted(c for rr, c in self.grid if rr == r):
-                cell = self.grid[(r, c)]
+            for c in sorted(c for rr, c in table.grid if rr == r):
+                cell = table.grid[(r, c)]
                 if not cells or cells[-1] is not cell:
                     cells.append(cell)
-            self.rows.append(Row(tuple(cells), PAGE, self.table))
+            self.rows.append(Row(tuple(cells), PAGE, table.id))
 
     def _flush_outside(self) -> None:
         text = " ".join("".join(self.outside).split())
         self.outside = []
-        if text:
+        self._loose([text] if text else [])
+
+    def _loose(self, lines: list[str]) -> None:
+        """Emit text outside any table's cells as loose rows, a line each."""
+        for text in lines:
             line = Line(text, PAGE, (0.0, 0.0, 1.0, 1.0))
             self.rows.append(Row((Cell((line,), PAGE, line.bbox),), PAGE, None))
 

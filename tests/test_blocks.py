@@ -33,8 +33,10 @@ def test_header_fields_come_from_label_value_cells():
         "業績目標の達成状況\n5. 先進的\n4. 上回る\n3. 達成\n",
         "業績目標の達成状況\n5\t先進的\n4\t上回る\n3\t達成\n",
         "業績目標の達成状況\n５．先進的\n４．上回\nる\n３．達成\n",
+        "業績目標の達成状況\n５…先進的\n４…上回る\n３…達成\n",
+        "業績目標の達成状況\n⑤先進的\n④上回る\n③達成\n",
     ],
-    ids=["dotted-lines", "score-cells", "full-width-wrapped"],
+    ids=["dotted-lines", "score-cells", "full-width-wrapped", "leader", "circled"],
 )
 def test_legend_is_read_in_printed_order(legend):
     entries = find_legend(read_capture(legend).rows)

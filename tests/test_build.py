@@ -130,12 +130,14 @@ def test_goals_without_a_mission_column_take_the_mission_printed_once():
         ("<p>・Digital</p><p>Transformationの推進</p>", "Digital Transformationの推進"),
         ("<p>・ＮＰＯ法人のＮ</p><p>ＰＯとの連携</p>", "NPO法人のNPOとの連携"),
         ("<p>・年1</p><p>2回の研修</p>", "年12回の研修"),
+        ("<p>①相談会の開催</p><p>②改修費の補助</p>", ["相談会の開催", "改修費の補助"]),
+        ("<p>（１）相談会の開催</p><p>（２）改修費の補助</p>", ["相談会の開催", "改修費の補助"]),
         ("<p>・市民ワークショップによる市</p><p>民の意見聴取</p>", "市民ワークショップによる市民の意見聴取"),
     ],
-    ids=["half-width-words", "full-width-letters", "wrapped-number", "japanese"],
+    ids=["half-width-words", "full-width-letters", "wrapped-number", "circled-numbers", "bracketed-numbers", "japanese"],
 )
-def test_wrapped_lines_join_without_spaces_except_between_half_width_words(means, expected):
-    assert one_goal(means=means).goals[0].means == [expected]
+def test_means_items_and_their_wrapped_lines(means, expected):
+    assert one_goal(means=means).goals[0].means == (expected if isinstance(expected, list) else [expected])
 
 
 def test_a_period_wrapped_onto_its_own_line_keeps_its_space():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.read_pdf import assign_chars, group_lines, layout_rows, rules_between_rows
+from extract.read_pdf import assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows
 
 SIZE = 10.0
 
@@ -66,3 +66,13 @@ def test_drawn_columns_are_left_as_they_are(edges):
 
 def test_too_few_rules_make_no_table():
     assert rules_between_rows(RULES[:2], CELLS) == []
+
+
+def test_a_table_cut_by_the_page_end_is_closed_there():
+    edges = [rule(0, 300, 0), *[column(x, 0, 80) for x in (0, 100, 300)], rule(100, 300, 80)]
+    (added,) = rules_at_cut_ends(edges)
+    assert (added["x0"], added["x1"], added["top"]) == (0, 300, 80)
+
+
+def test_a_closed_table_needs_no_rule():
+    assert rules_at_cut_ends([rule(0, 300, 0), *[column(x, 0, 80) for x in (0, 100, 300)], rule(0, 300, 80)]) == []

@@ -56,3 +56,11 @@ def test_html_rowspan_is_one_shared_cell():
 def test_html_head_text_is_not_content():
     document = read_html("<html><head><title>マニフェスト</title></head><body><p>本文</p></body></html>")
     assert [row.cells[0].text for row in document.rows] == ["本文"]
+
+
+def test_tables_nested_in_a_layout_table_keep_their_own_rows():
+    document = read_html(
+        "<table><tr><td>メニュー</td><td><p>題</p><table><tr><th>部局名</th><td>総務部</td></tr></table></td></tr></table>"
+    )
+    assert [([c.text for c in row.cells], row.table is None) for row in document.rows] == [
+        (["題"], True), (["部局名", "総務部"], False), (["メニュー", ""], False)]
