@@ -26,7 +26,9 @@ SECTION_MARKER = regex.compile(
     r"|(?P<achieved>※\s*目標[がを]達成(?:した|された)(?:時の)?状態)\s*[:：]?"
     r"|(?<!\S)(?P<arrow>[↓⇓⇩▼]+)(?!\S)"
 )
-BULLET = regex.compile(r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\))\s*")
+BULLET = regex.compile(  # ・, (1), and the ア/イ/ウ of official Japanese lists (ア followed by a space, or (ア))
+    r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\)|[アイウエオカキクケコ](?=[\s.)])\.?|\([アイウエオカキクケコ]\))\s*"
+)
 CIRCLED_NUMBER = regex.compile(r"^\s*[\u2460-\u2473\u3251-\u325f]")  # ①… as a bullet: NFKC would make it a digit
 WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
 PLACEHOLDER = regex.compile(r"^[-‐―—–ー~/・.*]*$|^(未評価|未記入|未実施|評価前|-)$")  # a cell left to fill at year end

@@ -188,13 +188,16 @@ def plumber_objects(page: Any) -> PageObjects:
     has_images = False
     for obj in _leaves(page.layout):
         if isinstance(obj, LTChar):
+            char_top, char_bottom = (height - obj.y1) + top, (height - obj.y0) + top
+            if not 0 <= (char_top + char_bottom) / 2 <= height:
+                continue  # drawn outside the page (LibreOffice repeats a cut cell's text there): no viewer shows it
             text = obj.get_text()
             chars.append({
                 "text": normalize_unicode(norm, text) if norm is not None else text,
                 "x0": obj.x0 + left if left else obj.x0,
                 "x1": obj.x1 + left if left else obj.x1,
-                "top": (height - obj.y1) + top,
-                "bottom": (height - obj.y0) + top,
+                "top": char_top,
+                "bottom": char_bottom,
                 "size": obj.size,
                 "upright": obj.upright,
             })

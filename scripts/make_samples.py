@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/, samples/hard/ and samples/hard2/.
+"""Generate variant 部局マニフェスト PDFs, each with its expected record, into samples/variants/ and samples/hard*/.
 
-    .venv/bin/python scripts/make_samples.py [--set variants|hard|hard2|all] [--only NAME ...] [--keep DIR]
+    .venv/bin/python scripts/make_samples.py [--set variants|hard|hard2|hard3|all] [--only NAME ...] [--keep DIR]
 
 Rerun by hand after changing the content or the layouts below. Each variant is a
 hand-authored manifesto (the Python data below) laid out the way municipalities
@@ -20,12 +20,15 @@ page turned with /Rotate (as some PDF printer drivers do).
 
 Finally every PDF is opened with pdfplumber and every text value of its expected
 record must be found in the PDF's text (NFKC, all whitespace removed), in a table
-cell (also of tables ruled between rows only) or across a page break; the script lists
+cell (also of tables ruled between rows only), across a page break or in the text
+between two vertical rules (a cell merged over a page break); the script lists
 what is missing and exits non-zero.
 
-Three sets: VARIANTS (samples/variants/), HARD (samples/hard/: layouts the variants do not use) and HARD2
+Four sets: VARIANTS (samples/variants/), HARD (samples/hard/: layouts the variants do not use), HARD2
 (samples/hard2/: a second adversarial round, layouts neither uses, one of them a web page written as .html
-directly, whose containment check reads the page's table cells and text instead of a PDF's).
+directly, whose containment check reads the page's table cells and text instead of a PDF's) and HARD3
+(samples/hard3/: a third round, with an older Shift_JIS web page and a tab-separated text capture of one,
+written directly, whose check reads the capture's cells).
 
 Needs: Debian libreoffice-calc libreoffice-writer fonts-ipaexfont fonts-noto-cjk;
 pip openpyxl python-docx (pdfplumber, pikepdf come with the project).
@@ -90,6 +93,8 @@ class Goal:
     level_text: str | None = None  # the 達成水準 cell as one plain paragraph without section markers
     rating_text: str | None = None  # printed in the rating cell instead (a placeholder such as ―, 未評価)
     reason_text: str | None = None  # printed in the reason cell instead (a placeholder)
+    means_style: str = "bullet"  # bullet: ・item; circled: ①item; paren: （１）item; katakana: ア　item (公用文);
+    #                              paragraph: one item, no mark
 
 
 @dataclass
@@ -106,6 +111,7 @@ class Manifesto:
     subtitle: str | None = "～私たちの組織使命と目標～"
     era_gloss: str | None = None  # a second era printed after the first: 平成31年度（令和元年度）
     rating_style: str = "digit"  # digit: ４; label: ４（達成水準を上回る成果があった）
+    legend_mark: str = "dot"  # how a legend line numbers its label: dot ５．, leader ５…, circled ⑤, colon ５：
 
     def goal(self, n: int) -> Goal:
         return next(g for g in self.goals if g.number == n)
@@ -142,8 +148,17 @@ def p_aspiration_label(m: Manifesto) -> str:
     return printed(m, f"{m.era}年度の抱負")
 
 
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
 def p_legend(m: Manifesto, score: int, label: str, dot: bool) -> str:
-    return (printed(m, str(score)) + ("．" if m.width != "half" else ".") + label) if dot else label
+    """A legend line (dot: with its score, marked the Manifesto's way) or the bare label (score in its own cell)."""
+    if not dot:
+        return label
+    if m.legend_mark == "circled":
+        return CIRCLED[score - 1] + label
+    mark = {"dot": "．" if m.width != "half" else ".", "leader": "…", "colon": "："}[m.legend_mark]
+    return printed(m, str(score)) + mark + label
 
 
 def p_rating_head(m: Manifesto) -> str:
@@ -182,7 +197,12 @@ def p_level_lines(m: Manifesto, g: Goal, style: str, markers: dict | None = None
 
 
 def p_means_lines(m: Manifesto, g: Goal) -> list[str]:
-    return ["・" + printed(m, x) for x in g.means]
+    if g.means_style == "paragraph":  # the means written as one paragraph: one item
+        assert len(g.means) == 1
+        return [printed(m, g.means[0])]
+    marks = {"bullet": lambda i: "・", "circled": lambda i: CIRCLED[i], "paren": lambda i: printed(m, f"({i + 1})"),
+             "katakana": lambda i: "アイウエオカキクケコ"[i] + "　"}
+    return [marks[g.means_style](i) + printed(m, x) for i, x in enumerate(g.means)]
 
 
 def p_rating(m: Manifesto, g: Goal, halfwidth: bool = False) -> str:
@@ -1165,6 +1185,299 @@ def zaimu_2020() -> Manifesto:
     ], rating_style="label")
 
 
+# --- the third hard set (samples/hard3/): layouts none of the sets above uses ------------------------------
+
+def choju_2022() -> Manifesto:
+    m1 = ("高齢者が住み慣れた地域で自分らしく暮らし続けることができるよう、医療・介護・予防・住まい・生活支援が一体的に"
+          "提供される地域包括ケアシステムを深化させます。")
+    m2 = "介護保険制度を安定的に運営し、必要な人に必要な介護サービスが提供される体制を確保します。"
+    m3 = "高齢者の尊厳が守られ、虐待や消費者被害のない安心して暮らせる地域をつくります。"
+    return Manifesto(2022, "令和4", "長寿福祉部", "部長", "前田　康弘",
+                     "高齢になっても安心して暮らせる地域を、市民、事業者とともにつくります", [
+        Goal(1, m1, "介護予防・フレイル対策の推進",
+             "通いの場への高齢者の参加率は5.2%にとどまり、感染症の影響で活動を休止した団体がある。",
+             [("フレイルチェック会場の拡大", "6月"), ("通いの場の立ち上げ支援講座", "9月～11月"),
+              ("通いの場への参加率", "8%以上")],
+             "高齢者が身近な場所で介護予防に取り組み、フレイルの早期発見と改善につながっている。",
+             ["理学療法士等の専門職による通いの場への派遣", "フレイルサポーターの養成", "介護予防手帳の配布とQ&A集の作成"],
+             3, "フレイルチェック会場を市内12か所に拡大し、9月から11月に立ち上げ支援講座を開催した。新たに18団体の"
+                "通いの場が立ち上がり、参加率は8.3%となった。"),
+        Goal(2, m2, "介護人材の確保と定着",
+             "市内の介護事業所の有効求人倍率は4倍を超え、人材不足により利用者の受入れを制限する事業所がある。",
+             "介護職員初任者研修の修了者が年間40人以上となり、市内事業所の離職率が前年度を下回っている。",
+             "介護の仕事の魅力が伝わり、市内の事業所で必要な人材が確保されている。",
+             ["介護職員初任者研修の受講費用の助成", "介護ロボット・ICT導入の補助", "中学生・高校生向け介護の仕事体験の開催"],
+             2, "研修費用の助成により初任者研修の修了者は34人と" + BR + "なったが、目標には届かなかった。介護ロボットの"
+                "導入補助は11事業所で活用され、離職率は前年度を1.2ポイント下回った。"),
+        Goal(3, m2, "介護給付の適正化",
+             "ケアプラン点検の実施件数が少なく、住宅改修や福祉用具の利用について事後の確認が十分でない。",
+             [("ケアプラン点検", "年60件以上"), ("住宅改修の訪問調査", "7月～2月"), ("介護給付費通知の送付", "10月")],
+             "利用者の自立支援に資する適切なサービスが提供され、介護給付費が適正に支出されている。",
+             ["主任介護支援専門員によるケアプラン点検", "リハビリテーション専門職と同行する住宅改修の訪問調査",
+              "国保連合会の給付実績を活用した縦覧点検"],
+             3, "ケアプラン点検を64件実施し、住宅改修の訪問調査は7月から2月にかけて38件行った。10月に介護給付費通知を"
+                "送付した。"),
+        Goal(4, m3, "高齢者虐待の防止と権利擁護の推進",
+             "高齢者虐待の相談件数が増加しており、成年後見制度の利用も進んでいない。",
+             [("権利擁護支援の中核機関の設置", "10月"), ("成年後見制度利用促進計画の策定", "3月")],
+             "虐待が早期に発見されて適切に対応され、判断能力が不十分な高齢者の権利が守られている。",
+             ["地域包括支援センターと警察・金融機関の連携会議の開催", "市民後見人養成講座の開催",
+              "中核機関による後見制度の相談対応"],
+             4, "10月に中核機関を設置し、相談件数は前年度の2倍となった。利用促進計画は3月に策定し、市民後見人養成講座の"
+                "修了者が12人となって受任体制が整った。"),
+    ])
+
+
+def kikikanri_2017() -> Manifesto:
+    m1 = "災害や事故などあらゆる危機から市民の生命、身体及び財産を守るため、市の危機管理体制を強化します。"
+    m2 = "市民一人ひとりの防災意識を高め、自助・共助による地域の防災力を向上させます。"
+    return Manifesto(2017, "平成29", "危機管理室", "室長", "井口　秀明",
+                     "いつ起こるか分からない災害に備え、市民とともに災害に強いまちをつくります", [
+        Goal(1, m1, "業務継続計画(BCP)の策定",
+             "大規模災害時に優先して継続する業務が定められておらず、職員の参集体制も明確になっていない。",
+             [("非常時優先業務の選定", "7月"), ("職員参集訓練の実施", "11月"), ("業務継続計画の策定", "3月")],
+             "災害時にも市の重要な業務が継続され、市民生活への影響が最小限に抑えられる。",
+             ["各課への非常時優先業務の調査", "職員の参集可能人数の推計", "庁舎の非常用電源と備蓄の点検"],
+             3, "7月に非常時優先業務を選定し、11月に全職員を対象とした参集訓練を実施した。訓練の結果を反映して3月に"
+                "業務継続計画を策定した。"),
+        Goal(2, m1, "総合防災訓練の見直し",
+             "総合防災訓練が毎年同じ内容で実施され、市民の参加者が固定化している。",
+             "避難所の開設・運営を中心とした実践的な訓練を全ての中学校区で実施し、参加者が前年度の1.5倍以上となっている。",
+             "訓練を通じて市民と職員が災害時の行動を身に付けている。",
+             ["地区防災会と協働した訓練計画の作成", "避難所運営ゲームを取り入れた事前研修", "訓練後の振り返りと改善点の共有"],
+             4, "全8中学校区で避難所の開設・運営訓練を実施し、参加者は前年度の1.8倍の約4,300人となった。"),
+        Goal(3, m2, "自主防災組織の育成と防災リーダーの養成",
+             "自主防災組織の結成率は71%で、組織の中心となる人材が不足している。",
+             [("防災リーダー養成講座の開催", "9月"), ("防災リーダーの認定者", "累計200人以上"),
+              ("自主防災組織の結成率", "75%以上")],
+             "地域ごとに防災リーダーが活動し、住民が互いに助け合って避難できる。",
+             ["防災リーダー養成講座の開催", "自主防災組織への資機材購入費の補助", "出前講座による結成の働きかけ"],
+             3, "9月に養成講座を開催して42人を認定し、認定者は累計213人となった。自主防災組織の結成率は76%となった。"),
+    ], gregorian=False, subtitle=None)
+
+
+def doboku_2024() -> Manifesto:
+    m1 = "道路、河川などの社会基盤を適切に維持管理し、市民の安全で快適な暮らしを支えます。"
+    m2 = "災害に強い社会基盤を整え、市民の生命と財産を守ります。"
+    return Manifesto(2024, "令和6", "土木部", "部長", "福田　哲也",
+                     "市民の暮らしを足元から支える社会基盤を、次の世代に確実に引き継ぎます", [
+        Goal(1, m1, "道路の維持管理の効率化",
+             "道路の損傷に関する通報が年間1,200件を超え、補修までに時間を要している。",
+             [("道路損傷通報アプリの導入", "6月"), ("パトロール車両への路面撮影装置の搭載", "9月")],
+             "道路の損傷が早期に発見・補修され、市民が安全に通行できている。",
+             ["スマートフォンアプリによる市民からの通報受付", "AIによる路面画像の解析", "補修業務の単価契約の拡大"],
+             4, "6月に通報アプリを導入し、登録者は2,400人となった。9月から路面撮影装置による点検を開始し、通報から"
+                "補修までの平均日数は14日から6日に短縮した。"),
+        Goal(2, m1, "市道の舗装の長寿命化",
+             "舗装の劣化が進んだ路線が増え、補修が追いついていない。",
+             "舗装個別施設計画に基づき、幹線市道の舗装補修を延長4km以上実施する。",
+             "舗装の損傷が計画的に補修され、ライフサイクルコストが縮減されている。",
+             ["路面性状調査の結果に基づく補修箇所の選定", "国の交付金の活用"],
+             3, "幹線市道の舗装補修を延長4.3km実施した。"),
+        Goal(3, m2, "河川の浸水対策と流域治水の推進",
+             "令和5年6月の大雨により、市街地を流れる中小河川の3か所で越水が発生し、住宅18棟が床上浸水した。河川の"
+             "断面が不足している区間が残るほか、上流域の開発により雨水の流出量が増えている。また、水位計が設置されて"
+             "いない河川が多く、避難の判断に必要な情報が住民に届いていない。",
+             [("越水箇所の緊急しゅんせつ", "5月～6月"), ("雨水貯留施設の設置補助制度の創設", "7月"),
+              ("河川改修の詳細設計", "8月"), ("危機管理型水位計の設置", "10月"), ("流域治水協議会の設立", "11月"),
+              ("河川改修工事の着手", "1月"), ("水位情報のホームページでの公開", "2月"), ("田んぼダムの取組面積", "50ha以上")],
+             "大雨のときにも河川の越水が起こらず、住民が水位情報を確認して早めに避難できる。流域の住民、事業者、農業者が"
+             "雨水の流出を抑える取組に参加し、市全体で浸水被害が軽減されている。",
+             ["越水箇所の緊急しゅんせつと護岸のかさ上げ", "県と連携した河川改修の実施", "危機管理型水位計と河川監視カメラの設置",
+              "雨水貯留タンクの設置費の補助", "農業者と連携した田んぼダムの推進"],
+             3, "5月から6月に越水箇所のしゅんせつを終え、出水期の越水は発生しなかった。10月に水位計を6河川に設置し、2月"
+                "から水位情報を公開した。河川改修工事は1月に着手した。田んぼダムの取組面積は58haとなった。",
+             target_lead="越水が発生した3河川の改修を進めるとともに、流域全体で雨水の流出を抑える取組を始める。"),
+        Goal(4, m2, "橋りょうの耐震補強",
+             "緊急輸送道路上の橋りょう14橋のうち、5橋の耐震補強が完了していない。",
+             [("耐震補強工事の発注", "7月"), ("耐震補強工事の完了", "3月")],
+             "大規模地震の発生時にも緊急輸送道路の通行が確保されている。",
+             ["耐震補強工事の計画的な発注", "工事中の迂回路の案内"],
+             2, "2橋の工事を7月に発注したが、河川内の工事期間の制約により1橋の完了が翌年度となった。"),
+    ])
+
+
+def seisaku_2023() -> Manifesto:
+    m1 = ("市の最上位計画である総合計画に基づき、分野を横断した政策の企画と調整を行い、市民が将来に希望を持てる"
+          "持続可能なまちづくりを進めます。")
+    return Manifesto(2023, "令和5", "総合政策部", "部長", "岡田　昌弘",
+                     "部局の枠を越えた連携の要として、市の将来を見据えた政策を着実に進めます", [
+        Goal(1, m1, "第2次総合計画後期基本計画の策定",
+             "前期基本計画の計画期間が令和5年度で終了するが、施策の成果の検証が十分に行われていない。",
+             [("市民意識調査の実施", "5月～6月"), ("総合計画審議会への諮問", "8月"), ("後期基本計画の策定", "3月")],
+             "施策の成果を検証した上で、市民とともに描いた後期基本計画が策定されている。",
+             ["前期基本計画の施策評価の実施", "市民ワークショップと中高生アンケートの実施", "総合計画審議会での審議"],
+             3, "5月から6月に市民意識調査を実施し、8月に審議会へ諮問した。市民ワークショップを4回開催して意見を反映し、"
+                "3月に後期基本計画を策定した。"),
+        Goal(2, m1, "人口減少対策の推進",
+             "転出超過が続き、特に20歳代の女性の転出が多い。",
+             "人口減少対策の推進本部を設置し、若い世代の転出抑制に向けた重点施策を取りまとめる。",
+             "全庁が一体となって若い世代の定住につながる施策に取り組んでいる。",
+             ["人口動態の分析と若者へのヒアリング", "部局横断のプロジェクトチームの設置"],
+             3, "推進本部を7月に設置し、若者へのヒアリングを踏まえて重点施策を12項目に取りまとめた。"),
+        Goal(3, m1, "移住・定住の促進",
+             "移住相談の件数は増えているが、実際の移住につながった件数は年間15件程度にとどまる。",
+             [("移住体験住宅の開設", "7月"), ("首都圏での移住相談会", "年6回以上"), ("移住相談を経た移住者数", "30人以上")],
+             "市の暮らしの魅力が伝わり、移住を希望する人が安心して移り住んでいる。",
+             ["移住コーディネーターによる相談対応", "移住体験住宅の運営", "空き家バンクと連携した住まいの紹介"],
+             4, "7月に移住体験住宅を開設し、延べ28組が利用した。首都圏での移住相談会を8回開催し、相談を経た移住者は"
+                "41人となった。"),
+        Goal(4, m1, "行政評価の見直し",
+             "事務事業評価の作業が職員の負担となっており、評価結果が予算に反映されていない。",
+             "評価シートを簡素化し、評価結果を翌年度の予算編成に反映する仕組みを構築する。",
+             "評価結果に基づいて事業の見直しが行われ、限られた資源が効果的に配分されている。",
+             ["評価シートの様式の見直し", "財政課と連携した予算への反映ルールの策定"],
+             3, "評価シートの記載項目を半分に減らし、評価結果を予算要求の資料とする仕組みを構築した。",
+             means_style="katakana"),
+        Goal(5, m1, "公共施設マネジメントの推進",
+             "公共施設の延床面積の削減目標に対して、再編の具体的な計画が定まっていない。",
+             [("施設再編計画の素案の公表", "10月"), ("地域説明会の開催", "11月～12月")],
+             "施設の再編の方向性が地域と共有され、将来の維持管理費用が抑えられている。",
+             ["施設ごとの利用状況とコストの分析", "地域説明会とパブリックコメントの実施"],
+             2, "10月に素案を公表したが、地域説明会で反対の意見が多く、計画の策定は翌年度に延期した。"),
+        Goal(6, m1, "広域連携の推進",
+             "近隣市町との連携事業が観光分野に限られている。",
+             [("連携中枢都市圏の連携協約の締結", "9月"), ("連携事業", "20事業以上")],
+             "近隣市町と役割を分担し、効率的で質の高い行政サービスが提供されている。",
+             ["近隣市町との首長会議の開催", "分野別の担当者会議の設置"],
+             3, "9月に近隣4町と連携協約を締結し、防災、医療、交通の分野を含む22事業を連携事業として位置付けた。",
+             means_style="katakana"),
+        Goal(7, m1, "SDGsの推進と官民連携",
+             "SDGsの取組が市民や事業者に広がっていない。",
+             [("SDGsパートナー制度の創設", "6月"), ("登録事業者", "50者以上")],
+             "市民、事業者、市がSDGsの目標を共有し、連携して地域の課題解決に取り組んでいる。",
+             ["SDGsパートナー制度の運営", "企業版ふるさと納税の活用", "出前講座による普及啓発"],
+             4, "6月にパートナー制度を創設し、登録事業者は78者となった。企業版ふるさと納税により3社から寄附を受けた。"),
+    ])
+
+
+def hokenjo_2025() -> Manifesto:
+    m1 = "感染症や食中毒などの健康危機から市民を守り、安全で安心な生活環境を確保します。"
+    m2 = "市民の心と体の健康づくりを支え、誰もが健康で自分らしく暮らせるまちをつくります。"
+    return Manifesto(2025, "令和7", "保健所", "所長", "宮本　久美子",
+                     "健康危機への備えを固め、市民の健康を守る拠点としての役割を果たします", [
+        Goal(1, m1, "新興感染症の発生に備えた体制の整備",
+             "新型コロナウイルス感染症への対応で保健所の業務がひっ迫し、応援職員の受入れに時間を要した。",
+             [("健康危機対処計画の策定", "9月"), ("応援職員の受入れ訓練", "11月"), ("IHEAT要員の登録", "20人以上")],
+             "感染症の流行の初期から、全庁の応援と外部人材を得て保健所の業務が継続できる体制が整っている。",
+             ["健康危機対処計画の策定", "全庁の応援職員名簿の作成と訓練", "IHEAT要員の確保と研修"],
+             3, "9月に健康危機対処計画を策定し、11月に応援職員の受入れ訓練を実施した。IHEAT要員は23人を登録した。"),
+        Goal(2, m1, "食品衛生と生活衛生の監視指導",
+             "HACCPに沿った衛生管理が小規模事業者に定着していない。",
+             "監視指導計画に基づく立入検査を全て実施し、食中毒の発生件数がゼロとなっている。",
+             "事業者の自主的な衛生管理が定着し、市民が安心して食事ができている。",
+             ["監視指導計画に基づく立入検査", "事業者向け衛生講習会の開催", "営業許可更新時の衛生管理計画の確認"],
+             2, "立入検査は計画どおり実施したが、飲食店で食中毒が1件発生した。"),
+        Goal(3, m2, "こころの健康づくりと自殺対策",
+             "若い世代の自殺者の割合が増えており、相談につながっていない人が多い。",
+             [("SNS相談の開始", "7月"), ("ゲートキーパー研修", "年8回以上"), ("自殺対策計画の中間評価", "2月")],
+             "悩みを抱える人が身近な相談先につながり、自殺者数が減少している。",
+             ["LINEを活用したSNS相談の実施", "教職員や企業向けのゲートキーパー研修", "精神保健福祉士による訪問支援"],
+             4, "7月にSNS相談を開始し、半年で延べ620件の相談に対応した。ゲートキーパー研修は10回開催し、2月に中間評価を"
+                "行った。"),
+    ], legend_mark="leader")
+
+
+def jutaku_2020() -> Manifesto:
+    m1 = "誰もが安心して暮らせる良質な住まいと住環境を確保します。"
+    m2 = "建築物の安全性を確保し、災害に強いまちをつくります。"
+    return Manifesto(2020, "令和2", "住宅建築部", "部長", "増田　誠司",
+                     "住まいの安心と安全を守り、住み続けたいと思えるまちをつくります", [
+        Goal(1, m1, "市営住宅の長寿命化と入居者の安心の確保",
+             "市営住宅の約6割が建設から40年以上経過し、入居者の高齢化も進んでいる。",
+             [("外壁改修工事の発注", "6月"), ("高齢者見守りサービスの導入", "10月")],
+             "市営住宅が計画的に改修され、高齢の入居者も安心して暮らしている。",
+             ["長寿命化計画に基づき外壁と屋上防水の改修を計画的に行うとともに、社会福祉協議会と連携して単身高齢者の"
+              "見守りを行う。"],
+             3, "6月に2団地の外壁改修工事を発注し、年度内に完了した。10月から見守りサービスを導入し、単身高齢者の142世帯"
+                "が利用している。", means_style="paragraph"),
+        Goal(2, m1, "空き家の活用と管理不全空き家の解消",
+             "空き家バンクの登録物件が少なく、管理不全の空き家に関する苦情が年間90件寄せられている。",
+             [("空き家相談会の開催", "年4回"), ("空き家バンクの登録物件", "30件以上"), ("特定空家等の除却", "5件以上")],
+             "空き家が住まいや地域の活動の場として活用され、危険な空き家が減っている。",
+             ["宅地建物取引業協会と連携した空き家相談会の開催", "空き家バンク登録物件の改修費の補助",
+              "管理不全空き家の所有者への助言と指導", "老朽危険空き家の除却費の補助"],
+             4, "相談会を5回開催し、空き家バンクの登録物件は38件、成約は21件となった。特定空家等は7件が除却された。",
+             means_style="circled"),
+        Goal(3, m2, "住宅の耐震化の促進",
+             "昭和56年以前に建てられた木造住宅の耐震化率は78%にとどまっている。",
+             [("耐震診断の戸別訪問", "5月～7月"), ("耐震改修の補助", "40件以上")],
+             "地震が起きても住宅の倒壊による被害が生じない。",
+             ["旧耐震基準の木造住宅への戸別訪問", "耐震診断と耐震改修の費用の補助", "建築士会と連携した耐震相談会の開催"],
+             2, "5月から7月に約1,500戸を戸別訪問したが、資材価格の上昇の影響もあり、耐震改修の補助は31件にとどまった。",
+             means_style="paren"),
+    ], legend_mark="circled")
+
+
+def koshitsu_2021() -> Manifesto:
+    m1 = "市政の情報を市民に分かりやすく届け、市民の声を市政に生かすことで、市民との信頼関係を築きます。"
+    m2 = "市の魅力を効果的に発信し、市内外から選ばれるまちとしての認知度を高めます。"
+    return Manifesto(2021, "令和3", "市長公室", "室長", "小松　信也",
+                     "市民との対話を大切にし、市民に信頼され、誇りに思われる市役所をつくります", [
+        Goal(1, m1, "広報紙とホームページのリニューアル",
+             "広報紙は文字が多く読みにくいとの意見があり、ホームページはスマートフォンでの閲覧に対応していない。",
+             [("市民アンケートの実施", "5月中旬"), ("リニューアル後の広報紙の発行", "10月上旬"),
+              ("新ホームページの公開", "1月下旬"), ("ホームページの記事の更新", "随時")],
+             "市民が必要な情報を手軽に入手でき、市政への関心が高まっている。",
+             ["広報紙の読者モニター制度の創設", "ホームページの記事作成ガイドラインの策定", "職員向けの分かりやすい文章の研修"],
+             3, "5月中旬に市民アンケートを実施し、10月上旬号から新しい紙面構成の広報紙を発行した。新ホームページは1月下旬"
+                "に公開し、スマートフォンからの閲覧数は前年度比で1.6倍となった。",
+             target_lead="広報紙の紙面構成を全面的に見直し、ホームページをスマートフォンに対応したデザインに刷新する。"
+                         "あわせて、ウェブアクセシビリティの基準に適合させる。"),
+        Goal(2, m1, "広聴活動の充実",
+             "市長と語る会の参加者が固定化し、若い世代の意見を聞く機会が少ない。",
+             [("オンライン市長室の開催", "9月下旬～10月上旬"), ("市民の声の受付", "通年"), ("広聴結果報告書の公表", "年度末")],
+             "市民が気軽に意見を伝え、その意見が市政に反映されていることを実感している。",
+             ["オンライン会議システムを活用した市長との対話", "高校・大学での出張市長室の開催", "市民の声データベースの構築"],
+             4, "9月下旬から10月上旬にかけてオンライン市長室を6回開催し、参加者の半数が20歳代から30歳代であった。寄せられた"
+                "意見を基に3件の事業を見直し、年度末に広聴結果報告書を公表した。",
+             target_lead="オンラインで参加できる広聴の機会を設け、若い世代を含む幅広い市民の声を施策に反映する。寄せられた"
+                         "意見と市の対応は、市のホームページで公表する。"),
+        Goal(3, m2, "シティプロモーションの推進",
+             "市の認知度が近隣市と比べて低く、市の魅力が市外に十分に伝わっていない。",
+             [("ブランドメッセージの公募", "6月上旬～7月中旬"), ("ブランドメッセージの決定", "11月中旬"),
+              ("SNSによる情報発信", "随時"), ("PR動画の再生回数", "10万回以上")],
+             "市の魅力が市内外に広く知られ、市民が市に愛着と誇りを持っている。",
+             ["ブランドメッセージの市民投票", "SNSとインフルエンサーを活用した情報発信", "首都圏での観光・移住PRイベントの開催"],
+             3, "ブランドメッセージの公募には1,280件の応募があり、市民投票を経て11月中旬に決定した。PR動画の再生回数は"
+                "12万回となった。",
+             target_lead="市のブランドメッセージを市民とともに決定し、市外に向けた情報発信を強化する。"),
+    ])
+
+
+def kankyojigyo_2022() -> Manifesto:
+    m1 = "ごみの適正な収集と処理を安定して行い、清潔で快適な生活環境を守ります。"
+    m2 = "ごみの発生を抑え、資源が循環する社会を市民、事業者とともにつくります。"
+    return Manifesto(2022, "令和4", "環境事業部", "部長", "杉山　浩",
+                     "毎日の暮らしを支えるごみ処理を守り、ごみの少ないまちを市民とともに目指します", [
+        Goal(1, m1, "ごみ収集体制の効率化",
+             "ごみ収集車の運行ルートが固定化し、地域によって収集の終了時刻に差がある。",
+             [("収集ルート最適化システムの導入", "8月"), ("新ルートによる収集の開始", "11月")],
+             "ごみが効率的に収集され、収集コストが削減されている。",
+             ["GPSを活用した運行管理", "収集ルートの最適化", "高齢者世帯へのふれあい収集の継続"],
+             3, "8月にシステムを導入し、11月から新ルートで収集を開始した。収集車の走行距離は1日当たり12%短縮した。"),
+        Goal(2, m1, "清掃工場の安定稼働と延命化",
+             "清掃工場は稼働から28年が経過し、設備の故障による炉の停止が年3回発生している。",
+             [("基幹的設備改良工事の発注", "6月"), ("工事期間中のごみの広域処理", "10月～2月")],
+             "清掃工場が安定して稼働し、長期にわたって使用できる。",
+             ["長寿命化総合計画に基づく設備改良", "近隣市との広域処理の協定"],
+             3, "6月に基幹的設備改良工事を発注し、10月から2月の工事期間中は近隣市での広域処理によりごみ処理を継続した。"),
+        Goal(3, m2, "事業系ごみの減量",
+             "事業系ごみの量は横ばいで、資源化できる紙類が多く含まれている。",
+             [("多量排出事業者への立入調査", "年50件以上"), ("事業系ごみの量", "前年度比5%減")],
+             "事業者が分別と減量に取り組み、事業系ごみが減少している。",
+             ["多量排出事業者への減量計画の提出指導", "清掃工場での搬入物検査の強化"],
+             2, "立入調査を56件実施したが、事業系ごみの量は前年度比2.1%の減少にとどまった。"),
+        Goal(4, m2, "リサイクルの推進",
+             "資源ごみの分別が徹底されず、リサイクル率は19%で県平均を下回っている。",
+             [("分別アプリの配信", "7月"), ("小型家電の回収拠点の拡大", "9月"), ("リサイクル率", "22%以上")],
+             "市民が正しく分別し、資源が有効に活用されている。",
+             ["ごみ分別アプリの配信", "小型家電と古着の拠点回収の拡大", "自治会の資源回収団体への奨励金"],
+             3, "7月に分別アプリを配信し、1万2千人が利用している。小型家電の回収拠点を18か所に拡大し、リサイクル率は"
+                "22.4%となった。"),
+    ])
+
+
 # --------------------------------------------------------------------------------------
 # Expected record (computed from the data above, never from an extractor)
 # --------------------------------------------------------------------------------------
@@ -1174,8 +1487,10 @@ def nfkc(s: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s.replace(BR, ""))).strip()
 
 
-# 9月, 12月末, 1月~2月, and with the year printed: 令和4年1月, 2022年3月末
-MILESTONE_PERIOD = re.compile(r"^(?:(?:(令和|平成)(元|\d{1,2})|(\d{4}))年)?(\d{1,2})月(?:末)?(?:~(\d{1,2})月(?:末)?)?$")
+# 9月, 12月末, 10月上旬, 1月~2月, 9月下旬~10月上旬, and with the year printed: 令和4年1月, 2022年3月末
+# (随時, 通年, 年度末 name no month: not a milestone)
+MILESTONE_PERIOD = re.compile(r"^(?:(?:(令和|平成)(元|\d{1,2})|(\d{4}))年)?(\d{1,2})月(?:末|上旬|中旬|下旬)?"
+                              r"(?:~(\d{1,2})月(?:末|上旬|中旬|下旬)?)?$")
 ERA_START = {"平成": 1989, "令和": 2019}
 
 
@@ -1229,7 +1544,7 @@ def expected_goal(m: Manifesto, g: Goal, page: int) -> dict:
 
 def expected_record(m: Manifesto, pdf: Path, pages: dict[int, int]) -> dict:
     data = pdf.read_bytes()
-    if pdf.suffix == ".html":  # a web page has no pages: one
+    if pdf.suffix in (".html", ".txt"):  # a web page (or its text capture) has no pages: one
         n_pages = 1
     else:
         with pdfplumber.open(pdf) as doc:
@@ -1294,7 +1609,8 @@ class XL:
     UNIT = 6.9  # points per column-width unit, as LibreOffice lays it out with IPAexゴシック 11 as default font
 
     def __init__(self, m: Manifesto, widths: list[float], *, landscape=True, scale=80, font="IPAexゴシック",
-                 size=9, footer: bool | str = False, page_header: str | None = None):
+                 size=9, footer: bool | str = False, page_header: str | None = None, fit_page: bool = False):
+        """fit_page: ページ設定 › 次のページ数に合わせて印刷 1 × 1 (the whole sheet shrunk onto one page)."""
         import openpyxl
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
@@ -1313,6 +1629,11 @@ class XL:
         printable = (841.89 if landscape else 595.28) - 72
         scale = min(scale, int(printable / (sum(widths) * self.UNIT) * 100))
         ws.page_setup.scale = scale
+        if fit_page:
+            from openpyxl.worksheet.properties import PageSetupProperties
+
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
         ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
         ws.print_options.horizontalCentered = True
         if footer:  # True: `1 / 2`; or the footer's own text (&P: page number)
@@ -1332,6 +1653,12 @@ class XL:
 
     def width_pt(self, c1: int, c2: int) -> float:
         return sum(self.widths[c - 1] for c in range(c1, c2 + 1)) * self.UNIT
+
+    def need(self, text: str, c1: int, c2: int, size: float | None = None) -> float:
+        """The height (points) a wrapped text needs in columns c1..c2."""
+        size = size or self.size
+        n = self.measure.lines(text.replace(BR, "\n"), self.width_pt(c1, c2), size)
+        return (n + (1 if n >= 3 else 0)) * size * 1.05 + 6
 
     def put(self, r, c, text, r2=None, c2=None, *, size=None, bold=False, h="left", v="top", fill=False,
             border=True):
@@ -1373,8 +1700,7 @@ class XL:
         for r1, c1, r2, c2, text, size in self.cells:
             if text == "":
                 continue
-            n = self.measure.lines(text, self.width_pt(c1, c2), size)
-            need[(r1, c1)] = (n + (1 if n >= 3 else 0)) * size * 1.05 + 6
+            need[(r1, c1)] = self.need(text, c1, c2, size)
         heights = {r: self.row_min.get(r, 14.0) for r in range(1, last_row + 1)}
         for (r1, c1, r2, c2, text, size) in self.cells:  # single-row cells first
             if r1 == r2 and (r1, c1) in need:
@@ -1471,14 +1797,20 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
              print_titles=False, rating_halfwidth=False, labels: dict[str, str] | None = None,
              number_fmt="◎部局目標{n}", mission_once=False, markers: dict | None = None,
              eval_order: list[int] | None = None, eval_number_fmt="{n}",
-             page_foot: str | None = None, eval_height: float = 34) -> tuple[dict[int, int], int, str | None]:
+             page_foot: str | None = None, eval_height: float = 34, eval_split: int | None = None,
+             split_level: dict[int, int] | None = None) -> tuple[dict[int, int], int, str | None]:
     """The goals table(s). layout: marker_row (◎部局目標N on its own full-width row above the goal) or
     marker_col (leading 部局目標 column). eval_style: table (達成状況 | 理由 after each page's goals),
     columns (beside each goal), end (one 達成状況 | 理由 table for all goals right after the last goal, running
     over a page break where the page is full) or summary (one 部局目標 | 達成状況 | 理由 table for all goals on
     a page of its own at the end, rows in eval_order, each naming its goal by eval_number_fmt). page_foot: a
     line the author typed into the sheet under each page's rows (`さくら台市　部局マニフェスト　－ {p} －`).
-    eval_height: the least height of an evaluation row (table, end). labels: header
+    eval_height: the least height of an evaluation row (table, end). eval_split: the author ended the page after
+    that many rows of the evaluation table (end) and typed its header row again on the next page. split_level
+    {goal: k}: the goal's 達成水準 continued in a second sheet row (its first k lines in the first, the rest in the
+    second; the goal's other cells merged over both rows, top-aligned), as an author does when one row would be
+    taller than the page (Calc never breaks a row across pages and clips a row taller than one); when the goal
+    ends its page group, the page break falls between the two rows. labels: header
     wording per standard label ({HEAD_OBJECTIVE: '組織使命達成に向けた目標'}). number_fmt: how a goal's
     number is printed (p_number). mission_once: the (single) 組織使命 printed once as a label | value row
     above the goals table, which has no 組織使命 column. Returns ({goal: page}, next row, print-title
@@ -1505,17 +1837,24 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
     titles = None
     group_of = {n: grp for grp in shared for n in grp}
 
-    def eval_table(nums: list[int]):
+    def eval_head():
         nonlocal r
-        x.set_height(r, 10)
-        r += 1
         x.put(r, 1, labels.get(p_rating_head(m), p_rating_head(m)), size=9, bold=True, fill=True, h="center",
               v="center")
         x.put(r, 2, labels.get(HEAD_REASON, HEAD_REASON), c2=ncols, size=9, bold=True, fill=True, h="center",
               v="center")
         x.set_height(r, 18)
         r += 1
-        for n in nums:
+
+    def eval_table(nums: list[int], split: int | None = None):
+        nonlocal r
+        x.set_height(r, 10)
+        r += 1
+        eval_head()
+        for i, n in enumerate(nums):
+            if split and i == split:  # the author's page break inside the table, its header typed again
+                x.page_break_after(r - 1)
+                eval_head()
             g = m.goal(n)
             x.put(r, 1, p_rating(m, g, rating_halfwidth), size=14 if m.rating_style == "digit" else 10, bold=True,
                   h="center", v="center")
@@ -1531,10 +1870,14 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
                   border=False)
             r += 2
 
+    split_level = split_level or {}
+    assert not (split_level and (page_foot or shared or mission_once)), "a continued row stands alone"
+    broken = False  # the page break already fell inside the last page's final goal (split_level)
     for pi, nums in enumerate(pages):
-        if pi > 0:
+        if pi > 0 and not broken:
             foot(pi)
             x.page_break_after(r - 1)
+        broken = False
         if pi == 0 or not print_titles:
             for c, head in enumerate(heads, 1):
                 x.put(r, c, head, size=9, bold=True, fill=True, h="center", v="center")
@@ -1557,29 +1900,44 @@ def xl_goals(x: XL, m: Manifesto, r: int, *, layout: str, ncols: int, pages: lis
                 if grp and lead:
                     group_start[grp] = r + 1
                 r += 1
-            else:
+            split = split_level.get(n)
+            r2 = r + 1 if split else None  # the goal's second sheet row (split_level)
+            mid = "top" if split else "center"  # merged over a page break: printed at the top, on the first page
+            if layout != "marker_row":
                 bare = "部局目標" not in number_fmt
-                x.put(r, 1, p_number(m, n, number_fmt), size=10 if bare else 9, bold=True,
-                      h="center" if bare else "left", v="center" if bare else "top")
+                x.put(r, 1, p_number(m, n, number_fmt), r2=r2, size=10 if bare else 9, bold=True,
+                      h="center" if bare else "left", v="center" if bare and not split else "top")
                 if grp and lead:
                     group_start[grp] = r
             if mission_once:
                 pass
             elif grp is None:
-                x.put(r, first, printed(m, g.mission), v="center")
+                x.put(r, first, printed(m, g.mission), r2=r2, v=mid)
             elif n == grp[-1]:
                 x.put(group_start[grp], first, printed(m, g.mission), r2=r, v="center")
-            x.put(r, obj, printed(m, g.objective), v="center")
-            x.put(r, obj + 1, "\n".join(p_level_lines(m, g, level_style, markers)))
-            x.put(r, obj + 2, "\n".join(p_means_lines(m, g)))
+            x.put(r, obj, printed(m, g.objective), r2=r2, v=mid)
+            level = p_level_lines(m, g, level_style, markers)
+            x.put(r, obj + 1, "\n".join(level[:split] if split else level))
+            x.put(r, obj + 2, "\n".join(p_means_lines(m, g)), r2=r2)
             if eval_style == "columns":
-                x.put(r, obj + 3, p_rating(m, g, rating_halfwidth), size=12, bold=True, h="center", v="center")
-                x.put(r, obj + 4, p_reason(m, g))
+                x.put(r, obj + 3, p_rating(m, g, rating_halfwidth), r2=r2, size=12, bold=True, h="center", v=mid)
+                x.put(r, obj + 4, p_reason(m, g), r2=r2)
+            if split:  # the first row holds every merged cell's text whole; the second the rest of the 達成水準
+                for c, text, size in ((first, printed(m, g.mission), None), (obj, printed(m, g.objective), None),
+                                      (obj + 2, "\n".join(p_means_lines(m, g)), None),
+                                      (obj + 4, p_reason(m, g) if eval_style == "columns" else "", None)):
+                    if text and c >= 1:
+                        x.set_height(r, x.need(text, c, c, size))
+                x.put(r + 1, obj + 1, "\n".join(level[split:]))
+                if n == nums[-1] and pi < len(pages) - 1:
+                    x.page_break_after(r)
+                    broken = True
+                r += 1
             r += 1
         if eval_style == "table":
             eval_table(nums)
     if eval_style == "end":
-        eval_table([g.number for g in m.goals])
+        eval_table([g.number for g in m.goals], eval_split)
     if eval_style != "summary":
         foot(len(pages))  # (the last page may be one further when the evaluation table ran over the break)
     if eval_style == "summary":  # year-end evaluation of every goal, on a page of its own
@@ -1609,7 +1967,7 @@ def build_xlsx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
     (xl_goals), legend_bottom (the legend as one line under the last rows, (first column, last column)),
     title_rows (print titles repeating the title rows on every page, e.g. `1:2`, instead of the goals header)."""
     x = XL(m, spec["widths"], landscape=spec.get("landscape", True), scale=spec.get("scale", 80),
-           footer=spec.get("footer", False), page_header=spec.get("page_header"))
+           footer=spec.get("footer", False), page_header=spec.get("page_header"), fit_page=spec.get("fit_page", False))
     ncols = len(spec["widths"])
     r = xl_top(x, m, ncols, **spec["top"])
     page_of, r, titles = xl_goals(x, m, r, ncols=ncols, **spec["goals"])
@@ -1766,17 +2124,33 @@ class DX:
         self.doc.save(path)
 
 
-def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_style: str = "column"):
+def dx_top(d: DX, m: Manifesto, legend_style: str, widths: list[float], header_style: str = "column",
+           title_cell: bool = False):
     """Title, subtitle, then the header cells with the legend: `side` = legend beside the header cells
     in one table (5．label rows); `cell` / `rows_split` = header table, then a separate legend table.
     header_style `row`: 部局名 | 役職 | 氏名 labels side by side (widths: one per label) with the values in
     the row below and the 抱負 label | value in the row after (value across the last two columns).
-    legend_style `none`: no legend here (build_docx's legend_bottom prints it after the last table)."""
-    d.para(p_title(m), size=14, bold=True, center=True)
+    header_style `grid`: the four fields in a 2×4 grid, 部局名 | X | 役職 | Y over 氏名 | Z | 抱負 | W (widths: label,
+    value, label, value). legend_style `none`: no legend here (build_docx's legend_bottom prints it after the last
+    table). title_cell: the title in a one-cell table (a ruled box) instead of a paragraph."""
+    if title_cell:
+        t = d.table(1, [sum(widths)])
+        d.fill(t.cell(0, 0), p_title(m), bold=True, size=14, center=True, vcenter=True)
+    else:
+        d.para(p_title(m), size=14, bold=True, center=True)
     if m.subtitle:
         d.para(m.subtitle, size=10, center=True)
     d.para()
     rows = [("部局名", m.department), ("役職", m.position), ("氏名", m.head)]
+    if header_style == "grid":
+        assert legend_style != "side" and len(widths) == 4
+        t = d.table(2, widths)
+        for i, (lab, val) in enumerate(rows + [("抱負", printed(m, m.aspiration))]):
+            row, col = divmod(i, 2)
+            d.fill(t.cell(row, 2 * col), lab, bold=True, shade=True, center=True, vcenter=True)
+            d.fill(t.cell(row, 2 * col + 1), val, vcenter=True)
+        widths = [widths[0], sum(widths[1:])]  # the legend table below spans the grid's width
+        legend_style = "_" + legend_style
     if header_style == "row":
         assert legend_style != "side"
         t = d.table(3, widths)
@@ -1907,7 +2281,7 @@ def build_docx(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
     d = DX(m, landscape=spec.get("landscape", False), font=spec.get("font", "IPAex明朝"), size=spec.get("size", 9),
            rules=spec.get("rules", "grid"), page_header=spec.get("page_header"),
            page_number=spec.get("page_number", False))
-    dx_top(d, m, spec["legend"], spec["top_widths"], spec.get("header_style", "column"))
+    dx_top(d, m, spec["legend"], spec["top_widths"], spec.get("header_style", "column"), spec.get("title_cell", False))
     page_of = {}
     number_fmt = spec.get("number_fmt", "◎部局目標{n}")
     for i, block in enumerate(spec["blocks"]):
@@ -1967,43 +2341,102 @@ def build_html(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
     as one cell of <br>-separated lines, one goals table with ◎部局目標N rows (<th colspan>), missions shared
     by consecutive goals as one rowspan cell, the 達成水準 as <p> blocks whose marker and text are split by a
     nested <br>, bullets as <br>-separated lines, and 達成状況（自己評価）| 理由 as the table's last columns.
-    spec: breadcrumb (list of crumbs), contact (a line after the tables). Everything is page 1."""
+    spec: breadcrumb (list of crumbs), contact (a line after the tables). Everything is page 1.
+
+    legacy: an older site's page instead: Shift_JIS (declared in a <meta http-equiv> tag), the content tables
+    nested in the right-hand cell of a layout <table> whose left cell is the site menu, a banner table above, the
+    title a <strong> paragraph, the legend as [score | label] rows, ◎部局目標N rows as <td colspan> with <strong>,
+    `&nbsp;` after each 達成水準 marker (in <strong>) with its text on the same line, bullets indented with a
+    full-width space, the evaluation in a 達成状況（自己評価）| 理由 table after the goals, and the words of
+    spec `spans` ({word: k}) split by a <span> styling their first k characters."""
     import html as html_lib
 
+    legacy = spec.get("legacy", False)
+
     def h(text: str) -> str:
-        return html_lib.escape(text).replace(BR, "<br>")
+        out = html_lib.escape(text).replace(BR, "<br>")
+        for word, k in spec.get("spans", {}).items():  # the word's first k characters styled
+            out = out.replace(word, f"<span style=\"color:#c00000;font-weight:bold\">{word[:k]}</span>{word[k:]}")
+        return out
 
     def lines(items: list[str]) -> str:
-        return "<br>\n".join(h(t) for t in items)
+        return "<br>\n".join(("　" if legacy else "") + h(t) for t in items)
 
     rows = [("部局名", m.department), ("役職", m.position), ("氏名", m.head),
             (p_aspiration_label(m), printed(m, m.aspiration))]
     header = "".join(f"<tr><th scope=\"row\">{h(a)}</th><td>{h(b)}</td></tr>" for a, b in rows)
-    legend = "<br>".join(h(p_legend(m, sc, lab, True)) for sc, lab in LEGEND)
-    heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS, p_rating_head(m), HEAD_REASON]
-    body = ["<thead><tr>" + "".join(f"<th scope=\"col\">{h(x)}</th>" for x in heads) + "</tr></thead><tbody>"]
+    if legacy:
+        legend = ("<tr><th colspan=\"2\">業績目標の達成状況</th></tr>"
+                  + "".join(f"<tr><td align=\"center\">{printed(m, str(sc))}</td><td>{h(lab)}</td></tr>"
+                            for sc, lab in LEGEND))
+    else:
+        legend = ("<tr><th>業績目標の達成状況</th></tr><tr><td>"
+                  + "<br>".join(h(p_legend(m, sc, lab, True)) for sc, lab in LEGEND) + "</td></tr>")
+    heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS] + ([] if legacy else [p_rating_head(m), HEAD_REASON])
+    if legacy:
+        body = ["<tr>" + "".join(f"<th bgcolor=\"#cccccc\">{h(x)}</th>" for x in heads) + "</tr>"]
+    else:
+        body = ["<thead><tr>" + "".join(f"<th scope=\"col\">{h(x)}</th>" for x in heads) + "</tr></thead><tbody>"]
     goals = m.goals
     for i, g in enumerate(goals):
         first = i == 0 or goals[i - 1].mission != g.mission
         run = 1
         while first and i + run < len(goals) and goals[i + run].mission == g.mission:
             run += 1
-        body.append(f"<tr><th colspan=\"{len(heads) if first else len(heads) - 1}\">"
-                    f"{h(p_number(m, g.number, '◎部局目標{n}'))}</th></tr>")
+        span_cols = len(heads) if first else len(heads) - 1
+        marker = h(p_number(m, g.number, '◎部局目標{n}'))
+        body.append(f"<tr><td colspan=\"{span_cols}\" bgcolor=\"#eeeeee\"><strong>{marker}</strong></td></tr>" if legacy
+                    else f"<tr><th colspan=\"{span_cols}\">{marker}</th></tr>")
         mission = ""
         if first:
             span = 2 * run - 1  # its goals' rows and the marker rows between them
             mission = (f"<td rowspan=\"{span}\">" if span > 1 else "<td>") + h(printed(m, g.mission)) + "</td>"
+        cur, arrow, tgt, ach = MARKERS["current"], MARKERS["arrow"], MARKERS["target"], MARKERS["achieved"]
         if g.level_text:
             level = f"<p>{h(printed(m, g.level_text))}</p>"
+        elif legacy:
+            target = (f"&nbsp;{h(printed(m, g.target))}" if isinstance(g.target, str)
+                      else f"<br>\n{lines(p_target_lines(m, g))}")
+            level = (f"<strong>{cur}</strong>&nbsp;{h(printed(m, g.current))}<br>\n{arrow}<br>\n"
+                     f"<strong>{tgt}</strong>{target}<br>\n"
+                     f"<strong>{ach}</strong>&nbsp;{h(printed(m, g.achieved))}")
         else:
-            cur, arrow, tgt, ach = MARKERS["current"], MARKERS["arrow"], MARKERS["target"], MARKERS["achieved"]
             level = (f"<p><strong>{cur}</strong><br>\n<span>{h(printed(m, g.current))}</span></p><p>{arrow}</p>"
                      f"<p><strong>{tgt}</strong><br>\n{lines(p_target_lines(m, g))}</p>"
                      f"<p><strong>{ach}</strong><br />\n<span>{h(printed(m, g.achieved))}</span></p>")
+        evaluation = "" if legacy else f"<td><strong>{h(p_rating(m, g))}</strong></td><td>{h(p_reason(m, g))}</td>"
         body.append(f"<tr>{mission}<td>{h(printed(m, g.objective))}</td><td>{level}</td>"
-                    f"<td>{lines(p_means_lines(m, g))}</td><td><strong>{h(p_rating(m, g))}</strong></td>"
-                    f"<td>{h(p_reason(m, g))}</td></tr>")
+                    f"<td>{lines(p_means_lines(m, g))}</td>{evaluation}</tr>")
+    if legacy:
+        evaluations = "".join(f"<tr><td align=\"center\"><strong>{h(p_rating(m, g))}</strong></td>"
+                              f"<td>{h(p_reason(m, g))}</td></tr>" for g in goals)
+        head = "".join(f"<th bgcolor=\"#cccccc\">{h(x)}</th>" for x in (p_rating_head(m), HEAD_REASON))
+        menu = "".join(f"<li><a href=\"#\">{h(c)}</a></li>" for c in spec["menu"])
+        content = (
+            f"<p align=\"center\"><strong><font size=\"4\">{h(p_title(m))}</font></strong></p>\n"
+            + (f"<p align=\"center\">{h(m.subtitle)}</p>\n" if m.subtitle else "")
+            + f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">{header}</table>\n<br>\n"
+            f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"60%\">{legend}</table>\n<br>\n"
+            f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">\n" + "\n".join(body)
+            + "\n</table>\n<br>\n"
+            f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">\n<tr>{head}</tr>\n{evaluations}\n"
+            f"</table>\n<p>{h(spec['contact'])}</p>\n"
+        )
+        page = (
+            "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n<html>\n<head>\n"
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">\n"
+            f"<title>{h(nfkc(p_title(m)))}／{CITY}</title>\n</head>\n<body>\n"
+            f"<table width=\"100%\" border=\"0\"><tr><td><strong>{CITY}</strong></td>"
+            "<td align=\"right\">文字サイズ&nbsp;<a href=\"#\">標準</a>&nbsp;<a href=\"#\">拡大</a></td></tr></table>\n"
+            "<table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"8\">\n<tr>\n"
+            f"<td width=\"180\" valign=\"top\" bgcolor=\"#eef5ee\"><strong>メニュー</strong><ul>{menu}</ul></td>\n"
+            f"<td valign=\"top\">\n{content}</td>\n</tr>\n</table>\n"
+            f"<p align=\"center\">Copyright (C) {CITY} All Rights Reserved.</p>\n</body>\n</html>\n"
+        )
+        data = page.replace("\n", "\r\n").encode("shift_jis")
+        assert data == page.replace("\n", "\r\n").encode("cp932"), "only characters both codecs map alike"
+        path.write_bytes(data)
+        return {g.number: 1 for g in m.goals}
     body.append("</tbody>")
     crumbs = "".join(f"<li><a href=\"#\">{h(c)}</a></li>" for c in spec["breadcrumb"])
     page = (
@@ -2012,11 +2445,60 @@ def build_html(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
         f"<nav class=\"breadcrumb\"><ol>{crumbs}</ol></nav>\n<main>\n<h1>{h(p_title(m))}</h1>\n"
         + (f"<p class=\"subtitle\">{h(m.subtitle)}</p>\n" if m.subtitle else "")
         + f"<table class=\"header\" border=\"1\">{header}</table>\n"
-        f"<table class=\"legend\" border=\"1\"><tr><th>業績目標の達成状況</th></tr><tr><td>{legend}</td></tr></table>\n"
+        f"<table class=\"legend\" border=\"1\">{legend}</table>\n"
         f"<table class=\"goals\" border=\"1\">\n" + "\n".join(body) + "\n</table>\n"
         f"<p class=\"contact\">{h(spec['contact'])}</p>\n</main>\n</body>\n</html>\n"
     )
     path.write_text(page, encoding="utf-8")
+    return {g.number: 1 for g in m.goals}
+
+
+def build_capture(m: Manifesto, spec: dict, path: Path) -> dict[int, int]:
+    """A tab-separated text capture of the manifesto's web page (as samples/web/iga-2021-digital.seed.txt): one
+    line per table row, a tab between cells, the cells' HTML left in (<p>, <br />, <ul><li> without a printed ・,
+    <strong>, <span style>, `&nbsp;`, `&amp;`), blank lines between tables. The goals table has the
+    達成状況（自己評価）| 理由 columns; a goal row is preceded by its ◎部局目標N row, except that the goals in
+    spec `mission_after` (whose mission was one rowspan cell in the page) come on their marker's line and their
+    mission on the line after, as the capture tool put it. Saved as Windows Notepad does: UTF-8 with a BOM, CRLF.
+    Everything is page 1."""
+    import html as html_lib
+
+    def h(text: str) -> str:
+        return html_lib.escape(text, quote=False).replace(BR, "<br>")
+
+    def ul(items: list[str]) -> str:
+        return '<ul style="list-style-type: disc;"> ' + " ".join(f"<li>{h(t)}</li>" for t in items) + " </ul>"
+
+    def level(g: Goal) -> str:
+        cur, arrow, tgt, ach = MARKERS["current"], MARKERS["arrow"], MARKERS["target"], MARKERS["achieved"]
+        if isinstance(g.target, str):
+            target = f"<p><strong>{tgt}</strong>&nbsp;{h(printed(m, g.target))}</p>"
+        else:
+            lead = f" <p>{h(printed(m, g.target_lead))}</p>" if g.target_lead else ""
+            items = [printed(m, t) + ("　" + printed(m, p) if p else "") for t, p in g.target]
+            target = f"<p><strong>{tgt}</strong></p>{lead} {ul(items)}"
+        return (f"<p><strong>{cur}</strong>&nbsp;<span style=\"font-size: 90%;\">{h(printed(m, g.current))}</span></p>"
+                f" <p>{arrow}</p> {target} <p><strong>{ach}</strong><br /> {h(printed(m, g.achieved))}</p>")
+
+    heads = [HEAD_MISSION, HEAD_OBJECTIVE, HEAD_LEVEL, HEAD_MEANS, p_rating_head(m), HEAD_REASON]
+    empty = "\t" * (len(heads) - 1)
+    out = ["", "", p_title(m), ""]
+    if m.subtitle:
+        out += [m.subtitle, ""]
+    out += [f"{a}\t{b}" for a, b in (("部局名", m.department), ("役職", m.position), ("氏名", m.head),
+                                     (p_aspiration_label(m), printed(m, m.aspiration)))]
+    out += ["", "", "", "業績目標の達成状況"] + [p_legend(m, sc, lab, True) for sc, lab in LEGEND] + [""]
+    out.append("\t".join(heads))
+    for g in m.goals:
+        marker = p_number(m, g.number, "◎部局目標{n}")
+        cells = [h(printed(m, g.objective)), level(g), ul([printed(m, x) for x in g.means]),
+                 f"<p style=\"text-align: center;\"><strong>{h(p_rating(m, g))}</strong></p>", h(p_reason(m, g))]
+        if g.number in spec.get("mission_after", ()):
+            out += ["\t".join([marker] + cells), h(printed(m, g.mission)) + empty]
+        else:
+            out += [marker + empty, "\t".join([h(printed(m, g.mission))] + cells)]
+    out += ["", spec["contact"], ""]
+    path.write_bytes(("\ufeff" + "\r\n".join(out)).encode("utf-8"))
     return {g.number: 1 for g in m.goals}
 
 
@@ -2349,10 +2831,119 @@ HARD2 = [
                   legend_bottom=(1, 4))),
 ]
 
+# The third hard set: layouts none of the sets above uses (a tab-separated text capture of a web page with the
+# evaluation as columns and rowspan missions captured after their goals, an old Shift_JIS page whose content
+# tables sit inside a layout table, a 達成水準 continued in a second sheet row across a page break, seven goals
+# sharing one mission printed on every row with an evaluation table split by hand under a repeated header, a
+# Word title in a one-cell table over a 2×4 header grid, legends numbered ５… and ⑤, means as one paragraph or
+# numbered ①②③ / （１）（２）, targets of several sentences with 上旬/中旬/下旬, 随時, 通年, 年度末, a sheet fitted
+# onto one page at half size and a document set in a large font). Written to samples/hard3/.
+HARD3 = [
+    dict(
+        name="txt-capture-eval-columns-mission-after-goal-r4-choju",
+        about="tab-separated text capture of a web page (UTF-8 with BOM, CRLF, as Notepad saves it), like "
+              "samples/web/iga-2021-digital.seed.txt: one line per table row, cells' HTML left in (<p>, <br />, "
+              "<ul><li> without a printed ・, <strong> markers followed by `&nbsp;`, <span style>, `Q&amp;A`); "
+              "goals table with 達成状況（自己評価）| 理由 columns; goals 2-3 shared one rowspan mission in the page, so "
+              "the capture puts each of them on its ◎部局目標N line and the mission on the line after (goals 1 and 4: "
+              "marker line, then the goal's line); legend as 5．label lines; a reason with a <br> inside a sentence; "
+              "page 1",
+        manifesto=choju_2022, kind="txt",
+        spec=dict(mission_after=(2, 3),
+                  contact="このページに関するお問い合わせ　長寿福祉部　長寿介護課　電話：０１２３－４５－６７８９")),
+    dict(
+        name="html-sjis-layout-table-spans-eval-table-h29-kikikanri",
+        about="web page of an older site (HTML 4.01 written directly): Shift_JIS declared in a <meta http-equiv> "
+              "tag, CRLF; a banner table, then a layout <table> whose left cell is the site menu and whose right "
+              "cell holds the title (a <strong><font> paragraph, `平成２９年度　部局マニフェスト`, no Gregorian year), "
+              "the header table, the legend as [score | label] rows and the goals table — tables nested inside a "
+              "table; ◎部局目標N rows as <td colspan> with <strong>; 達成水準 markers in <strong> followed by `&nbsp;` "
+              "and the text on the same line, <br> between; bullets indented with a full-width space; words split by "
+              "a styling <span> (<span>避難</span>所, <span>業務継続</span>計画, <span>防災</span>リーダー); the "
+              "evaluation in its own 達成状況（自己評価）| 理由 table after the goals; page 1",
+        manifesto=kikikanri_2017, kind="html",
+        spec=dict(legacy=True, spans={"避難所": 2, "業務継続計画": 4, "防災リーダー": 2},
+                  menu=["ホーム", "くらし・手続き", "防災・安全", "市政情報", "部局マニフェスト"],
+                  contact="お問い合わせ　危機管理室　電話　０１２３（４５）６７８９")),
+    dict(
+        name="xlsx-level-continued-row-across-break-r6-doboku",
+        about="Excel, landscape: goal 3's 目標の達成水準 is too long for one sheet row (Calc never breaks a row "
+              "across pages and clips a row taller than the page), so the author continued it in a second row: its "
+              "〈現在の状態〉 … first five target bullets in the first row at the foot of page 1, the last three "
+              "bullets, ※ and the achieved state in the second row at the top of page 2; the goal's 部局目標, mission, "
+              "objective, means, rating and reason cells merged over both rows, top-aligned (LibreOffice also draws "
+              "their text again above page 2's top edge, outside the page, where no viewer shows it); target lead "
+              "sentence before the bullets; leading 部局目標 column, 達成状況 | 理由 columns; legend as 5．label rows; "
+              "2 pages",
+        manifesto=doboku_2024, kind="xlsx", split_goal=3,
+        spec=dict(widths=[10, 15, 15, 40, 30, 8, 26], scale=80, footer=True,
+                  top=dict(label=(1, 2), value=(3, 4), legend=(6, 7), legend_style="rows_dot"),
+                  goals=dict(layout="marker_col", pages=[[1, 2, 3], [4]], eval_style="columns",
+                             split_level={3: 10}))),
+    dict(
+        name="xlsx-7goals-one-mission-each-row-eval-split-header-repeated-r5-seisaku",
+        about="Excel, landscape: 7 goals over 3 pages (1-3, 4-5, 6-7), ◎部局目標N marker rows, the department's one "
+              "mission printed in full in every goal's 組織使命 cell (not merged); goals header row repeated by "
+              "print titles; ONE 達成状況（自己評価）| 理由 table for all seven goals after goal 7, which the author "
+              "broke by hand after its fourth row and continued on page 4 under its header typed again (so page 4 "
+              "shows the goals header, then the evaluation header, then rows 5-7); goals 4 and 6 number their 手段 "
+              "ア　… イ　… as 公用文 does (expected: the items without ア, イ); legend as one multi-line cell; 4 pages",
+        manifesto=seisaku_2023, kind="xlsx",
+        spec=dict(widths=LANDSCAPE_4, scale=80, footer=True,
+                  top=dict(label=(1, 1), value=(2, 3), legend=(4, 4), legend_style="cell"),
+                  goals=dict(layout="marker_row", pages=[[1, 2, 3], [4, 5], [6, 7]], eval_style="end", eval_split=4,
+                             print_titles=True))),
+    dict(
+        name="docx-title-cell-header-grid-legend-leader-r7-hokenjo",
+        about="Word, portrait: the title in a one-cell table (a ruled box); the header fields in a 2×4 grid "
+              "(部局名 | 保健所 | 役職 | 所長 / 氏名 | … | 抱負 | …, the 抱負 label without its year); legend as one "
+              "multi-line cell of `５…先進的な取り組みを行い、成果があった` lines (a three-dot leader between score "
+              "and label; expected: the label alone); ◎部局目標N rows; goal 3 after a page break, then the "
+              "evaluation table; 2 pages",
+        manifesto=hokenjo_2025, kind="docx",
+        spec=dict(landscape=False, legend="cell", header_style="grid", title_cell=True,
+                  top_widths=[2.4, 5.6, 2.8, 6.6], widths=[3.2, 3.0, 6.2, 5.0],
+                  eval_table=True, eval_widths=[3.2, 14.2],
+                  blocks=[dict(goals=[1, 2], eval=False, pages={1: 1, 2: 1}),
+                          dict(goals=[3], eval_goals=[1, 2, 3], pages={3: 2})])),
+    dict(
+        name="xlsx-portrait-means-paragraph-circled-paren-legend-circled-r2-jutaku",
+        about="Excel, portrait A4: goal 1's 手段 one paragraph without bullets (expected: one means item), goal 2's "
+              "numbered ①②③④ and goal 3's （１）（２）（３） (expected: the items without their numbers); legend as "
+              "`⑤先進的な…` lines in rows; ◎部局目標N marker rows; evaluation table after each page's goals; "
+              "2 pages",
+        manifesto=jutaku_2020, kind="xlsx",
+        spec=dict(widths=[14, 14, 34, 26], landscape=False, scale=80,
+                  top=dict(label=(1, 1), value=(2, 3), legend=(4, 4), legend_style="rows_dot"),
+                  goals=dict(layout="marker_row", pages=[[1, 2], [3]], eval_style="table"))),
+    dict(
+        name="docx-large-font-target-sentences-jun-milestones-r3-koshitsu",
+        about="Word, portrait, set in 12 pt: one goals table, goal 2's row broken by Word across pages 1→2; each "
+              "target a lead of one or two sentences, then bullets with 5月中旬, 10月上旬, 1月下旬, 11月中旬, 9月下旬～10月上旬 "
+              "and 6月上旬～7月中旬 (milestones) and 随時, 通年, 年度末, 10万回以上 (no month: not milestones); "
+              "legend as [score | label] rows; evaluation table after the goals; in 12 pt several time expressions "
+              "wrap onto the next line (`５月` / `中旬`, `年度` / `末`, `１０万` / `回以上`); 2 pages",
+        manifesto=koshitsu_2021, kind="docx", split_goal=2,
+        spec=dict(landscape=False, legend="rows_split", size=12, top_widths=[4.5, 12.9], widths=[3.0, 3.0, 6.6, 4.8],
+                  eval_table=True, eval_widths=[3.2, 14.2],
+                  blocks=[dict(goals=[1, 2, 3], pages={1: 1, 2: 1, 3: 2})])),
+    dict(
+        name="xlsx-fit-one-page-portrait-small-font-r4-kankyojigyo",
+        about="Excel, a landscape-wide sheet printed on portrait A4 with ページ設定 › 1ページに収める (fit to one "
+              "page): everything on one page at about half size (9 pt text printed at about 4.5 pt); leading 部局目標 "
+              "column, 達成状況 | 理由 columns; legend as [score | label] rows; 1 page",
+        manifesto=kankyojigyo_2022, kind="xlsx",
+        spec=dict(widths=[12, 15, 15, 40, 30, 8, 26], landscape=False, fit_page=True,
+                  top=dict(label=(1, 2), value=(3, 4), legend=(7, 7), score_col=6, legend_style="rows_split"),
+                  goals=dict(layout="marker_col", pages=[[1, 2, 3, 4]], eval_style="columns"))),
+]
+
+WEB_KINDS = ("html", "txt")  # written directly, not converted by LibreOffice
 SETS = {  # name: (output folder, README title, layouts)
     "variants": (OUT, "Variant manifestos", VARIANTS),
     "hard": (ROOT / "samples" / "hard", "Hard manifestos", HARD),
     "hard2": (ROOT / "samples" / "hard2", "Hard manifestos, second round", HARD2),
+    "hard3": (ROOT / "samples" / "hard3", "Hard manifestos, third round", HARD3),
 }
 
 
@@ -2458,12 +3049,24 @@ def banded_cells(page, gap: float = 6.0) -> list[tuple[tuple, str]]:
     return found
 
 
+def column_strips(page) -> list[tuple[tuple, str]]:
+    """The text between each two neighbouring vertical rules, over the page's whole height: a cell merged over a
+    page break has no bottom rule on its first page, so the table finder does not see it as a cell."""
+    xs = sorted({round(e["x0"], 1) for e in page.edges if e["orientation"] == "v"})
+    strips = []
+    for x0, x1 in zip(xs, xs[1:]):
+        if x1 - x0 >= 4:
+            bbox = (x0, 0, x1, page.height)
+            strips.append((bbox, squash(cell_text(page, bbox))))
+    return strips
+
+
 def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
-    """(per-page text, every table cell's text plus cells continued across a page break, per-page text of
-    all cells), squashed."""
+    """(per-page text, every table cell's text plus cells continued across a page break and the text of each
+    column strip, per-page text of all cells and strips), squashed."""
     pages, cells = [], []
     with pdfplumber.open(pdf) as doc:
-        per_page_cells = []
+        per_page_cells, per_page_strips = [], []
         for page in doc.pages:
             pages.append(squash(page.extract_text() or ""))
             found = []
@@ -2471,7 +3074,8 @@ def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
                 for bbox in table.cells:
                     found.append((bbox, squash(cell_text(page, bbox))))
             per_page_cells.append(found)
-            cells += [t for _, t in found] + [t for _, t in banded_cells(page)]
+            per_page_strips.append([t for _, t in column_strips(page)])
+            cells += [t for _, t in found] + [t for _, t in banded_cells(page)] + per_page_strips[-1]
         for a, b in zip(per_page_cells, per_page_cells[1:]):
             if not a or not b:
                 continue
@@ -2482,7 +3086,7 @@ def pdf_texts(pdf: Path) -> tuple[list[str], list[str], list[str]]:
                 for (bb, tb) in b:
                     if abs(ba[0] - bb[0]) < 2 and abs(ba[2] - bb[2]) < 2:
                         cells.append(ta + tb)
-    page_cells = ["\x00".join(t for _, t in found) for found in per_page_cells]
+    page_cells = ["\x00".join([t for _, t in found] + strips) for found, strips in zip(per_page_cells, per_page_strips)]
     return pages, cells, page_cells
 
 
@@ -2514,13 +3118,26 @@ def html_texts(page: Path) -> tuple[list[str], list[str], list[str]]:
                 if self.open is not None:
                     self.open.append(data)
 
+    data = page.read_bytes()
     parser = Texts()
-    parser.feed(page.read_text(encoding="utf-8"))
+    parser.feed(data.decode("utf-8") if b'charset="utf-8"' in data else data.decode("shift_jis"))
     return [squash("".join(parser.all))], parser.cells, ["\x00".join(parser.cells)]
 
 
+def capture_texts(capture: Path) -> tuple[list[str], list[str], list[str]]:
+    """pdf_texts for a text capture: one page, its text with the tags removed, and every tab-separated cell."""
+    import html as html_lib
+
+    def text(markup: str) -> str:  # a list item shows its bullet (・)
+        return squash(html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<li\b[^>]*>", "・", markup))))
+
+    raw = capture.read_bytes().decode("utf-8-sig")
+    cells = [text(part) for line in raw.splitlines() for part in line.split("\t")]
+    return [text(raw)], cells, ["\x00".join(cells)]
+
+
 def verify(pdf: Path, rec: dict, split_goal: int | None, number_fmt: str = "◎部局目標{n}") -> list[str]:
-    pages, cells, page_cells = pdf_texts(pdf) if pdf.suffix == ".pdf" else html_texts(pdf)
+    pages, cells, page_cells = {".pdf": pdf_texts, ".html": html_texts, ".txt": capture_texts}[pdf.suffix](pdf)
     everything = cells + pages
     problems = []
 
@@ -2597,17 +3214,17 @@ def make_set(out: Path, title: str, layouts: list[dict], args) -> bool:
         for v in chosen:
             m = v["manifesto"]()
             builder = {"xlsx": build_xlsx, "docx": build_docx, "docx-lv": build_docx_label_value,
-                       "html": build_html}[v["kind"]]
+                       "html": build_html, "txt": build_capture}[v["kind"]]
             src = work / f"{v['name']}.{v['kind'].split('-')[0]}"
             page_of = builder(m, v["spec"], src)
             assert sorted(page_of) == [g.number for g in m.goals], v["name"]
             built.append((v, m, src, page_of))
-        office = [src for v, _, src, _ in built if v["kind"] != "html"]
+        office = [src for v, _, src, _ in built if v["kind"] not in WEB_KINDS]
         if office:
             convert(office, work, Path(tmp) / "lo-profile")
         failed = False
         for v, m, src, page_of in built:
-            if v["kind"] == "html":  # the page itself is the sample
+            if v["kind"] in WEB_KINDS:  # the page (or capture) itself is the sample
                 pdf = out / src.name
                 pdf.write_bytes(src.read_bytes())
             else:
@@ -2642,11 +3259,14 @@ def write_readme(out: Path = OUT, title: str = "Variant manifestos", layouts: li
         "`libreoffice --headless --convert-to pdf`; `NAME.expected.json` is computed from the same",
         "hand-authored content by the rules of shared/CONTRACT.md, never by an extractor.",
     ]
-    if any(v["kind"] == "html" for v in layouts):
+    if any(v["kind"] == "html" for v in layouts) and not any(v["kind"] == "txt" for v in layouts):
         lines += ["A `NAME.html` was written directly as a city's web page (no LibreOffice): its record has",
                   "`source.pages` 1 and every goal on page 1."]
+    elif any(v["kind"] in WEB_KINDS for v in layouts):
+        lines += ["A `NAME.html` was written directly as a city's web page and a `NAME.txt` as a tab-separated text",
+                  "capture of one (no LibreOffice): their records have `source.pages` 1 and every goal on page 1."]
     lines += [""]
-    lines += [f"- `{v['name']}.{'html' if v['kind'] == 'html' else 'pdf'}`: {v['about']}" for v in layouts]
+    lines += [f"- `{v['name']}.{v['kind'] if v['kind'] in WEB_KINDS else 'pdf'}`: {v['about']}" for v in layouts]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -132,9 +132,12 @@ def test_goals_without_a_mission_column_take_the_mission_printed_once():
         ("<p>・年1</p><p>2回の研修</p>", "年12回の研修"),
         ("<p>①相談会の開催</p><p>②改修費の補助</p>", ["相談会の開催", "改修費の補助"]),
         ("<p>（１）相談会の開催</p><p>（２）改修費の補助</p>", ["相談会の開催", "改修費の補助"]),
+        ("<p>ア　相談会の開催</p><p>イ　改修費の補助</p>", ["相談会の開催", "改修費の補助"]),
+        ("<p>・アクションプランの策定</p>", ["アクションプランの策定"]),
         ("<p>・市民ワークショップによる市</p><p>民の意見聴取</p>", "市民ワークショップによる市民の意見聴取"),
     ],
-    ids=["half-width-words", "full-width-letters", "wrapped-number", "circled-numbers", "bracketed-numbers", "japanese"],
+    ids=["half-width-words", "full-width-letters", "wrapped-number", "circled-numbers", "bracketed-numbers", "katakana-numbers",
+         "katakana-word", "japanese"],
 )
 def test_means_items_and_their_wrapped_lines(means, expected):
     assert one_goal(means=means).goals[0].means == (expected if isinstance(expected, list) else [expected])
