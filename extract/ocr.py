@@ -1,15 +1,18 @@
 """Read a scanned (image-only) PDF page by OCR into the same rows of cells a text layer gives.
 
 Structure comes from the image, text from each cell. OCR of a whole page loses the
-table and reads poorly; instead the page is rendered and deskewed, its ruling lines
-are found in the pixels (scan_image.py) and handed to pdfplumber's table finder as
-explicit lines, so merged cells and reading order come out exactly as for a text PDF.
-Then, with the rules erased, each text line of each cell (and each line outside the
-tables) is cut out and recognised on its own by Tesseract (Japanese, --psm 6):
-Tesseract's own layout analysis merges a cell's tight lines and misreads them.
-Spaces come from the gaps in the ink; misread markers (〈〉, ◎, ↓) and near-miss labels
-are put back. Positions are PDF points of the deskewed page; every line keeps the mean
-confidence of its words.
+table and reads poorly; instead the page is rendered, deskewed and cleared of specks,
+its ruling lines are found in the pixels (scan_image.py; a table ruled between rows only
+gets its columns from the blank gaps its rows share) and handed to pdfplumber's table
+finder as explicit lines, so merged cells and reading order come out exactly as for a
+text PDF. Then, with the rules erased, each text line of each cell (and each line outside
+the tables) is cut out and recognised on its own by Tesseract (Japanese, --psm 6):
+Tesseract's own layout analysis merges a cell's tight lines and misreads them. A line
+that is short or read with low confidence is read again three ways (raw line, beside
+another line of its cell, with its cell stacked) and the most confident reading kept.
+Spaces come from the gaps in the ink; misread markers (〈〉, ◎, ↓, the wave dash of a
+month range, a light ・ bullet) and near-miss labels are put back. Positions are PDF
+points of the deskewed page; every line keeps the mean confidence of its words.
 
 `read_scanned_page` is the page reader `read_pdf` calls for pages with images and
 no text; `ocr_available` says whether Tesseract and its Japanese model are installed.
@@ -23,7 +26,7 @@ import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
@@ -35,24 +38,31 @@ from PIL import Image
 
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
-from .read_pdf import CELL_GAP, reading_order
+from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
 from .scan_image import (
+    INK_LEVEL,
     SKEW_STEP_DEGREES,
     PixelBox,
     Rule,
+    between_row_rules,
     cell_text_lines,
     erase_rules,
+    erase_specks,
     horizontal_rules,
     ink_mask,
+    lone_vertical_rules,
     loose_text_lines,
     skew_angle,
     space_gaps,
+    starts_with_dot,
+    typical_line_height,
     vertical_rules,
 )
 
 TESSERACT = "tesseract"
 LANGUAGE = "jpn"
 PAGE_SEGMENTATION = "6"  # --psm 6, one uniform block: a crop is a text line, or two that touch
+RAW_LINE = "13"  # --psm 13, a raw line without Tesseract's layout steps: the second reading of a doubtful crop
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
 RENDER_DPI = 300  # Tesseract reads 7–10 pt glyphs best ~30 px high: on the fixtures 300 beat 200 and 400
@@ -60,11 +70,19 @@ MAX_RENDER_PIXELS = 100_000_000  # a page larger than this (A0 at 300 dpi is 140
 POINTS_PER_INCH = 72
 MIN_RULE_POINTS = 14.0  # a ruling line is a run of ink at least this long (longer than any glyph stroke)
 MAX_RULE_POINTS = 3.0  # ... and at most this thick (a filled shape is not a rule)
-MIN_TABLE_POINTS = 24.0  # a table is at least this wide and high, two text lines (smaller ones are drawings)
+MIN_TABLE_POINTS = 12.0  # a table is at least this wide and high, one text line (a label | value row); less is a drawing
 CELL_INSET_POINTS = 0.5  # a cell is cut this far inside its rules
 CROP_MARGIN_PX = 12  # white border around each crop: Tesseract misreads glyphs touching the edge
 TABLE_MARGIN_POINTS = 2.0  # ink this close to a table belongs to the table, not to loose text
 MIN_CROPS_PER_PROCESS = 8  # Tesseract runs in parallel only when each run gets at least this many crops
+SHORT_LINE_HEIGHTS = 4.0  # a line narrower than this many times its height (a few glyphs) is read again ...
+DOUBTFUL_CONFIDENCE = 80.0  # ... and so is one whose words' mean confidence is below this
+PAPER_PERCENTILE = 75  # a crop's paper is this percentile of its pixels that are not ink ...
+SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) is brightened to white paper
+LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
+BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
+STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
+DIGIT_GAP_SHARE = 1.5  # two digits join with a space only across an ink gap wider than this many line heights
 
 
 @cache
@@ -167,20 +185,23 @@ def words_to_lines(
 ) -> list[Line]:
     """Given one crop's words, its space gaps, its origin on the page (px) and points per pixel, return its Lines.
 
-    Two words join with a space when a space gap lies between their centres; a line's
-    confidence is the mean of its words'.
+    Two words join with a space when a space gap lies between their centres (between two
+    digits, only a gap DIGIT_GAP_SHARE line heights wide: full-width digits are narrow glyphs
+    in wide boxes, １２ is no `1 2`); a line's confidence is the mean of its words'.
     """
     x, y = origin
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         grouped.setdefault(word.key, []).append(word)
     lines = []
-    for group in grouped.values():
-        group = sorted(group, key=lambda w: w.left)
+    for group in _same_rows(list(grouped.values())):
+        # Tesseract's order, not by left edge: its boxes of Japanese words overlap (が inside 達成's)
+        height = max(w.top + w.height for w in group) - min(w.top for w in group)
         parts = [group[0].text]
         for before, word in zip(group, group[1:]):
             left_centre, right_centre = x + before.left + before.width / 2, x + word.left + word.width / 2
-            if any(left_centre < (start + end) / 2 < right_centre for start, end in spaces):
+            widest = DIGIT_GAP_SHARE * height if before.text[-1].isdigit() and word.text[0].isdigit() else 0
+            if any(left_centre < (start + end) / 2 < right_centre and end - start > widest for start, end in spaces):
                 parts.append(" ")
             parts.append(word.text)
         bbox = (
@@ -194,44 +215,162 @@ def words_to_lines(
     return lines
 
 
-def recognise(crops: Sequence[Image.Image], dpi: int) -> list[list[Word]]:
-    """Given cut-out images, return the words Tesseract reads in each (one list per crop, in order).
+def _same_rows(groups: list[list[Word]]) -> list[list[Word]]:
+    """Given a crop's words grouped in Tesseract's lines, in its order, return them with consecutive lines
+    that lie side by side (overlapping by half the lower one's height) joined: Tesseract now and then
+    breaks one printed line into several."""
+    rows: list[list[Word]] = []
+    for group in groups:
+        if rows:
+            top, bottom = min(w.top for w in group), max(w.top + w.height for w in group)
+            last_top, last_bottom = min(w.top for w in rows[-1]), max(w.top + w.height for w in rows[-1])
+            if min(bottom, last_bottom) - max(top, last_top) >= 0.5 * min(bottom - top, last_bottom - last_top):
+                rows[-1] = rows[-1] + group
+                continue
+        rows.append(group)
+    return rows
 
-    All crops go through a few Tesseract runs (a list file each), one per core, rather
-    than a process per crop: loading the Japanese model costs more than reading a cell.
+
+def recognise(crops: Sequence[Image.Image], dpi: int, psm: str = PAGE_SEGMENTATION) -> list[list[Word]]:
+    """Given cut-out images, return the words Tesseract reads in each (one list per crop, in order)."""
+    return recognise_batches([(crops, psm)], dpi)[0]
+
+
+def recognise_batches(batches: Sequence[tuple[Sequence[Image.Image], str]], dpi: int) -> list[list[list[Word]]]:
+    """Given batches of cut-out images, each with its page segmentation mode, return the words of each crop.
+
+    All crops go through a few Tesseract runs (a list file each), one per core and mode,
+    all at once, rather than a process per crop: loading the Japanese model costs more
+    than reading a cell.
     """
-    if not crops:
-        return []
-    processes = max(1, min(os.cpu_count() or 1, len(crops) // MIN_CROPS_PER_PROCESS))
-    chunks = [list(range(n, len(crops), processes)) for n in range(processes)]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread per run: the runs are the parallelism
+    words: list[list[list[Word]]] = [[[] for _ in crops] for crops, _ in batches]
     with tempfile.TemporaryDirectory(prefix="manifesto-ocr-") as folder:
-        runs = []
-        for number, chunk in enumerate(chunks):
-            names = []
-            for index in chunk:
-                name = Path(folder, f"crop-{index}.png")
-                crops[index].save(name, dpi=(dpi, dpi))
-                names.append(str(name))
-            listing = Path(folder, f"list-{number}.txt")
-            listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-            command = [TESSERACT, str(listing), "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION, "tsv"]
-            runs.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
+        runs = []  # (batch, crop indices, process)
+        for batch, (crops, psm) in enumerate(batches):
+            if not crops:
+                continue
+            processes = max(1, min(os.cpu_count() or 1, len(crops) // MIN_CROPS_PER_PROCESS))
+            for number in range(processes):
+                chunk = list(range(number, len(crops), processes))
+                names = []
+                for index in chunk:
+                    name = Path(folder, f"crop-{batch}-{index}.png")
+                    crops[index].save(name, dpi=(dpi, dpi))
+                    names.append(str(name))
+                listing = Path(folder, f"list-{batch}-{number}.txt")
+                listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+                command = [TESSERACT, str(listing), "stdout", "-l", LANGUAGE, "--psm", psm, "tsv"]
+                runs.append((batch, chunk, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)))
         try:
-            outputs = [run.communicate() for run in runs]
+            outputs = [run.communicate() for _, _, run in runs]
         finally:
-            for run in runs:
+            for _, _, run in runs:
                 if run.poll() is None:
                     run.kill()
                     run.wait()
-    words: list[list[Word]] = [[] for _ in crops]
-    for chunk, run, (out, err) in zip(chunks, runs, outputs):
+    for (batch, chunk, run), (out, err) in zip(runs, outputs):
         if run.returncode != 0:
             reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
             raise ExtractionError("no_text_layer", f"OCR failed: tesseract exited {run.returncode}: {reason[0]}")
         for number, found in parse_tsv(out.decode("utf-8", "replace")).items():
-            words[chunk[number - 1]] = found
+            words[batch][chunk[number - 1]] = found
     return words
+
+
+def mean_confidence(words: Sequence[Word]) -> float:
+    """Given one crop's words, return their mean confidence (-1 when Tesseract read nothing)."""
+    return sum(w.confidence for w in words) / len(words) if words else -1.0
+
+
+def beside(crop: Image.Image, other: Image.Image, after: bool) -> tuple[Image.Image, int, int]:
+    """Given a crop and another line of its cell, return one image of both side by side (the crop `after` the
+    other, or before it), BESIDE_GAP_SHARE of a line apart and aligned at the bottom, and where the crop's
+    pixels start in it (x, y)."""
+    height = max(crop.height, other.height)
+    gap = round(BESIDE_GAP_SHARE * height)
+    image = Image.new("L", (crop.width + gap + other.width, height), 255)
+    x_crop, x_other = (other.width + gap, 0) if after else (0, crop.width + gap)
+    image.paste(other, (x_other, height - other.height))
+    image.paste(crop, (x_crop, height - crop.height))
+    return image, x_crop, height - crop.height
+
+
+def stacked(crops: Sequence[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """Given the crops of one cell's lines, return them as one image, left-aligned, top to bottom,
+    STACK_GAP_SHARE of a line apart, and where each crop's pixels start and end in it (y)."""
+    margin = CROP_MARGIN_PX
+    lines = [crop.crop((0, margin, crop.width, crop.height - margin)) for crop in crops]
+    gap = round(STACK_GAP_SHARE * float(np.median([line.height for line in lines])))
+    height = sum(line.height for line in lines) + gap * (len(lines) - 1) + 2 * margin
+    image = Image.new("L", (max(crop.width for crop in crops), height), 255)
+    spans, y = [], margin
+    for line in lines:
+        image.paste(line, (0, y))
+        spans.append((y - margin, y + line.height + margin))  # the crop's own frame, margins included
+        y += line.height + gap
+    return image, spans
+
+
+def reread_doubtful(
+    crops: Sequence[Image.Image], boxes: Sequence[PixelBox], cells: Sequence[Sequence[int]],
+    words: list[list[Word]], dpi: int,
+) -> list[list[Word]]:
+    """Given the crops, their boxes, the crops of each cell (indices, top to bottom) and the words read,
+    return the words with doubtful crops read again and the most confident reading kept.
+
+    Tesseract misreads a line of a few glyphs (上 as 雪, した。 as 層宏。, a lone 3 as に1) and,
+    now and then, reads nothing at all on a clean line. Such a crop, short or read with low
+    confidence, is read again three ways: as a raw line (--psm 13); beside another line of its
+    cell (the same type size gives a short line its scale; the words over its own pixels are
+    kept); and with its whole cell, the lines stacked with room between them (one block of one
+    type size). Of the readings the one with the highest mean confidence wins: single readings
+    err either way, but a misreading rarely comes with high confidence.
+    """
+    doubtful = [
+        index for index, (left, top, right, bottom) in enumerate(boxes)
+        if right - left < SHORT_LINE_HEIGHTS * (bottom - top) or mean_confidence(words[index]) < DOUBTFUL_CONFIDENCE
+    ]
+    if not doubtful:
+        return words
+    cell_of = {index: cell for cell in cells for index in cell}
+    neighbours = {}
+    for index in doubtful:
+        cell = cell_of[index]
+        if len(cell) > 1:
+            position = cell.index(index)
+            neighbours[index] = cell[position - 1] if position else cell[1]
+    paired = list(neighbours)
+    joined = [beside(crops[i], crops[neighbours[i]], after=neighbours[i] < i) for i in paired]
+    shared = list({id(cell_of[i]): cell_of[i] for i in doubtful if len(cell_of[i]) > 1}.values())
+    stacks = [stacked([crops[i] for i in cell]) for cell in shared]
+    raw, together = recognise_batches(
+        [([crops[i] for i in doubtful], RAW_LINE),
+         ([image for image, _, _ in joined] + [image for image, _ in stacks], PAGE_SEGMENTATION)],
+        dpi,
+    )
+    readings: dict[int, list[list[Word]]] = {index: [words[index], found] for index, found in zip(doubtful, raw)}
+    for index, (image, x, y), found in zip(paired, joined, together):
+        own = [replace(w, left=w.left - x, top=w.top - y) for w in found
+               if x <= w.left + w.width / 2 < x + crops[index].width]
+        readings[index].append(own)
+    for cell, (image, spans), found in zip(shared, stacks, together[len(joined):]):
+        lines: list[list[Word]] = [[] for _ in cell]
+        for w in found:
+            middle = w.top + w.height / 2
+            line = min(range(len(cell)), key=lambda k: max(spans[k][0] - middle, middle - spans[k][1], 0))
+            lines[line].append(replace(w, top=w.top - spans[line][0]))
+        for index, own in zip(cell, lines):
+            if index in readings:
+                readings[index].append(own)
+    best = list(words)
+    for index, candidates in readings.items():
+        left, top, right, bottom = boxes[index]
+        if len(cell_of[index]) == 1 and right - left < LONE_GLYPH_HEIGHTS * (bottom - top):
+            digits = [c for c in candidates if len(c) == 1 and regex.fullmatch(r"\d", c[0].text)]
+            candidates = digits or candidates  # a cell of one glyph is a score or a goal's number: 2, not る
+        best[index] = max(candidates, key=mean_confidence)  # the first of equals: psm 6's own reading
+    return best
 
 
 # --- OCR's misreadings of the document's own markers and labels -----------------------------
@@ -240,20 +379,37 @@ def recognise(crops: Sequence[Image.Image], dpi: int) -> list[list[Word]]:
 # an arrow alone on its line as a thin glyph, and the wave dash of a month range
 # (6月～8月) as 一. The block finder keys on these markers, so they are put back; only
 # whole markers are touched, never running text.
+BULLET_READ = regex.compile(r"^\s*[・･•●○◆◇■□※]")  # a line that starts with a bullet read as one
+DOT_READ = regex.compile(r"^\s*[.,·、。\-‐]\s*")  # what Tesseract reads a ・ bullet as, when it reads it at all
+WAVE_DASH_READ = r"[一ー－―~〜～てへンソシノ]"  # what Tesseract reads the wave dash of 6月～8月 as
 MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"^\s*[く<〈《«(（\[【]\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]?"), r"〈\1〉"),
+    (regex.compile(r"^(〈(?:現在の状態|達成目標)〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
     (regex.compile(r"^\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]"), r"〈\1〉"),
     (regex.compile(r"^\s*[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}\s*(部局目標\s*\d{1,2})"), r"◎\1"),
+    (regex.compile(r"^\s*[^◎\s]{1,3}\s*(部局目標\s*\d{1,2})\s*$"), r"◎\1"),  # alone on its line: ぐ⑥部局目標2
     (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
-    (regex.compile(r"(\d\s*月)\s*[一ー－]\s*(?=\d{1,2}\s*月)"), r"\1～"),
+    (regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
 )
+# Within a cell: a line of a few non-Japanese marks right before 〈達成目標〉 is the arrow ↓
+# misread (|, }, J, 1!); a month range wrapped after its first month (…派遣 4月 / ～9月)
+# lost its wave dash at the start of the second line, or had it read as て or 一 (also where
+# the wrap is a page break, and the first month is in another cell); one wrapped after the
+# dash (…支援 4月～ / 3月) had it read as て.
+TARGET_MARKER = regex.compile(r"^\s*[〈<【\[(（■◆●《«]?\s*達成目標")
+ARROW_MISREAD = regex.compile(r"^[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}$")
+MONTH_AT_END = regex.compile(r"\d\s*月\s*$")
+DASH_AT_END = regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{1,2}}\s*$")  # …支援 4月～ / 3月, ～ read as て
+MONTH_AT_START = regex.compile(rf"^\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)")
+DASH_MISREAD = regex.compile(rf"^\s*{WAVE_DASH_READ.replace('～', '')}{{1,2}}\s*(?=\d{{1,2}}\s*月)")  # no line starts so
 # The labels a manifesto's tables are keyed on (blocks.py); a cell without digits reading
 # close to one of them (OCR dropped or changed a character) is read as that label.
 KNOWN_LABELS = (
     "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
     "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
 )
-LABEL_SIMILARITY = 0.85  # difflib ratio from which a cell's text is taken for a label
+LABEL_SIMILARITY = 0.8  # difflib ratio from which a cell's text is taken for a label (2 of 12 characters misread)
+MIN_ONE_OFF_LABEL = 4  # ... or, from this length, all its characters but one (都局目標 for 部局目標)
 
 
 def repair_markers(text: str) -> str:
@@ -261,6 +417,25 @@ def repair_markers(text: str) -> str:
     for pattern, replacement in MARKER_REPAIRS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def repair_cell(lines: Sequence[Line]) -> list[Line]:
+    """Given one cell's OCR'd lines (markers repaired), return them with a misread arrow line and a wrapped
+    month range's lost wave dash restored."""
+    fixed = list(lines)
+    for index, line in enumerate(fixed):
+        text = line.text
+        before = fixed[index - 1].text if index else ""
+        after = fixed[index + 1].text if index + 1 < len(fixed) else ""
+        if before and TARGET_MARKER.match(after) and ARROW_MISREAD.match(text.strip()):
+            text = "↓"
+        elif MONTH_AT_START.match(text) and (MONTH_AT_END.search(before) or DASH_MISREAD.match(text)):
+            text = MONTH_AT_START.sub("～", text, count=1)
+        elif DASH_AT_END.search(text) and MONTH_AT_START.match(after):
+            text = DASH_AT_END.sub(r"\1～", text)
+        if text != line.text:
+            fixed[index] = replace(line, text=text)
+    return fixed
 
 
 def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
@@ -271,7 +446,8 @@ def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
     if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
         return tuple(lines)
     best = max(KNOWN_LABELS, key=lambda label: SequenceMatcher(None, key, label).ratio())
-    if key == best or SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY:
+    one_off = len(key) == len(best) >= MIN_ONE_OFF_LABEL and sum(a != b for a, b in zip(key, best)) == 1
+    if key == best or (SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY and not one_off):
         return tuple(lines)
     confidences = [line.confidence for line in lines if line.confidence is not None]
     return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
@@ -286,23 +462,25 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
     of anything else (a photo, a drawing) would only make noise.
     """
-    grey = deskew(render(page))
+    grey = erase_specks(deskew(render(page)))
     scale = page.width / grey.shape[1]  # points per pixel
     ink = ink_mask(grey)
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
-    horizontal, vertical = horizontal_rules(ink, length, thickness), vertical_rules(ink, length, thickness)
+    horizontal = horizontal_rules(ink, length, thickness)
+    vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
+    grey = erase_rules(grey, horizontal, vertical)
+    ink = ink_mask(grey)
+    vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
     tables = find_tables(page, *rule_lines(horizontal, vertical, scale))
     if not tables:
         return []
-    grey = erase_rules(grey, horizontal, vertical)
-    ink = ink_mask(grey)
 
     inset = CELL_INSET_POINTS
     cell_boxes: list[BBox] = [box for table in tables for box in table.cells]
-    cell_groups = [
-        cell_text_lines(ink, _pixels((x0 + inset, top + inset, x1 - inset, bottom - inset), scale, ink.shape))
-        for x0, top, x1, bottom in cell_boxes
-    ]
+    cell_pixels = [_pixels((x0 + inset, top + inset, x1 - inset, bottom - inset), scale, ink.shape)
+                   for x0, top, x1, bottom in cell_boxes]
+    typical = typical_line_height(ink, cell_pixels)
+    cell_groups = [cell_text_lines(ink, box, typical) for box in cell_pixels]
     outside = ink.copy()
     for table in tables:
         x0, top, x1, bottom = table.bbox
@@ -312,7 +490,7 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
     loose = loose_text_lines(outside, CELL_GAP)
 
     read = read_boxes(grey, ink, cell_groups + [[box] for line in loose for box in line], scale, page_no)
-    cells = {box: Cell(repair_label(lines), page_no, box) for box, lines in zip(cell_boxes, read)}
+    cells = {box: Cell(repair_label(repair_cell(lines)), page_no, box) for box, lines in zip(cell_boxes, read)}
     loose_read = iter(read[len(cell_boxes) :])
     loose_cells = [
         [Cell(tuple(lines), page_no, union(item.bbox for item in lines)) for lines in (next(loose_read) for _ in line) if lines]
@@ -326,16 +504,22 @@ def read_boxes(
 ) -> list[list[Line]]:
     """Given the page image, its ink and groups of text-line boxes (one group per cell), return each group's Lines."""
     boxes = [box for group in groups for box in group]
-    words = iter(recognise([_crop(grey, box) for box in boxes], round(POINTS_PER_INCH / scale)))
+    cells, first = [], 0
+    for group in groups:
+        cells.append(list(range(first, first + len(group))))
+        first += len(group)
+    crops = [_crop(grey, box) for box in boxes]
+    dpi = round(POINTS_PER_INCH / scale)
+    words = iter(reread_doubtful(crops, boxes, cells, recognise(crops, dpi), dpi))
     read = []
     for group in groups:
-        lines = [
-            line
-            for box in group
-            for line in words_to_lines(
-                next(words), space_gaps(ink, box), (box[0] - CROP_MARGIN_PX, box[1] - CROP_MARGIN_PX), scale, page_no
-            )
-        ]
+        lines = []
+        for box in group:
+            origin = (box[0] - CROP_MARGIN_PX, box[1] - CROP_MARGIN_PX)
+            found = words_to_lines(next(words), space_gaps(ink, box), origin, scale, page_no)
+            if found and starts_with_dot(grey, box) and not BULLET_READ.match(found[0].text):
+                found[0] = replace(found[0], text="・" + DOT_READ.sub("", found[0].text, count=1))
+            lines += found
         read.append([Line(repair_markers(line.text), line.page, line.bbox, line.confidence) for line in lines])
     return read
 
@@ -348,9 +532,18 @@ def _pixels(box: BBox, scale: float, shape: tuple[int, ...]) -> PixelBox:
 
 
 def _crop(grey: np.ndarray, box: PixelBox) -> Image.Image:
-    """Given the page and a box, return the box's image with a white margin around it."""
+    """Given the page and a box, return the box's image with a white margin around it.
+
+    A shaded cell's paper is brightened to white first: the edge between grey paper and the
+    white margin throws off Tesseract's threshold.
+    """
     left, top, right, bottom = box
     margin = CROP_MARGIN_PX
+    region = grey[top:bottom, left:right]
+    paper = region[region >= INK_LEVEL]
+    level = float(np.percentile(paper, PAPER_PERCENTILE)) if paper.size else 255.0
+    if level < SHADED_PAPER:
+        region = np.clip(region.astype(np.float32) * (255.0 / level), 0, 255).astype(np.uint8)
     framed = np.full((bottom - top + 2 * margin, right - left + 2 * margin), 255, dtype=np.uint8)
-    framed[margin:-margin, margin:-margin] = grey[top:bottom, left:right]
+    framed[margin:-margin, margin:-margin] = region
     return Image.fromarray(framed)

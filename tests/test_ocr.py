@@ -2,8 +2,11 @@
 
 The fixtures (samples/scanned, made by scripts/make_scanned.py) must come back with
 their structure exact (fiscal year, era, goal numbers, ratings, pages, milestone dates)
-and their text above MIN_CHAR_ACCURACY: measured 0.992 and 0.995, less a margin for
-another Tesseract build.
+and their text at least as accurate as MIN_CHAR_ACCURACY says: what was measured with
+Tesseract 5.3.0 (Debian tesseract-ocr-jpn), less CHAR_MARGIN for another build. The
+first two are the layouts OCR was developed on; the others are other layouts (Word
+portrait at 150 dpi with scanner noise, label | value tables, evaluation columns with
+milestones, rules between rows only, a goal split over a page break).
 """
 
 from __future__ import annotations
@@ -23,8 +26,18 @@ from extract.document import Line
 from extract.pipeline import extract_file
 
 SCANNED = SAMPLES / "scanned"
-FIXTURES = ["sample-2020-kenko", "iga-2021-digital"]
-MIN_CHAR_ACCURACY = 0.97
+CHAR_MARGIN = 0.025
+MEASURED_CHAR_ACCURACY = {  # score_ocr.py's text accuracy of each fixture, as measured
+    "sample-2020-kenko": 0.996,
+    "iga-2021-digital": 0.995,
+    "docx-portrait-3goals-r4-kyoiku": 0.982,
+    "docx-goal-label-value-tables-r2-toshi": 0.989,
+    "xlsx-landscape-eval-columns-milestones-r5-kensetsu": 0.984,
+    "docx-horizontal-rules-no-marker-r4-bunka": 0.997,
+    "docx-landscape-row-split-no-header-r4-shobo": 0.998,
+}
+MIN_CHAR_ACCURACY = {stem: measured - CHAR_MARGIN for stem, measured in MEASURED_CHAR_ACCURACY.items()}
+FIXTURES = list(MEASURED_CHAR_ACCURACY)
 TEXT_FIELDS = ("department", "position", "head", "aspiration")
 GOAL_TEXT_FIELDS = ("mission", "objective", "current_state", "target", "achieved_state", "rating_reason")
 
@@ -110,6 +123,84 @@ def test_loose_text_lines_split_at_wide_gaps():
     assert scan_image.loose_text_lines(ink, cell_gap=2.5) == [[(10, 10, 200, 30), (600, 10, 700, 30)]]
 
 
+def test_text_bands_leave_a_far_speck_alone():
+    rows = np.zeros(200, dtype=bool)
+    rows[10:30] = True  # a line
+    rows[150:152] = True  # a speck far below: no part of the line
+    assert scan_image.text_bands(rows) == [(10, 30), (150, 152)]
+
+
+def test_text_bands_split_touching_lines_given_the_typical_height():
+    rows = np.full(40, 50)
+    rows[19:21] = 3  # two 20-px lines with no blank row between them, only a thin waist
+    assert scan_image.text_bands(rows) == [(0, 40)]
+    assert scan_image.text_bands(rows, typical=20.0) == [(0, 19), (19, 40)]
+    assert scan_image.text_bands(np.full(40, 50), typical=20.0) == [(0, 40)]  # one large line stays whole
+
+
+def test_specks_are_small_lone_blobs():
+    ink = np.zeros((60, 60), dtype=bool)
+    ink[10:12, 10:12] = True  # dust
+    ink[30:37, 30:37] = True  # a ・ dot: larger
+    ink[10:12, 40:42] = ink[10:30, 44:46] = True  # a small mark beside a stroke: part of a glyph
+    found = scan_image.specks(ink)
+    assert found[10:12, 10:12].all() and found.sum() == 4
+    grey = np.where(ink, 0, 255).astype(np.uint8)
+    clean = scan_image.erase_specks(grey)
+    assert (clean[8:14, 8:14] == 255).all() and (clean[30:37, 30:37] == 0).all()
+
+
+def test_stacked_bold_strokes_are_no_vertical_rule():
+    ink = np.zeros((100, 100), dtype=bool)
+    ink[10:90, 20:22] = True  # a rule: paper on both sides
+    ink[10:90, 60:62] = True  # strokes of stacked glyphs: ink beside them all along
+    ink[10:90, 64:67] = True  # (a stroke beside it)
+    rules = scan_image.vertical_rules(ink, min_length=40, max_thickness=4)
+    assert [r.first for r in scan_image.lone_vertical_rules(ink, rules)] == [20]
+
+
+def table_ruled_between_rows() -> np.ndarray:
+    """Ink of a 3-row table ruled between rows only: a label column and a value column 200 px apart,
+    and one value with a space in it (a name) that must not become a column."""
+    ink = np.zeros((400, 1000), dtype=bool)
+    for y in (50, 150, 250, 350):
+        ink[y : y + 3, 100:900] = True
+    for top in (80, 180, 280):
+        ink[top : top + 30, 120:240] = True  # label
+        ink[top : top + 30, 440:560] = True  # value
+    ink[180:210, 600:640] = True  # the value of row 2 goes on after a space: 粟田 恵
+    return ink
+
+
+def test_tables_ruled_between_rows_get_columns_where_the_bands_agree():
+    ink = table_ruled_between_rows()
+    horizontal = scan_image.horizontal_rules(ink, min_length=60, max_thickness=10)
+    added = scan_image.between_row_rules(horizontal, [], ink, min_length=300, snap=8)
+    by_band = {}
+    for rule in added:
+        by_band.setdefault(rule.start, []).append(rule.first)
+    assert len(by_band) == 3
+    for xs in by_band.values():
+        assert xs[0] == 100 and xs[-1] == 900 and len(xs) == 3 and 240 < xs[1] < 440
+
+
+def test_bands_with_their_own_vertical_rules_get_none():
+    ink = table_ruled_between_rows()
+    horizontal = scan_image.horizontal_rules(ink, min_length=60, max_thickness=10)
+    vertical = [scan_image.Rule(50, 353, x, x + 2) for x in (100, 340, 898)]
+    assert scan_image.between_row_rules(horizontal, vertical, ink, min_length=300, snap=8) == []
+
+
+def test_a_bullet_dot_is_found_even_when_light():
+    grey = np.full((40, 300), 255, dtype=np.uint8)
+    grey[17:23, 12:18] = 180  # a light ・, lighter than INK_LEVEL
+    grey[5:35, 40:280] = 0  # the text
+    assert scan_image.starts_with_dot(grey, (40, 5, 280, 35))
+    grey[17:23, 12:18] = 255
+    grey[30:34, 12:16] = 0  # a mark low on the line (、) is no bullet
+    assert not scan_image.starts_with_dot(grey, (40, 5, 280, 35))
+
+
 TSV = (
     "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
     "1\t1\t0\t0\t0\t0\t0\t0\t300\t40\t-1\t\n"
@@ -140,6 +231,28 @@ def test_space_gaps_are_measured_on_the_ink():
     assert scan_image.space_gaps(ink, (0, 0, 130, 20)) == [(60, 100)]
 
 
+def test_digits_join_across_the_gaps_of_full_width_glyphs():
+    words = [ocr.Word((1, 1, 1), 10, 5, 10, 30, 90.0, "1"), ocr.Word((1, 1, 1), 52, 5, 10, 30, 90.0, "1"),
+             ocr.Word((1, 1, 1), 94, 5, 30, 30, 90.0, "月")]
+    [line] = ocr.words_to_lines(words, spaces=[(122, 150), (164, 190)], origin=(100, 200), scale=1.0, page=1)
+    assert line.text == "11 月"
+
+
+def test_words_keep_tesseracts_order_and_one_line_split_in_two_is_joined():
+    words = [ocr.Word((1, 1, 1), 10, 5, 30, 30, 90.0, "目"), ocr.Word((1, 1, 1), 126, 5, 5, 30, 90.0, "が"),
+             ocr.Word((1, 1, 1), 125, 5, 54, 30, 90.0, "達成"), ocr.Word((1, 1, 2), 200, 6, 30, 29, 90.0, "し")]
+    [line] = ocr.words_to_lines(words, spaces=[], origin=(0, 0), scale=1.0, page=1)
+    assert line.text == "目が達成し"
+
+
+def test_a_lone_digit_cell_prefers_a_reading_as_a_digit(monkeypatch):
+    crop = Image.new("L", (64, 64), 255)
+    first = [[ocr.Word((1, 1, 1), 12, 12, 40, 40, 60.0, "る")]]
+    monkeypatch.setattr(ocr, "recognise_batches", lambda batches, dpi: [[[ocr.Word((1, 1, 1), 12, 12, 40, 40, 55.0, "2")]], []])
+    [best] = ocr.reread_doubtful([crop], [(0, 0, 40, 40)], [[0]], first, 300)
+    assert best[0].text == "2"
+
+
 @pytest.mark.parametrize(
     ("read", "repaired"),
     [
@@ -150,6 +263,12 @@ def test_space_gaps_are_measured_on_the_ink():
         ("!", "↓"),
         (")", "↓"),
         ("・休日健診の実施9月一11月", "・休日健診の実施9月～11月"),
+        ("・病院実習 7月ン12月", "・病院実習 7月～12月"),
+        ("・修繕工事の発注 8月9月", "・修繕工事の発注 8月～9月"),
+        ("・講座 7月と12月", "・講座 7月と12月"),  # と is a word, not a misread dash
+        ("〈達成目標ヶ", "〈達成目標〉"),
+        ("ぐ⑥部局目標2", "◎部局目標2"),
+        ("一部局目標1の達成", "一部局目標1の達成"),
         ("達成目標が高い", "達成目標が高い"),  # running text starting with the word: untouched
         ("一人ひとり", "一人ひとり"),
         ("4", "4"),
@@ -162,6 +281,27 @@ def test_repair_markers(read, repaired):
 
 def line(text: str, confidence: float = 90.0) -> Line:
     return Line(text, 1, (0.0, 0.0, 10.0, 10.0), confidence)
+
+
+@pytest.mark.parametrize(
+    ("lines", "repaired"),
+    [
+        (["現在の状態の文", "1}", "〈達成目標〉"], ["現在の状態の文", "↓", "〈達成目標〉"]),
+        (["・派遣 4月", "て9月"], ["・派遣 4月", "～9月"]),
+        (["・派遣 4月", "9月"], ["・派遣 4月", "～9月"]),
+        (["ーー12月"], ["～12月"]),  # the first month is on the page before
+        (["・支援 4月て", "3月"], ["・支援 4月～", "3月"]),
+        (["・点検 6月", "・修繕 9月"], ["・点検 6月", "・修繕 9月"]),
+        (["3", "理由"], ["3", "理由"]),
+    ],
+)
+def test_repair_cell(lines, repaired):
+    assert [l.text for l in ocr.repair_cell([line(t) for t in lines])] == repaired
+
+
+@pytest.mark.parametrize(("read", "label"), [("都局目標", "部局目標"), ("目標を連成するための手自", "目標を達成するための手段")])
+def test_repair_label_reads_one_or_two_misread_characters_as_the_label(read, label):
+    assert ocr.repair_label([line(read)])[0].text == label
 
 
 def test_repair_label_reads_a_near_miss_as_the_label():
@@ -181,7 +321,9 @@ def test_scanned_fixtures_expect_the_originals_record():
     for stem in FIXTURES:
         scan = SCANNED / f"{stem}-scanned.pdf"
         expected = json.loads((SCANNED / f"{stem}-scanned.expected.json").read_text(encoding="utf-8"))
-        original = json.loads((SAMPLES / f"{stem}.expected.json").read_text(encoding="utf-8"))
+        [source] = [path for path in (SAMPLES / f"{stem}.expected.json", *SAMPLES.glob(f"*/{stem}.expected.json"))
+                    if path.exists() and path.parent.name not in ("scanned", "web")]
+        original = json.loads(source.read_text(encoding="utf-8"))
         assert {**expected, "source": original["source"]} == original
         assert expected["source"]["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()
         assert expected["source"]["file"] == scan.name
@@ -248,7 +390,7 @@ def test_ocr_reads_the_structure_exactly(stem, scanned_extractions):
 def test_ocr_reads_the_text_accurately(stem, scanned_extractions):
     record = scanned_extractions[stem].record.model_dump(mode="json")
     truth = json.loads((SCANNED / f"{stem}-scanned.expected.json").read_text(encoding="utf-8"))
-    assert text_accuracy(record, truth) >= MIN_CHAR_ACCURACY
+    assert text_accuracy(record, truth) >= MIN_CHAR_ACCURACY[stem]
     assert [(s["score"], _norm(s["label"])) for s in record["rating_scale"]] == [
         (s["score"], _norm(s["label"])) for s in truth["rating_scale"]
     ]
