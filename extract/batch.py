@@ -25,7 +25,7 @@ from tqdm import tqdm
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .municipality import lookup
-from .pipeline import Extraction, extract_file
+from .pipeline import Extraction, extract_file, prepare
 from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
@@ -115,11 +115,13 @@ def plan(files: Sequence[Path], stored: set[str]) -> tuple[list[Job], list[Path]
 
 @dataclass(frozen=True)
 class ParseSettings:
-    """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none)."""
+    """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none),
+    and the user's vocabulary file extending the built-in one (None: the built-in one alone)."""
 
     password: str | None = None
     reader: str = "pdfplumber"
     timeout: float | None = FILE_TIMEOUT_SECONDS
+    vocabulary: str | None = None
 
 
 def parse_one(path: str, settings: ParseSettings) -> Outcome:
@@ -129,8 +131,10 @@ def parse_one(path: str, settings: ParseSettings) -> Outcome:
     Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
     size limits apply inside extract_file either way.
     """
-    extract = partial(extract_file, path, password=settings.password, reader=settings.reader)
     try:
+        vocabulary = prepare(settings.vocabulary)  # once per worker, outside the file's time limit
+        extract = partial(extract_file, path, password=settings.password, reader=settings.reader,
+                          vocabulary=vocabulary)
         return run_with_timeout(extract, settings.timeout)
     except ExtractionError as error:
         return Failed(error.kind, error.reason)

@@ -18,34 +18,15 @@ from functools import lru_cache
 import regex
 
 from .document import Cell, Document, Line, Row
+from .vocabulary import Vocabulary, alternation, resolve
 
-GOAL_LABELS: dict[str, regex.Pattern[str]] = {
-    "marker": regex.compile(r"^部局目標(番号)?$|^(目標)?番号$|^No\.?$", regex.IGNORECASE),
-    "mission": regex.compile(r"^(組織の?)?使命$"),
-    "objective": regex.compile(r"^組織使命の?達成に向け[てた]の?目標$|^(業績|取組|部局の)?目標$"),
-    "level": regex.compile(r"達成水準$"),
-    "means": regex.compile(r"手段$"),
-    "rating": regex.compile(r"自己評価\)?$|^達成状況$|^評価$"),
-    "reason": regex.compile(r"理由$"),
-}
-LABEL_LENGTH = 24  # a label cell is short; longer text that happens to end in 手段 or 理由 is content
 NOTE = regex.compile(r"(?<=.)[(][^()]*[)]$")  # a trailing note on a label: 目標の達成水準(成果指標)
-HEADER_LABELS: dict[str, regex.Pattern[str]] = {
-    "department": regex.compile(r"^(部局|部署|所属)名?$"),
-    "position": regex.compile(r"^(役職|職名)(名)?$"),
-    "head": regex.compile(r"^(氏名|部局長名?)$"),
-    "aspiration": regex.compile(r"抱負$"),
-}
-LEGEND_LABEL = regex.compile(r"業績目標の達成状況|達成状況の(区分|基準)")
-LEGEND_SPLIT = regex.compile(r"(?<=\S)\s*(?=(?<!\d)\d[.:、)](?![\d.]))")  # `5:… 4:…` printed on one line
-LEGEND_ENTRY = regex.compile(r"^\s*(\d)(?!\d)[\s.:、)…‥・-]*(.*)$")  # 5.label, 5:label, 5…label
-GOAL_MARKER = regex.compile(r"^[◎○●◉]\s*(?:部局)?目標\s*(\d{1,2})|^部局目標\s*(\d{1,2})$")
-BARE_NUMBER = regex.compile(r"^(?:No\.?|目標)?(\d{1,2})$")  # a goal's number in a 部局目標 column
-TITLE = regex.compile(r"マニフェスト")
-TITLE_YEAR = regex.compile(r"年度")
-PAGE_NUMBER = regex.compile(r"^[-‐－―—\s]*\d+[-‐－―—\s]*$|^\d+\s*/\s*\d+$")  # - 2 -, 1 / 2
+LABEL_LENGTH = 24  # a label cell is short; longer text that happens to end in 手段 or 理由 is content
 EVALUATION_ROLES = {"rating", "reason"}
 LABEL_CACHE = 4096  # cells' texts seen by the label matchers of one batch worker, recent first
+GOAL_NUMBER = r"(\d{1,2})"  # goals are numbered 1–99
+NOTHING = regex.compile(r"(?!)")  # the pattern of an empty list of forms
+RUNNING_PAGES = 2  # a loose line printed on this many pages, but for its numbers, is a running header or footer
 
 
 @lru_cache(maxsize=LABEL_CACHE)
@@ -54,22 +35,91 @@ def label_key(text: str) -> str:
     return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def goal_role(cell: Cell) -> str | None:
-    """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
-    key = label_key(cell.text)
-    if len(key) > LABEL_LENGTH:
+def _whole(forms: list[str]) -> regex.Pattern[str]:
+    """Given label forms, return the pattern matching a label that is one of them, whole."""
+    return regex.compile(rf"^(?:{alternation(forms, literal=False)})$")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The label, marker, legend and page-furniture patterns of one vocabulary, compiled once."""
+
+    goal: dict[str, regex.Pattern[str]]
+    header: dict[str, regex.Pattern[str]]
+    legend: regex.Pattern[str]
+    legend_split: regex.Pattern[str]
+    legend_entry: regex.Pattern[str]
+    legend_headers: frozenset[str]
+    marker: regex.Pattern[str]
+    bare_number: regex.Pattern[str]
+    title: regex.Pattern[str]
+    title_year: regex.Pattern[str]
+    boilerplate: regex.Pattern[str]
+    furniture: regex.Pattern[str]
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(vocabulary: Vocabulary) -> Labels:
+        """Given a vocabulary, return its compiled patterns (cached per vocabulary)."""
+        words = vocabulary.words
+        legend, goal = words.legend, words.goal
+        suffix = f"(?:{alternation(legend.score_suffixes)})?" if legend.score_suffixes else ""
+        separator = alternation(legend.separators)
+        standalone = rf"|^(?:{alternation(goal.standalone)})\s*{GOAL_NUMBER}$" if goal.standalone else ""
+        prefixes = f"(?:{alternation(goal.number_prefixes)})?" if goal.number_prefixes else ""
+        return Labels(
+            goal={role: _whole(forms) for role, forms in words.goal.labels},
+            header={name: _whole(forms) for name, forms in words.header},
+            legend=_whole(legend.labels),
+            # `5:… 4:…` printed on one line splits before each score
+            legend_split=regex.compile(rf"(?<=\S)\s*(?=(?<!\d)\d{suffix}(?:{separator})(?![\d.]))"),
+            # 5.label, 5:label, 5…label, 5点:label
+            legend_entry=regex.compile(rf"^\s*(\d)(?!\d){suffix}(?:\s|{separator})*(.*)$"),
+            legend_headers=frozenset(legend.table_headers),
+            marker=regex.compile(
+                rf"^(?:{alternation(goal.symbols)})\s*(?:{alternation(goal.words)})\s*{GOAL_NUMBER}{standalone}"
+            ),
+            bare_number=regex.compile(rf"^{prefixes}{GOAL_NUMBER}$", regex.IGNORECASE),
+            title=regex.compile(alternation(words.title.words)),
+            title_year=regex.compile(alternation(words.title.year_words)),
+            boilerplate=_whole(words.title.boilerplate) if words.title.boilerplate else NOTHING,
+            furniture=_whole(words.furniture.lines) if words.furniture.lines else NOTHING,
+        )
+
+    def role(self, patterns: dict[str, regex.Pattern[str]], text: str) -> str | None:
+        """Given patterns by name and a cell's text, return the name its label matches, or None."""
+        key = label_key(text)
+        if len(key) > LABEL_LENGTH:
+            return None
+        for candidate in (key, NOTE.sub("", key)):
+            name = next((name for name, pattern in patterns.items() if pattern.match(candidate)), None)
+            if name:
+                return name
         return None
-    for candidate in (key, NOTE.sub("", key)):
-        role = next((role for role, pattern in GOAL_LABELS.items() if pattern.search(candidate)), None)
-        if role:
-            return role
-    return None
 
+    def goal_role(self, cell: Cell) -> str | None:
+        """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
+        return self.role(self.goal, cell.text)
 
-def goal_number(cell: Cell) -> int | None:
-    """Given a cell, return N when it is a ◎部局目標N marker."""
-    match = GOAL_MARKER.search(label_key(cell.text))
-    return int(match.group(1) or match.group(2)) if match else None
+    def goal_number(self, cell: Cell) -> int | None:
+        """Given a cell, return N when it is a ◎部局目標N marker."""
+        match = self.marker.search(label_key(cell.text))
+        return int(match.group(1) or match.group(2)) if match else None
+
+    def is_legend_label(self, text: str) -> bool:
+        return self.legend.match(label_key(text)) is not None
+
+    def is_front_matter(self, cell: Cell) -> bool:
+        """Header-table and legend cells never hold goal content."""
+        return self.is_legend_label(cell.text) or self.role(self.header, cell.text) is not None
+
+    def is_boilerplate(self, text: str) -> bool:
+        """Given a line's text, whether the format prints it as it is (〜私たちの組織使命と目標〜)."""
+        return self.boilerplate.match(label_key(text)) is not None
+
+    def is_furniture(self, text: str) -> bool:
+        """Given a loose line's text, whether it is page furniture (a page number, a print header)."""
+        return self.furniture.match(unicodedata.normalize("NFKC", text).strip()) is not None
 
 
 @dataclass(eq=False)
@@ -94,7 +144,7 @@ class GoalBlock:
 
 @dataclass
 class Blocks:
-    """Everything the block finder located in one document."""
+    """Everything the block finder located in one document, and what it recognised on the way."""
 
     title: list[Line]
     header: dict[str, list[Line]]
@@ -103,80 +153,102 @@ class Blocks:
     goals: list[GoalBlock]
     preamble: list[Line] = field(default_factory=list)
     shared_mission: list[Line] = field(default_factory=list)
+    recognised: list[Line] = field(default_factory=list)  # labels, markers and legend lines: read, holding no value
+    furniture: list[Line] = field(default_factory=list)  # page numbers, print headers: not the manifesto's text
+    printed: list[Line] = field(default_factory=list)  # every line of the document, in reading order
 
 
-def find_title(rows: list[Row]) -> list[Line]:
+def find_title(rows: list[Row], labels: Labels) -> list[Line]:
     """Given rows, return the line that names the document a マニフェスト: the first one naming
-    its year too (a page header or breadcrumb `さくら台市 部局マニフェスト` comes before it), else the first."""
-    named = [line for row in rows for cell in row.cells for line in cell.lines if TITLE.search(line.text)]
-    dated = [line for line in named if TITLE_YEAR.search(line.text)]
+    its year too (a page header or breadcrumb `さくら台市 部局マニフェスト` comes before it), else the first.
+    Page furniture (a browser's print header repeating the page's title) is never the title."""
+    named = [
+        line
+        for row in rows
+        for cell in row.cells
+        for line in cell.lines
+        if labels.title.search(line.text) and not labels.is_furniture(line.text)
+    ]
+    dated = [line for line in named if labels.title_year.search(line.text)]
     return (dated or named)[:1]
 
 
-def find_header(rows: list[Row]) -> tuple[dict[str, list[Line]], list[Line]]:
-    """Given rows, return the header fields and the 抱負 label itself.
+def find_header(rows: list[Row], labels: Labels) -> tuple[dict[str, list[Line]], list[Line], list[Line]]:
+    """Given rows, return the header fields, the 抱負 label itself, and every label read.
 
     A field's value is the cell right of its label (部局名 | 総務部) or, where labels
     stand in a row of their own, the cell under it.
     """
     header: dict[str, list[Line]] = {}
     aspiration_label: list[Line] = []
+    read: list[Line] = []
     for index, row in enumerate(rows):
         for position, label in enumerate(row.cells):
-            key = label_key(label.text)
-            name = next((n for n, p in HEADER_LABELS.items() if n not in header and p.search(key)), None)
-            if name is None:
+            name = labels.role(labels.header, label.text)
+            if name is None or name in header:
                 continue
-            value = _value_beside(row, position) or _value_below(rows[index + 1 : index + 2], label)
+            read.extend(label.lines)
+            value = _value_beside(row, position, labels) or _value_below(rows[index + 1 : index + 2], label, labels)
             if value is not None:
                 header[name] = list(value.lines)
                 if name == "aspiration":
                     aspiration_label = list(label.lines)
-    return header, aspiration_label
+    return header, aspiration_label, read
 
 
-def _is_value(cell: Cell) -> bool:
+def _is_value(cell: Cell, labels: Labels) -> bool:
     """A cell that can be a header field's value: not empty and not itself a label or marker."""
-    return not cell.is_empty and not _is_front_matter(cell) and goal_role(cell) is None and goal_number(cell) is None
+    return (
+        not cell.is_empty
+        and not labels.is_front_matter(cell)
+        and labels.goal_role(cell) is None
+        and labels.goal_number(cell) is None
+    )
 
 
-def _value_beside(row: Row, position: int) -> Cell | None:
+def _value_beside(row: Row, position: int, labels: Labels) -> Cell | None:
     following = row.cells[position + 1 : position + 2]
-    return following[0] if following and _is_value(following[0]) else None
+    return following[0] if following and _is_value(following[0], labels) else None
 
 
-def _value_below(rows: list[Row], label: Cell) -> Cell | None:
+def _value_below(rows: list[Row], label: Cell, labels: Labels) -> Cell | None:
     for row in rows:
         under = [c for c in row.cells if _overlaps(c, label) and c is not label]
-        if len(under) == 1 and _is_value(under[0]):
+        if len(under) == 1 and _is_value(under[0], labels):
             return under[0]
     return None
 
 
-def find_shared_mission(rows: list[Row]) -> list[Line]:
-    """Given rows, return a 組織使命 printed once before the goals (label | value), for goals that print none."""
-    for row in rows:
-        if any(goal_number(c) is not None for c in row.cells):
-            break
+def _before_goals(rows: list[Row], labels: Labels) -> list[Row]:
+    """Given rows, return those before the first goal marker."""
+    for index, row in enumerate(rows):
+        if any(labels.goal_number(c) is not None for c in row.cells):
+            return rows[:index]
+    return rows
+
+
+def find_shared_mission(rows: list[Row], labels: Labels) -> tuple[list[Line], list[Line]]:
+    """Given rows, return a 組織使命 printed once before the goals (label | value), for goals that
+    print none, and its label."""
+    for row in _before_goals(rows, labels):
         for position, cell in enumerate(row.cells):
-            value = _value_beside(row, position)
-            if goal_role(cell) == "mission" and value is not None:
-                return list(value.lines)
-    return []
+            value = _value_beside(row, position, labels)
+            if labels.goal_role(cell) == "mission" and value is not None:
+                return list(value.lines), list(cell.lines)
+    return [], []
 
 
-def find_preamble(rows: list[Row]) -> list[Line]:
+def find_preamble(rows: list[Row], labels: Labels) -> list[Line]:
     """Given rows, return the lines before the first goal: where the fiscal year is printed when the title lacks it."""
-    lines: list[Line] = []
-    for row in rows:
-        if any(goal_number(c) is not None for c in row.cells):
-            break
-        lines.extend(line for cell in row.cells for line in cell.lines)
-    return lines
+    return [line for row in _before_goals(rows, labels) for cell in row.cells for line in cell.lines]
 
 
-def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
-    """Given rows, return the 業績目標の達成状況 legend as (score, label lines) in printed order.
+Printed = tuple[str, list[Line]]  # a text as read and the lines it was read from
+
+
+def find_legend(rows: list[Row], labels: Labels) -> tuple[list[tuple[int, list[str]]], list[Line]]:
+    """Given rows, return the 業績目標の達成状況 legend as (score, label lines) in printed order,
+    and the lines it was read from (its label, a 評価 | 内容 header row, its entries).
 
     The legend is read from the lines under (or after) its label cell: one cell of
     `5.label` lines, or rows of score | label cells. A line that does not start
@@ -184,59 +256,79 @@ def find_legend(rows: list[Row]) -> list[tuple[int, list[str]]]:
     """
     for index, row in enumerate(rows):
         for position, cell in enumerate(row.cells):
-            if LEGEND_LABEL.search(label_key(cell.text)):
-                rest = [line.text for line in cell.lines if not LEGEND_LABEL.search(label_key(line.text))]
-                beside = [line.text for c in row.cells[position + 1 :] for line in c.lines]
-                below = [] if _legend_entries(beside) else _lines_below(rows[index + 1 :], cell)
-                return _legend_entries(rest + beside + below)
-    return []
+            if labels.is_legend_label(cell.text):
+                own = [line for line in cell.lines if labels.is_legend_label(line.text)]
+                rest = [(line.text, [line]) for line in cell.lines if line not in own]
+                beside = [(line.text, [line]) for c in row.cells[position + 1 :] for line in c.lines]
+                below: list[Printed] = []
+                header: list[Line] = []
+                if not _legend_entries(beside, labels)[0]:
+                    below, header = _lines_below(rows[index + 1 :], cell, labels)
+                entries, used = _legend_entries(rest + beside + below, labels)
+                return entries, own + header + used
+    return [], []
 
 
-def _lines_below(rows: list[Row], label: Cell) -> list[str]:
-    """Given the rows after a legend label, return their text lines lying under it (page numbers left out)."""
-    lines: list[str] = []
+def _lines_below(rows: list[Row], label: Cell, labels: Labels) -> tuple[list[Printed], list[Line]]:
+    """Given the rows after a legend label, return the texts lying under it (the cells of one row
+    read as one text: score | label; page numbers left out) and the lines of a 評価 | 内容 header row."""
+    texts: list[Printed] = []
+    header: list[Line] = []
     seen: set[int] = set()
     for row in rows:
-        if all(PAGE_NUMBER.match(unicodedata.normalize("NFKC", c.text)) for c in row.cells):
+        if all(labels.is_furniture(c.text) for c in row.cells):
             continue
         start = next((i for i, c in enumerate(row.cells) if _overlaps(c, label)), len(row.cells))
         under = [c for c in row.cells[start:] if id(c) not in seen and not c.is_empty]
-        if not under or any(goal_role(c) or goal_number(c) for c in row.cells):
-            if lines:
+        if not texts and _is_legend_header(under, labels):
+            header.extend(line for c in under for line in c.lines)
+            continue
+        if not under or any(labels.goal_role(c) or labels.goal_number(c) for c in row.cells):
+            if texts:
                 break
             continue
         seen.update(id(c) for c in under)
         if len(under) == 1:
-            lines.extend(line.text for line in under[0].lines)
+            texts.extend((line.text, [line]) for line in under[0].lines)
         else:
-            lines.append(" ".join("".join(line.text for line in c.lines) for c in under))
-    return lines
+            texts.append((" ".join("".join(line.text for line in c.lines) for c in under),
+                          [line for c in under for line in c.lines]))
+    return texts, header
+
+
+def _is_legend_header(cells: list[Cell], labels: Labels) -> bool:
+    """The header row of a legend printed as a table (評価 | 内容)."""
+    return len(cells) > 1 and all(label_key(c.text) in labels.legend_headers for c in cells)
 
 
 def _overlaps(cell: Cell, other: Cell) -> bool:
     return cell.bbox[0] < other.bbox[2] and other.bbox[0] < cell.bbox[2]
 
 
-def _legend_entries(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """Given legend text lines, return (score, label lines); stop at the first line that fits neither."""
+def _legend_entries(texts: list[Printed], labels: Labels) -> tuple[list[tuple[int, list[str]]], list[Line]]:
+    """Given legend texts, return (score, label lines) and the lines read; stop at the first
+    text that fits neither an entry nor a continuation of the entry above."""
     entries: list[tuple[int, list[str]]] = []
-    pieces = (piece for raw in lines for piece in LEGEND_SPLIT.split(unicodedata.normalize("NFKC", raw)))
-    for text in map(str.strip, pieces):
-        match = LEGEND_ENTRY.match(text)
-        if match and match.group(2):
-            entries.append((int(match.group(1)), [match.group(2)]))
-        elif entries and text and not LEGEND_ENTRY.match(text):
-            entries[-1][1].append(text)
-        elif entries:
-            break
-    return entries
+    used: list[Line] = []
+    for raw, lines in texts:
+        for text in map(str.strip, labels.legend_split.split(unicodedata.normalize("NFKC", raw))):
+            match = labels.legend_entry.match(text)
+            if match and match.group(2):
+                entries.append((int(match.group(1)), [match.group(2)]))
+            elif entries and text and not match:
+                entries[-1][1].append(text)
+            elif entries:
+                return entries, used
+        if entries:
+            used.extend(lines)
+    return entries, used
 
 
 @dataclass
 class _Columns:
-    """The meaning of each column of a goals table, from its header row."""
+    """The meaning of each column of a goals table, from its header row (None: a label the vocabulary lacks)."""
 
-    spans: list[tuple[float, float, str]]
+    spans: list[tuple[float, float, str | None]]
 
     def role(self, cell: Cell) -> str | None:
         """Given a cell, return the role of the header column it overlaps most."""
@@ -249,24 +341,28 @@ class _Columns:
 
     @property
     def evaluation_only(self) -> bool:
-        return {name for _, _, name in self.spans} <= EVALUATION_ROLES | {"marker"}
+        return {name for _, _, name in self.spans if name} <= EVALUATION_ROLES | {"marker"}
 
 
-def header_columns(row: Row) -> _Columns | None:
-    """Given a row, return its column meanings when it is a goals or evaluation table header."""
-    roles = [(cell, goal_role(cell)) for cell in row.cells if not cell.is_empty]
-    names = [role for _, role in roles]
-    if len(roles) < 2 or None in names or len(set(names)) < len(names):
+def header_columns(row: Row, labels: Labels) -> _Columns | None:
+    """Given a row, return its column meanings when it is a goals or evaluation table header: at least
+    two cells, most of them labels, none twice. A column whose label the vocabulary lacks keeps no
+    role, so its cells reach no field and are reported, while the other columns are read."""
+    roles = [(cell, labels.goal_role(cell)) for cell in row.cells if not cell.is_empty]
+    known = [role for _, role in roles if role]
+    if len(known) < 2 or len(known) * 2 <= len(roles) or len(set(known)) < len(known):
         return None
-    return _Columns([(cell.bbox[0], cell.bbox[2], role) for cell, role in roles if role])
+    return _Columns([(cell.bbox[0], cell.bbox[2], role) for cell, role in roles])
 
 
 @dataclass
 class _Finder:
     """The walk over rows that assigns cells to goals (state kept between rows)."""
 
+    labels: Labels
     consumed: set[int]
     goals: list[GoalBlock] = field(default_factory=list)
+    recognised: list[Line] = field(default_factory=list)  # header rows, markers and row labels read
     columns: _Columns | None = None
     label_role: tuple[str, Cell] | None = None  # last label of a label | value table, for continued rows
     table: int | None = None
@@ -284,26 +380,33 @@ class _Finder:
             self.read_row(row)
         return self.goals
 
+    def recognise(self, cell: Cell) -> None:
+        self.recognised.extend(cell.lines)
+
     def enter_table(self, row: Row) -> None:
         """A new table keeps the column meanings when it may continue the last one past a page
         break, or when a goal marker starts it or stands just above it (Word documents often set
         each goal in a table of its own under one header); any other table needs its own header."""
+        has_marker = any(self.labels.goal_number(c) is not None for c in row.cells)
         if row.table is None or row.table == self.table:
-            self.marked = row.table is None and any(goal_number(c) is not None for c in row.cells)
+            self.marked = row.table is None and has_marker
             return
         self.table = row.table
-        marked, self.marked = self.marked or any(goal_number(c) is not None for c in row.cells), False
+        marked, self.marked = self.marked or has_marker, False
         if not row.first_on_page and not marked:
             self.columns = None
             self.label_role = None
 
     def read_row(self, row: Row) -> None:
         cells = [c for c in row.cells if id(c) not in self.consumed and not c.is_empty]
-        columns = header_columns(row)
+        columns = header_columns(row, self.labels)
         if columns is not None:
             evaluating = self.columns is not None and self.columns.evaluation_only
             self.interrupted = self.columns if evaluating and row.first_on_page else None
             self.columns, self.label_role, self.ruled = columns, None, row.table is not None
+            for cell in cells:
+                if self.labels.goal_role(cell):
+                    self.recognise(cell)
             return
         marker, number = self.find_marker(cells)
         self.resume_evaluation(cells, marker)
@@ -312,6 +415,8 @@ class _Finder:
         evaluating = bool(self.columns and self.columns.evaluation_only)
         if number is not None and not evaluating and not (self.goal and self.goal.number == number):
             self.goals.append(GoalBlock(number, row.page))  # a repeated marker continues its goal
+        if marker is not None:
+            self.recognise(marker)
         if self.ruled and row.table is None:
             return  # a loose line beside ruled tables (a page number, a note) holds no goal content
         content = [c for c in cells if c is not marker]
@@ -335,9 +440,9 @@ class _Finder:
     def find_marker(self, cells: list[Cell]) -> tuple[Cell | None, int | None]:
         """The cell naming a goal: a ◎部局目標N marker, or a bare number in a 部局目標 column."""
         for cell in cells:
-            number = goal_number(cell)
+            number = self.labels.goal_number(cell)
             if number is None and self.columns and self.columns.role(cell) == "marker":
-                bare = BARE_NUMBER.match(label_key(cell.text))
+                bare = self.labels.bare_number.match(label_key(cell.text))
                 number = int(bare.group(1)) if bare else None
             if number is not None:
                 return cell, number
@@ -369,9 +474,10 @@ class _Finder:
         """Label | value rows (Word-style tables): the label on the left names the field."""
         if self.goal is None:
             return
-        role = goal_role(cells[0])
+        role = self.labels.goal_role(cells[0])
         if role and role != "marker" and len(cells) > 1:
             self.label_role = (role, cells[1])
+            self.recognise(cells[0])
             for cell in cells[1:]:
                 self.goal.add(role, cell)
         elif self.label_role and row.first_on_page and row.table is not None:
@@ -381,18 +487,51 @@ class _Finder:
                     self.goal.add(role, cell)
 
 
-def find_blocks(document: Document) -> Blocks:
-    """Given a Document, return its Blocks: title, header fields, legend and goals."""
+def find_blocks(document: Document, vocabulary: Vocabulary | str | None = None) -> Blocks:
+    """Given a Document (and the vocabulary its wordings are read with; None: the built-in one),
+    return its Blocks: title, header fields, legend and goals, and what was recognised or is furniture."""
+    labels = Labels.of(resolve(vocabulary))
     rows = document.rows
-    header, aspiration_label = find_header(rows)
-    consumed = {id(c) for row in rows for c in row.cells if _is_front_matter(c)}
-    goals = _Finder(consumed).walk(rows)
+    header, aspiration_label, header_labels = find_header(rows, labels)
+    consumed = {id(c) for row in rows for c in row.cells if labels.is_front_matter(c)}
+    finder = _Finder(labels, consumed)
+    goals = finder.walk(rows)
+    legend, legend_lines = find_legend(rows, labels)
+    shared_mission, mission_label = find_shared_mission(rows, labels)
+    title = find_title(rows, labels)
+    printed = [line for row in rows for cell in row.cells for line in cell.lines]
+    titles = {label_key(line.text) for line in title}
+    recognised = [line for line in printed if label_key(line.text) in titles or labels.is_boilerplate(line.text)]
     return Blocks(
-        find_title(rows), header, aspiration_label, find_legend(rows), goals, find_preamble(rows), find_shared_mission(rows)
+        title=title,
+        header=header,
+        aspiration_label=aspiration_label,
+        legend=legend,
+        goals=goals,
+        preamble=find_preamble(rows, labels),
+        shared_mission=shared_mission,
+        recognised=header_labels + legend_lines + mission_label + finder.recognised + recognised,
+        furniture=document.furniture + find_furniture(rows, labels),
+        printed=document.furniture + printed,
     )
 
 
-def _is_front_matter(cell: Cell) -> bool:
-    """Header-table and legend cells never hold goal content."""
-    key = label_key(cell.text)
-    return bool(LEGEND_LABEL.search(key)) or any(p.search(key) for p in HEADER_LABELS.values())
+def find_furniture(rows: list[Row], labels: Labels) -> list[Line]:
+    """Given rows, return the loose lines that are page furniture: page numbers and print headers
+    the vocabulary names, and running headers or footers (a line printed on several pages but for
+    its numbers, that is no goal marker: `さくら台市 部局マニフェスト - 2 -`)."""
+    loose = [(line, cell) for row in rows if row.table is None for cell in row.cells for line in cell.lines]
+    pages: dict[str, set[int]] = {}
+    for line, _ in loose:
+        pages.setdefault(_running_key(line.text), set()).add(line.page)
+    return [
+        line
+        for line, cell in loose
+        if labels.is_furniture(line.text)
+        or (len(pages[_running_key(line.text)]) >= RUNNING_PAGES and labels.goal_number(cell) is None
+            and labels.goal_role(cell) is None and not labels.title_year.search(line.text))
+    ]
+
+
+def _running_key(text: str) -> str:
+    return regex.sub(r"\d+", "#", label_key(text))

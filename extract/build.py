@@ -6,33 +6,70 @@ value, where it was printed (page and bounding box) — the provenance a later s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from pydantic import ValidationError
 
 from .blocks import Blocks, GoalBlock
+from .coverage import Unplaced, account
 from .document import BBox, Line, union
 from .errors import ExtractionError
 from .models import Goal, Manifesto, Milestone, RatingLevel, Source, ReadWarning
 from .normalize import Era, clean, is_period, join_lines, parse_era, split_milestone
+from .vocabulary import Vocabulary, alternation, resolve
 
-SECTION_MARKER = regex.compile(
-    r"[〈<【\[(■◆●]\s*(?P<current>現在の状態|現状)\s*[〉>】\])]?\s*[:：]?"
-    r"|(?:^|(?<=\s))(?P<current>現在の状態|現状)\s*[:：]"
-    r"|[〈<【\[(■◆●]\s*(?P<target>達成目標)\s*[〉>】\])]?\s*[:：]?"
-    r"|(?:^|(?<=\s))(?P<target>達成目標)\s*[:：]"
-    r"|(?P<achieved>※\s*目標[がを]達成(?:した|された)(?:時の)?状態)\s*[:：]?"
-    r"|(?<!\S)(?P<arrow>[↓⇓⇩▼]+)(?!\S)"
-)
-BULLET = regex.compile(  # ・, (1), and the ア/イ/ウ of official Japanese lists (ア followed by a space, or (ア))
-    r"^\s*(?:[・•●○◆◇■□▪◦‣-]|\(\d{1,2}\)|[アイウエオカキクケコ](?=[\s.)])\.?|\([アイウエオカキクケコ]\))\s*"
-)
-CIRCLED_NUMBER = regex.compile(r"^\s*[\u2460-\u2473\u3251-\u325f]")  # ①… as a bullet: NFKC would make it a digit
 WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
-PLACEHOLDER = regex.compile(r"^[-‐―—–ー~/・.*]*$|^(未評価|未記入|未実施|評価前|-)$")  # a cell left to fill at year end
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
+SECTIONS = ("current", "target", "achieved")
+
+
+def _chars(marks: list[str]) -> str:
+    """Given single marks, return a regex character class matching any of them."""
+    return "[" + "".join(regex.escape(mark) for mark in marks) + "]"
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The section, bullet and placeholder patterns of one vocabulary, compiled once."""
+
+    vocabulary: Vocabulary
+    section: regex.Pattern[str]
+    bullet: regex.Pattern[str]
+    circled: regex.Pattern[str] | None
+    placeholder: regex.Pattern[str]
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(vocabulary: Vocabulary) -> Marks:
+        """Given a vocabulary, return its compiled marks (cached per vocabulary)."""
+        words = vocabulary.words
+        sections, bullets = words.sections, words.bullets
+        opens = _chars([pair[0] for pair in sections.brackets])
+        closes = _chars([pair[1] for pair in sections.brackets])
+        symbols = _chars(sections.symbols) if sections.symbols else "(?!)"
+        colon = f"(?:{alternation(sections.colons)})"
+        alternatives = []
+        for name in SECTIONS:
+            word = rf"(?P<{name}>{alternation(getattr(sections, name), literal=False)})"
+            alternatives += [
+                rf"{opens}\s*{word}\s*(?:{closes}|(?=\s|{colon}|$))\s*{colon}?",  # 〈現在の状態〉, 【現状】, (目標)
+                rf"{symbols}\s*{word}\s*(?:{closes})?\s*{colon}?",  # ■現状, ※目標が達成した状態
+                rf"(?:^|(?<=\s)){word}\s*{colon}",  # 現状: …
+                rf"^\s*{word}\s*$",  # 現状 alone: a sub-labelled cell
+            ]
+        if sections.arrows:
+            alternatives.append(rf"(?<!\S)(?P<arrow>{_chars(sections.arrows)}+)(?!\S)")
+        numbered = "".join(f"|{form}" for form in bullets.numbered)
+        return Marks(
+            vocabulary=vocabulary,
+            section=regex.compile("(?p)" + "|".join(alternatives)),  # leftmost longest: ※目標が達成した状態, not ※目標
+            bullet=regex.compile(rf"^\s*(?:{_chars(bullets.marks)}{numbered})\s*"),
+            circled=regex.compile(rf"^\s*[{bullets.circled}]") if bullets.circled else None,
+            placeholder=regex.compile(rf"^(?:{alternation(words.placeholders.forms, literal=False)})$"),
+        )
 
 
 @dataclass(frozen=True)
@@ -60,47 +97,65 @@ class _Fragment:
 
 
 def build(
-    blocks: Blocks, source: Source, *, ocr: bool = False, reader_warnings: Sequence[ReadWarning] = ()
+    blocks: Blocks,
+    source: Source,
+    *,
+    ocr: bool = False,
+    reader_warnings: Sequence[ReadWarning] = (),
+    vocabulary: Vocabulary | str | None = None,
 ) -> tuple[Manifesto, list[Trace]]:
     """Given a document's blocks and its source, return the validated record and its provenance.
 
     `reader_warnings` (a repaired file, partly garbled text) come first in the record's warnings.
-    Raises ExtractionError('not_a_manifesto') when nothing manifesto-like was found and
-    ExtractionError('incomplete') naming what is missing when a required part is absent.
+    A goal missing a part is kept with a warning naming the part; a goal that cannot be read at
+    all is left out with a warning, never costing the others. Raises
+    ExtractionError('not_a_manifesto') when nothing manifesto-like was found and
+    ExtractionError('incomplete') naming what is missing when the department, the fiscal year or
+    every goal is absent.
     """
+    marks = Marks.of(resolve(vocabulary))
     if not blocks.goals and not blocks.header:
-        raise ExtractionError("not_a_manifesto", "no ◎部局目標 goals and no 部局名/氏名 header found")
+        raise ExtractionError("not_a_manifesto", "no goal markers and no header labels (department, head) found")
     traces: list[Trace] = []
     warnings: list[ReadWarning] = list(reader_warnings)
-    header = {name: _text(lines, keep_spaces=True) for name, lines in blocks.header.items()}
+    header = {name: _text(lines, marks, keep_spaces=True) for name, lines in blocks.header.items()}
     for name, lines in blocks.header.items():
         traces += _trace(name, lines)
-    title = _text(blocks.title, keep_spaces=True)
+    title = _text(blocks.title, marks, keep_spaces=True)
     traces += _trace("title", blocks.title)
-    era = _first_era([title, _text(blocks.aspiration_label), *(line.text for line in blocks.preamble)])
-    missing = [label for label, ok in (("部局名", header.get("department")), ("◎部局目標", blocks.goals), ("年度", era)) if not ok]
-    if missing:
-        raise ExtractionError("incomplete", "no " + ", no ".join(missing) + " found")
-    assert era is not None
+    era, era_lines = _first_era(
+        [blocks.title, blocks.aspiration_label, *([line] for line in blocks.preamble)], marks.vocabulary
+    )
     if not title:
-        warnings.append(ReadWarning(kind="section_missing", message="no title line naming the マニフェスト"))
+        warnings.append(ReadWarning(kind="section_missing", message="no title line naming the document"))
     for name in ("position", "head"):
         if not header.get(name):
             warnings.append(ReadWarning(kind="section_missing", message=f"no {name} in the header"))
-    scale = [RatingLevel(score=score, label=join_lines(map(clean, label))) for score, label in blocks.legend]
+    scale = [RatingLevel(score=score, label=join_lines(clean(text) for text in label)) for score, label in blocks.legend]
     if not scale:
-        warnings.append(ReadWarning(kind="section_missing", message="no 業績目標の達成状況 legend"))
-    goals = []
-    for index, block in enumerate(blocks.goals):
-        goal, goal_traces, goal_warnings = _goal(
-            block, f"goals[{index}]", era.fiscal_year, {s.score for s in scale}, blocks.shared_mission
-        )
-        goals.append(goal)
-        traces += goal_traces
-        warnings += goal_warnings
+        warnings.append(ReadWarning(kind="section_missing", message="no rating legend"))
+    goals: list[Goal] = []
+    unplaced: list[Unplaced] = []
+    for block in blocks.goals:
+        read = _goal(block, f"goals[{len(goals)}]", era.fiscal_year if era else 0, scale, blocks.shared_mission, marks)
+        warnings += read.warnings
+        unplaced += read.unplaced
+        if read.goal is not None:
+            goals.append(read.goal)
+            traces += read.traces
+    missing = [label for label, ok in (("department", header.get("department")), ("usable goal", goals), ("fiscal year", era)) if not ok]
+    if missing:
+        raise ExtractionError("incomplete", "no " + ", no ".join(missing) + " found")
+    assert era is not None
     numbers = [g.number for g in goals]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         warnings.append(ReadWarning(kind="goal_numbers", message=f"goal numbers are not consecutive: {numbers}"))
+    placed = [
+        *blocks.title, *era_lines, *blocks.recognised, *blocks.shared_mission,
+        *(line for lines in blocks.header.values() for line in lines),
+        *(line for block in blocks.goals for lines in block.fields.values() for line in lines),
+    ]
+    coverage, coverage_warnings = account(blocks.printed, blocks.furniture, placed, unplaced)
     try:
         record = Manifesto(
             source=source,
@@ -113,8 +168,9 @@ def build(
             aspiration=header.get("aspiration") or None,
             rating_scale=scale,
             goals=goals,
+            coverage=coverage,
             ocr=ocr,
-            warnings=warnings,
+            warnings=warnings + coverage_warnings,
         )
     except ValidationError as error:
         first = error.errors()[0]
@@ -123,84 +179,117 @@ def build(
     return record, traces
 
 
-def _first_era(texts: list[str]) -> Era | None:
-    """Given candidate texts (title first), return the first era year found in them."""
-    return next((era for era in map(parse_era, texts) if era), None)
+def _first_era(candidates: list[list[Line]], vocabulary: Vocabulary) -> tuple[Era | None, list[Line]]:
+    """Given candidate texts' lines (title first), return the first era year found in them and the lines it was read from."""
+    for lines in candidates:
+        era = parse_era("\n".join(line.text for line in lines), vocabulary)
+        if era:
+            return era, lines
+    return None, []
+
+
+@dataclass
+class _ReadGoal:
+    """One goal as read: its record (None when unreadable), provenance, warnings and text it left unplaced."""
+
+    goal: Goal | None
+    traces: list[Trace]
+    warnings: list[ReadWarning]
+    unplaced: list[Unplaced]
 
 
 def _goal(
-    block: GoalBlock, path: str, fiscal_year: int, scores: set[int], shared_mission: list[Line]
-) -> tuple[Goal, list[Trace], list[ReadWarning]]:
-    """Given one goal block, return its Goal, provenance and warnings (a goal printing no mission
-    takes the one printed once for all goals)."""
+    block: GoalBlock, path: str, fiscal_year: int, scale: list[RatingLevel], shared_mission: list[Line], marks: Marks
+) -> _ReadGoal:
+    """Given one goal block, return it read (a goal printing no mission takes the one printed once
+    for all goals). A missing part is warned about, naming the goal and the part."""
     warnings: list[ReadWarning] = []
 
     def warn(kind: str, message: str) -> None:
         warnings.append(ReadWarning(kind=kind, message=message, goal=block.number, page=block.page))
 
+    if not any(block.fields.values()):
+        warn("goal_unreadable", f"goal {block.number} left out: its marker stands alone, with no text")
+        return _ReadGoal(None, [], warnings, [])
     fields = {"mission": shared_mission, **block.fields} if shared_mission else block.fields
     traces = [t for role in ("mission", "objective", "means") for t in _trace(f"{path}.{role}", fields.get(role, []))]
-    sections = split_sections(fields.get("level", []))
-    if "unmarked" in sections:
-        warn("section_missing", "text of the 目標の達成水準 before any 〈現在の状態〉/〈達成目標〉 marker is in no field")
-    if not fields.get("objective"):
-        raise ExtractionError("incomplete", f"◎部局目標{block.number} has no 組織使命達成に向けての目標 (objective)")
-    if not fields.get("mission"):
-        warn("section_missing", f"goal {block.number} has no 組織使命 (mission)")
-    target_items = _items(sections.get("target", []), keep_bullet=True)
+    sections = split_sections(fields.get("level", []), marks)
+    unplaced = [Unplaced(fragment.text, fragment.line, block.number) for fragment in sections.pop("unmarked", [])]
+    if unplaced:
+        warn("section_missing", "text of the level cell before any section marker is in no field")
+    for role in ("objective", "mission"):
+        if not fields.get(role):
+            warn("goal_incomplete", f"goal {block.number} has no {role}")
+    target_items = _items(sections.get("target", []), marks, keep_bullet=True)
     milestones = []
     for item in target_items:
         if not item.startswith("・"):
             continue
-        found = split_milestone(item[1:].strip(), fiscal_year)
+        found = split_milestone(item[1:].strip(), fiscal_year, marks.vocabulary)
         if found is None:
             continue
-        if found.start is None:
+        if not found.understood:
             warn("milestone_period", f"period {found.period!r} not understood")
         milestones.append(Milestone(text=found.text, period=found.period, start=found.start, end=found.end))
-    rating_text = _unless_placeholder(_text(fields.get("rating", [])))
-    rating = None
-    if rating_text:
-        match = RATING.search(rating_text)
-        if match is None:
-            warn("rating_unreadable", f"self-rating {rating_text!r} is not a score")
-        elif scores and int(match.group(1)) not in scores:
-            warn("rating_outside_legend", f"self-rating {match.group(1)} is not in the legend {sorted(scores)}")
-        else:
-            rating = int(match.group(1))
+    rating_text = _unless_placeholder(_text(fields.get("rating", []), marks), marks)
+    rating = _rating(rating_text, scale, warn) if rating_text else None
     for role, section in (("current_state", "current"), ("target", "target"), ("achieved_state", "achieved")):
         traces += _trace(f"{path}.{role}", [f.line for f in sections.get(section, [])])
     traces += _trace(f"{path}.self_rating", fields.get("rating", []))
     traces += _trace(f"{path}.rating_reason", fields.get("reason", []))
-    goal = Goal(
-        number=block.number,
-        mission=_text(fields.get("mission", [])),
-        objective=_text(fields.get("objective", [])),
-        current_state="\n".join(_items(sections.get("current", []), keep_bullet=True)) or None,
-        target="\n".join(target_items) or None,
-        milestones=milestones,
-        achieved_state="\n".join(_items(sections.get("achieved", []), keep_bullet=True)) or None,
-        means=_items(_fragments(fields.get("means", [])), keep_bullet=False),
-        self_rating=rating,
-        rating_reason=_unless_placeholder(_text(fields.get("reason", []))) or None,
-        page=block.page,
-    )
-    return goal, traces, warnings
+    try:
+        goal = Goal(
+            number=block.number,
+            mission=_text(fields.get("mission", []), marks),
+            objective=_text(fields.get("objective", []), marks),
+            current_state="\n".join(_items(sections.get("current", []), marks, keep_bullet=True)) or None,
+            target="\n".join(target_items) or None,
+            milestones=milestones,
+            achieved_state="\n".join(_items(sections.get("achieved", []), marks, keep_bullet=True)) or None,
+            means=_items(_fragments(fields.get("means", []), marks), marks, keep_bullet=False),
+            self_rating=rating,
+            rating_reason=_unless_placeholder(_text(fields.get("reason", []), marks), marks) or None,
+            page=block.page,
+        )
+    except ValidationError as error:
+        warn("goal_unreadable", f"goal {block.number} left out: {error.errors()[0]['msg']}")
+        return _ReadGoal(None, [], warnings, unplaced)
+    return _ReadGoal(goal, traces, warnings, unplaced)
 
 
-def split_sections(lines: list[Line]) -> dict[str, list[_Fragment]]:
+def _rating(text: str, scale: list[RatingLevel], warn: Callable[[str, str], None]) -> int | None:
+    """Given a rating cell's text, return its score: a lone digit (`3`, `評価:3`, `5点`,
+    `4(達成水準を上回る成果があった)`), or the score of the legend label it prints alone."""
+    scores = {level.score for level in scale}
+    match = RATING.search(text)
+    if match is None:
+        key = regex.sub(r"[\s()]", "", text)
+        by_label = [level.score for level in scale if regex.sub(r"\s", "", level.label) == key]
+        if by_label:
+            return by_label[0]
+        warn("rating_unreadable", f"self-rating {text!r} is not a score")
+        return None
+    score = int(match.group(1))
+    if scores and score not in scores:
+        warn("rating_outside_legend", f"self-rating {score} is not in the legend {sorted(scores)}")
+        return None
+    return score
+
+
+def split_sections(lines: list[Line], marks: Marks) -> dict[str, list[_Fragment]]:
     """Given the 目標の達成水準 lines, return their cleaned pieces per section.
 
-    Sections start at 〈現在の状態〉 ('current'), ↓ or 〈達成目標〉 ('target') and
-    ※目標が達成した状態 ('achieved'). The contract defines each field as the text after its
-    marker, so text before any marker is kept apart ('unmarked') and reaches no field.
+    Sections start at the vocabulary's section markers: 〈現在の状態〉 ('current'), ↓ or
+    〈達成目標〉 ('target') and ※目標が達成した状態 ('achieved'). The contract defines each field
+    as the text after its marker, so text before any marker is kept apart ('unmarked') and
+    reaches no field.
     """
     sections: dict[str, list[_Fragment]] = {}
     section = "unmarked"
     for line in lines:
-        text = _clean_line(line.text)
+        text = _clean_line(line.text, marks)
         position = 0
-        for match in SECTION_MARKER.finditer(text):
+        for match in marks.section.finditer(text):
             _append(sections, section, _Fragment(text[position : match.start()].strip(), line, ends_line=False))
             section = "target" if match.lastgroup == "arrow" else match.lastgroup  # type: ignore[assignment]
             position = match.end()
@@ -213,44 +302,46 @@ def _append(sections: dict[str, list[_Fragment]], section: str, fragment: _Fragm
         sections.setdefault(section, []).append(fragment)
 
 
-def _items(fragments: list[_Fragment], *, keep_bullet: bool) -> list[str]:
+def _items(fragments: list[_Fragment], marks: Marks, *, keep_bullet: bool) -> list[str]:
     """Given cleaned pieces of lines, return paragraphs: a bulleted line starts an item, others continue it."""
     items: list[list[_Fragment]] = []
     bulleted: list[bool] = []
     for fragment in fragments:
-        bullet = BULLET.match(fragment.text)
+        bullet = marks.bullet.match(fragment.text)
         if bullet or not items:
             text = fragment.text[bullet.end() :] if bullet else fragment.text
             items.append([_Fragment(text, fragment.line, fragment.ends_line)])
             bulleted.append(bool(bullet))
         else:
             items[-1].append(fragment)
-    joined = [_join(parts) for parts in items]
+    joined = [_join(parts, marks) for parts in items]
     if keep_bullet:
         return ["・" + text if mark else text for text, mark in zip(joined, bulleted)]
     return [text for text in joined if text]
 
 
-def _unless_placeholder(text: str) -> str:
+def _unless_placeholder(text: str, marks: Marks) -> str:
     """Given a cell's text, return it, or "" where it only holds a placeholder (―, 未評価) for a value to come."""
-    return "" if PLACEHOLDER.match(text) else text
+    return "" if marks.placeholder.match(text) else text
 
 
-def _text(lines: list[Line], *, keep_spaces: bool = False) -> str:
+def _text(lines: list[Line], marks: Marks, *, keep_spaces: bool = False) -> str:
     """Given wrapped lines, return their cleaned text joined by the contract's rule."""
-    return _join(_fragments(lines, keep_spaces=keep_spaces))
+    return _join(_fragments(lines, marks, keep_spaces=keep_spaces), marks)
 
 
-def _fragments(lines: list[Line], *, keep_spaces: bool = False) -> list[_Fragment]:
-    return [_Fragment(_clean_line(line.text, keep_spaces=keep_spaces), line) for line in lines]
+def _fragments(lines: list[Line], marks: Marks, *, keep_spaces: bool = False) -> list[_Fragment]:
+    return [_Fragment(_clean_line(line.text, marks, keep_spaces=keep_spaces), line) for line in lines]
 
 
-def _clean_line(text: str, *, keep_spaces: bool = False) -> str:
+def _clean_line(text: str, marks: Marks, *, keep_spaces: bool = False) -> str:
     """Given a printed line, return it cleaned, a leading circled number (①) read as a bullet."""
-    return clean(CIRCLED_NUMBER.sub("・", text, count=1), keep_spaces=keep_spaces)
+    if marks.circled is not None:
+        text = marks.circled.sub("・", text, count=1)
+    return clean(text, keep_spaces=keep_spaces)
 
 
-def _join(fragments: list[_Fragment]) -> str:
+def _join(fragments: list[_Fragment], marks: Marks) -> str:
     """Given pieces of wrapped lines, join them the contract's way: with nothing, except one space
     where the author's space fell at the wrap — a space printed at the line's end, a milestone's
     period wrapped onto a line of its own (`…の確立` / `4月`) — or between two Latin words
@@ -260,7 +351,7 @@ def _join(fragments: list[_Fragment]) -> str:
     for before, after in zip(fragments, fragments[1:]):
         spaced = (
             before.author_space_after
-            or (is_period(after.text) and WORD_END.match(before.text[-1:]) is not None)
+            or (is_period(after.text, marks.vocabulary) and WORD_END.match(before.text[-1:]) is not None)
             or (_half_width_letter(before.line.text.rstrip()[-1:]) and _half_width_letter(after.line.text.lstrip()[:1]))
         )
         parts.append((" " if spaced else "") + after.text)

@@ -20,6 +20,7 @@ from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
 from .store import reading, run_query
+from .vocabulary import load_vocabulary
 
 DEFAULT_DB = "output/manifestos.db"
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
@@ -27,7 +28,8 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print one file's record as JSON."""
-    extract = partial(extract_file, args.file, password=args.password, reader=args.reader)
+    extract = partial(extract_file, args.file, password=args.password, reader=args.reader,
+                      vocabulary=load_vocabulary(args.vocabulary))
     extraction = run_with_timeout(extract, args.timeout)
     print(json.dumps(extraction.record.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
@@ -35,7 +37,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
-    settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout)
+    load_vocabulary(args.vocabulary)  # a bad vocabulary file is a usage error before any file is read
+    settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
+                             vocabulary=args.vocabulary)
     summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings,
                         municipality_code=args.municipality, dask=args.dask)
     print(summary)
@@ -125,6 +129,8 @@ def parser() -> argparse.ArgumentParser:
     for reads_pdfs in (extract, batch):
         reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
                                 help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
+        reads_pdfs.add_argument("--vocabulary", metavar="FILE",
+                                help="a TOML file of your city's wordings, extending the built-in vocabulary (docs/vocabulary.md)")
     batch.set_defaults(run=cmd_batch)
     search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")
     search_.add_argument("words", nargs="+", metavar="WORD", help="words every goal found contains; short ones like DX work too")

@@ -75,3 +75,4 @@ class Document:
     pages: int
     ocr: bool = False  # some pages were read by OCR
     warnings: list[ReadWarning] = field(default_factory=list)  # what the reader could read only in part, for the record
+    furniture: list[Line] = field(default_factory=list)  # text the reader knows is no part of the manifesto (a site's menu)

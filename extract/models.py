@@ -44,6 +44,7 @@ class ReadWarning(_Record):
     message: str
     goal: int | None = None
     page: int | None = None
+    bbox: list[float] | None = None  # where on the page (x0, top, x1, bottom in points), for text the reader could not place
 
 
 class Goal(_Record):
@@ -51,7 +52,7 @@ class Goal(_Record):
 
     number: int = Field(ge=1)
     mission: str  # may be "" (with a warning) where a layout prints no mission for the goal
-    objective: str = Field(min_length=1)
+    objective: str  # may be "" (with a `goal_incomplete` warning): a partial goal beats no goal
     current_state: str | None = None
     target: str | None = None
     milestones: list[Milestone] = []
@@ -75,6 +76,7 @@ class Manifesto(_Record):
     aspiration: str | None = None
     rating_scale: list[RatingLevel]
     goals: list[Goal] = Field(min_length=1)
+    coverage: float = Field(default=1.0, ge=0, le=1)  # share of the printed text that reached the record
     ocr: bool = False
     warnings: list[ReadWarning] = []
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
+
+from .vocabulary import Vocabulary, VocabularyWords, alternation, resolve
 
 # --- clean -------------------------------------------------------------------
 
@@ -125,33 +128,7 @@ def join_lines(lines: Iterable[str]) -> str:
     return joined
 
 
-# --- eras ------------------------------------------------------------------------
-
-# Gregorian year in which each era's first year (元年) falls: era year n is start - 1 + n.
-ERAS: dict[str, int] = {
-    "明治": 1868,
-    "大正": 1912,
-    "昭和": 1926,
-    "平成": 1989,
-    "令和": 2019,
-}
-# One-letter abbreviations printed in tables and forms: R3年度, H30年度.
-ERA_ABBREVIATIONS: dict[str, str] = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-
-_ERA_NAME = "|".join([*ERAS, *ERA_ABBREVIATIONS])
-
-
-def _era_year_pattern(prefix: str = "") -> str:
-    """Pattern of an era name and its year number, in groups `{prefix}era` and `{prefix}num`.
-
-    A Latin letter before an abbreviation makes it part of a word, not an era (VR3年).
-    """
-    return rf"(?<!\p{{Script=Latin}})(?P<{prefix}era>{_ERA_NAME})\s*(?P<{prefix}num>元|\d{{1,2}})(?!\d)"
-
-
-# The era year, then 年 (or 年度), possibly after the closing bracket of
-# `2021(令和3)年度` or after a Gregorian gloss `令和3(2021)年度`.
-_ERA_RE = regex.compile(rf"{_era_year_pattern()}\s*(?:\(\s*\d{{4}}\s*\)\s*|\)\s*)?年")
+# --- eras and time expressions ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -162,13 +139,95 @@ class Era:
     fiscal_year: int  # Gregorian year the fiscal year starts in
 
 
-def _gregorian_year(era: str, number: str) -> int:
-    """Convert an era name or abbreviation and its year number (digits or 元) to a Gregorian year."""
-    start = ERAS[ERA_ABBREVIATIONS.get(era, era)]
-    return start - 1 + (1 if number == "元" else int(number))
+@dataclass(frozen=True)
+class Period:
+    """A target's bullet item split into what is to be done and when."""
+
+    text: str  # the item without its time expression, stripped
+    period: str  # the time expression as printed (after NFKC)
+    start: str | None  # 'YYYY-MM'; None where the expression names no month (随時) or a month outside 1–12
+    end: str | None  # 'YYYY-MM'; equals start for a single month; None for an open end (4月~随時)
+    understood: bool = True  # False where a month is outside 1–12: the caller warns
 
 
-def parse_era(text: str) -> Era | None:
+@dataclass(frozen=True)
+class Calendar:
+    """The time vocabulary of one vocabulary file, compiled: eras, month words, named periods."""
+
+    vocabulary: VocabularyWords
+    era: regex.Pattern[str]
+    period: regex.Pattern[str]
+    named: dict[str, tuple[int | None, int | None]]  # 上半期 → (4, 9); 随時 → (None, None)
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(vocabulary: Vocabulary) -> Calendar:
+        """Given a vocabulary, return its time patterns (cached per vocabulary)."""
+        words = vocabulary.words
+        time = words.time
+        named = {unicodedata.normalize("NFKC", n.form): (n.start, n.end) for n in time.named}
+        return Calendar(
+            vocabulary=words,
+            era=regex.compile(rf"{_era_year(words)}\s*(?:\(\s*\d{{4}}\s*\)\s*|\)\s*)?{regex.escape(time.year_word)}"),
+            period=regex.compile(_period_pattern(words, list(named)), regex.VERBOSE),
+            named=named,
+        )
+
+    def gregorian_year(self, era: str, number: str) -> int:
+        """Convert an era name or abbreviation and its year number (digits or 元) to a Gregorian year."""
+        calendar = self.vocabulary.calendar
+        start = calendar.eras[calendar.abbreviations.get(era, era)]
+        return start - 1 + (1 if number == calendar.first_year_word else int(number))
+
+
+def _era_year(words: VocabularyWords, prefix: str = "") -> str:
+    """Pattern of an era name and its year number, in groups `{prefix}era` and `{prefix}num`.
+
+    A Latin letter before an abbreviation makes it part of a word, not an era (VR3年).
+    """
+    calendar = words.calendar
+    names = alternation([*calendar.eras, *calendar.abbreviations])
+    first = regex.escape(calendar.first_year_word)
+    return rf"(?<!\p{{Script=Latin}})(?P<{prefix}era>{names})\s*(?P<{prefix}num>{first}|\d{{1,2}})(?!\d)"
+
+
+def _point_pattern(words: VocabularyWords, named: list[str], side: str) -> str:
+    """Pattern of one end of a time expression, in groups named `{side}_…`: [year 年] month [月 [suffix]
+    [まで]], a named period (上半期, 随時), or a year and month joined by a dot or slash (R7.2, 2025/1)."""
+    time = words.time
+    year = rf"(?:(?:{_era_year(words, f'{side}_')}|(?P<{side}_ad>\d{{4}}))\s*{regex.escape(time.year_word)}\s*)?"
+    suffixes = f"(?:{alternation(time.month_suffixes)})?" if time.month_suffixes else ""
+    until = f"(?:{alternation(time.until)})?" if time.until else ""
+    month = rf"{year}(?P<{side}_month>\d{{1,2}})(?:\s*(?P<{side}_word>{regex.escape(time.month_word)}){suffixes}{until})?"
+    points = [month]
+    if named:
+        points.append(rf"(?P<{side}_named>{alternation(named)}){until}")
+    if time.year_month_separators:
+        dotted_year = rf"(?:{_era_year(words, f'{side}_d')}|(?P<{side}_dad>\d{{4}}))"
+        separator = alternation(time.year_month_separators)
+        points.append(
+            rf"{dotted_year}(?:{separator})(?P<{side}_dmonth>\d{{1,2}})(?!\d)(?:\s*{regex.escape(time.month_word)})?{until}"
+        )
+    return "(?:" + "|".join(points) + ")"
+
+
+def _period_pattern(words: VocabularyWords, named: list[str]) -> str:
+    """A single time expression or a range, at the end of an item: 9月, 12月末, 1月~2月, 6~8月, 上半期,
+    4月~随時, R7.2; the whole may be bracketed (公表(9月))."""
+    separators = alternation(words.time.range_separators)
+    return rf"""
+    (?P<open>\()?
+    (?<!\d)(?<!\d\.)            # 120月 is not 20月, Ver.2.1 is not a year and month
+    (?P<period>
+        {_point_pattern(words, named, "start")}
+        (?:\s*(?:{separators})\s*{_point_pattern(words, named, "end")})?
+    )
+    (?(open)\))
+    \s*$
+    """
+
+
+def parse_era(text: str, vocabulary: Vocabulary | None = None) -> Era | None:
     """Find the first Japanese era year (`令和3年度`, `平成元年`, `R3年度`) in `text`.
 
     NFKC is applied first, so full-width digits and brackets are fine. Year 0 is skipped.
@@ -176,106 +235,90 @@ def parse_era(text: str) -> Era | None:
     trusted, including years written before an era ended (`平成32年度` → 2020).
     Returns None when the text holds no era year.
     """
-    for match in _ERA_RE.finditer(unicodedata.normalize("NFKC", text)):
+    calendar = Calendar.of(resolve(vocabulary))
+    for match in calendar.era.finditer(unicodedata.normalize("NFKC", text)):
         if match["num"] == "0":
             continue
-        return Era(
-            label=match["era"] + match["num"],
-            fiscal_year=_gregorian_year(match["era"], match["num"]),
+        return Era(label=match["era"] + match["num"], fiscal_year=calendar.gregorian_year(match["era"], match["num"]))
+    return None
+
+
+def _closed(match: regex.Match[str]) -> bool:
+    """A time expression ends in a month word, a named period or a dotted month: `6~8月` is one, `6~8` is not."""
+    side = "end" if match["end_month"] or match["end_named"] or match["end_dmonth"] else "start"
+    return bool(match[f"{side}_word"] or match[f"{side}_named"] or match[f"{side}_dmonth"])
+
+
+def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int | None, int | None, int | None, bool]:
+    """One end of a matched expression: (first month, last month, explicit year or None, names a month)."""
+    if match[f"{side}_named"]:
+        first, last = calendar.named[match[f"{side}_named"]]
+        return first, last, None, first is not None
+    if match[f"{side}_dmonth"]:
+        month = int(match[f"{side}_dmonth"])
+        year = int(match[f"{side}_dad"]) if match[f"{side}_dad"] else calendar.gregorian_year(
+            match[f"{side}_dera"], match[f"{side}_dnum"]
         )
-    return None
-
-
-# --- milestones ------------------------------------------------------------------
-
-FISCAL_YEAR_START_MONTH = 4  # months before it belong to the fiscal year that began the year before
-MONTH_SUFFIXES = ("末", "上旬", "中旬", "下旬", "頃", "中")  # each may be followed by まで
-RANGE_SEPARATORS = ("~", "〜", "-", "‐", "−", "–", "—", "から")
-# Trailing marks that separate an item's text from its time expression
-# (`…` arrives as `...` after NFKC, `：` as `:`).
-TEXT_TRAILERS = " :;、,.・~〜-‐−–—"
-_MONTH_WORD = rf"月(?:{'|'.join(MONTH_SUFFIXES)})?(?:まで)?"
-
-
-def _point_pattern(side: str) -> str:
-    """Pattern of one end of a time expression: [year 年] month [月 [suffix]], in groups named `{side}_…`."""
-    year = rf"(?:(?:{_era_year_pattern(f'{side}_')}|(?P<{side}_ad>\d{{4}}))\s*年\s*)?"
-    return rf"{year}(?P<{side}_month>\d{{1,2}})(?:\s*{_MONTH_WORD})?"
-
-
-# A single month or a range, at the end of the item: 9月, 12月末, 1月~2月, 6~8月, 令和4年1月.
-_PERIOD_RE = regex.compile(
-    rf"""
-    (?P<open>\()?                   # the whole may be bracketed: 公表(9月)
-    (?<!\d)                         # 120月 is not 20月
-    (?P<period>
-        {_point_pattern("start")}
-        (?:\s*(?:{"|".join(regex.escape(separator) for separator in RANGE_SEPARATORS)})\s*
-           {_point_pattern("end")})?
-        (?<={_MONTH_WORD})          # ends in 月: 6~8月 yes, 6~8 no
-    )
-    (?(open)\))
-    \s*$
-    """,
-    regex.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A target's bullet item split into what is to be done and when."""
-
-    text: str  # the item without its time expression, stripped
-    period: str  # the time expression as printed (after NFKC)
-    start: str | None  # 'YYYY-MM'; None when a month is outside 1–12
-    end: str | None  # 'YYYY-MM'; equals start for a single month
-
-
-def _explicit_year(match: regex.Match[str], side: str) -> int | None:
-    """The year printed before one end's month (2022年, 令和4年), as a Gregorian year."""
+        return month, month, year, True
+    month = int(match[f"{side}_month"])
     if match[f"{side}_ad"]:
-        return int(match[f"{side}_ad"])
-    if match[f"{side}_era"]:
-        return _gregorian_year(match[f"{side}_era"], match[f"{side}_num"])
-    return None
+        year: int | None = int(match[f"{side}_ad"])
+    elif match[f"{side}_era"]:
+        year = calendar.gregorian_year(match[f"{side}_era"], match[f"{side}_num"])
+    else:
+        year = None
+    return month, month, year, True
 
 
-def is_period(text: str) -> bool:
+def is_period(text: str, vocabulary: Vocabulary | None = None) -> bool:
     """Whether `text` is nothing but a time expression (`4月`, `1月~2月`): a milestone's period on a line of its own."""
-    return _PERIOD_RE.match(unicodedata.normalize("NFKC", text).strip()) is not None
+    match = Calendar.of(resolve(vocabulary)).period.match(unicodedata.normalize("NFKC", text).strip())
+    return match is not None and _closed(match)
 
 
-def split_milestone(item: str, fiscal_year: int) -> Period | None:
+def split_milestone(item: str, fiscal_year: int, vocabulary: Vocabulary | None = None) -> Period | None:
     """Split a bullet item that ends in a time expression into text and period.
 
     `item` is one bullet of a target, bullet mark removed (NFKC is applied again, harmlessly).
     Months 4–12 fall in `fiscal_year`, months 1–3 in the year after; an explicit year
-    (`2022年1月`, `令和4年1月`) is used as printed. A range's end lies at or after its
-    start (`10月~3月` crosses into the next year). A month outside 1–12 gives a Period with
-    start and end None, for the caller to warn about. Returns None when the item does not
-    end in a time expression (`特定健康診査受診率 45%以上`).
+    (`2022年1月`, `令和4年1月`, `R7.2`) is used as printed. A range's end lies at or after its
+    start (`10月~3月` crosses into the next year). A named period takes its months from the
+    vocabulary (上半期 → 4–9); one that names none (随時, 年度内) has start and end None, and an
+    open end (`4月~随時`) has end None. A month outside 1–12 gives start and end None and
+    `understood` False, for the caller to warn about. Returns None when the item does not end
+    in a time expression (`特定健康診査受診率 45%以上`).
     """
+    calendar = Calendar.of(resolve(vocabulary))
     item = unicodedata.normalize("NFKC", item).strip()
-    match = _PERIOD_RE.search(item)
-    if match is None:
+    match = calendar.period.search(item)
+    if match is None or not _closed(match):
         return None
-    text = item[: match.start()].rstrip(TEXT_TRAILERS)
-    start_month = int(match["start_month"])
-    end_month = int(match["end_month"]) if match["end_month"] else start_month
-    if not (1 <= start_month <= 12 and 1 <= end_month <= 12):
-        return Period(text=text, period=match["period"], start=None, end=None)
-
-    start_year = _explicit_year(match, "start")
-    end_year = _explicit_year(match, "end") if match["end_month"] else start_year
-    if start_year is None and end_year is not None:
-        start_year = end_year if start_month <= end_month else end_year - 1
-    if start_year is None:
-        start_year = fiscal_year if start_month >= FISCAL_YEAR_START_MONTH else fiscal_year + 1
-    if end_year is None:
-        end_year = start_year if end_month >= start_month else start_year + 1
+    text = item[: match.start()].rstrip(calendar.vocabulary.time.text_trailers)
+    period = match["period"]
+    start_month, first_last, start_year, _ = _point(calendar, match, "start")
+    ranged = bool(match["end_month"] or match["end_named"] or match["end_dmonth"])
+    if ranged:
+        _, end_month, end_year, _ = _point(calendar, match, "end")
+    else:
+        end_month, end_year = first_last, start_year
+    if start_month is None and end_month is None:
+        return Period(text=text, period=period, start=None, end=None)
+    if any(month is not None and not 1 <= month <= 12 for month in (start_month, end_month)):
+        return Period(text=text, period=period, start=None, end=None, understood=False)
+    start_of_year = calendar.vocabulary.calendar.fiscal_year_start_month
+    if start_month is not None:
+        if start_year is None and end_year is not None and end_month is not None:
+            start_year = end_year if start_month <= end_month else end_year - 1
+        if start_year is None:
+            start_year = fiscal_year if start_month >= start_of_year else fiscal_year + 1
+    if end_month is not None and end_year is None:
+        if start_month is None or start_year is None:
+            end_year = fiscal_year if end_month >= start_of_year else fiscal_year + 1
+        else:
+            end_year = start_year if end_month >= start_month else start_year + 1
     return Period(
         text=text,
-        period=match["period"],
-        start=f"{start_year:04d}-{start_month:02d}",
-        end=f"{end_year:04d}-{end_month:02d}",
+        period=period,
+        start=f"{start_year:04d}-{start_month:02d}" if start_month is not None else None,
+        end=f"{end_year:04d}-{end_month:02d}" if end_month is not None else None,
     )

@@ -10,15 +10,17 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import find_blocks
-from .build import Trace, build
+from .blocks import Labels, find_blocks
+from .build import Marks, Trace, build
 from .document import Document
 from .errors import ExtractionError
 from .limits import check_file_size
 from .models import Manifesto, Source
+from .normalize import Calendar
 from .open_pdf import read_pdf_bytes
 from .read_text import read_web
 from .readable import check_readable
+from .vocabulary import Vocabulary, resolve
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
 
@@ -31,15 +33,34 @@ class Extraction:
     traces: list[Trace]
 
 
-def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
-    """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS)."""
+def prepare(vocabulary: Vocabulary | str | Path | None = None) -> Vocabulary:
+    """Given a vocabulary (None: the built-in one; a path: a user's file), load it and compile every
+    pattern the readers use from it, once per process: a batch worker does this before its first
+    file, so no file's time limit pays for it."""
+    loaded = resolve(vocabulary)
+    Labels.of(loaded), Marks.of(loaded), Calendar.of(loaded)
+    return loaded
+
+
+def extract_bytes(
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    reader: str = "pdfplumber",
+    vocabulary: Vocabulary | str | Path | None = None,
+) -> Extraction:
+    """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS;
+    `vocabulary`: a user's vocabulary file extending the built-in one, or a loaded Vocabulary)."""
+    vocabulary = resolve(vocabulary)
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
     try:
         document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
         source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
-        record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
+        blocks = find_blocks(document, vocabulary)
+        record, traces = build(blocks, source, ocr=document.ocr, reader_warnings=document.warnings, vocabulary=vocabulary)
     except ExtractionError as error:
         error.file = error.file or name
         raise
@@ -52,8 +73,14 @@ def _read(data: bytes, name: str, password: str | None, reader: str) -> Document
     return read_pdf_bytes(data, password=password, reader=reader)
 
 
-def extract_file(path: str | Path, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
-    """Given a path, return its Extraction or raise ExtractionError naming the file."""
+def extract_file(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    reader: str = "pdfplumber",
+    vocabulary: Vocabulary | str | Path | None = None,
+) -> Extraction:
+    """Given a path, return its Extraction or raise ExtractionError naming the file (options as extract_bytes)."""
     path = Path(path)
     try:
         check_file_size(path.stat().st_size)
@@ -63,4 +90,4 @@ def extract_file(path: str | Path, *, password: str | None = None, reader: str =
     except ExtractionError as error:
         error.file = str(path)
         raise
-    return extract_bytes(data, str(path), password=password, reader=reader)  # its errors name the file already
+    return extract_bytes(data, str(path), password=password, reader=reader, vocabulary=vocabulary)  # errors name the file

@@ -1488,19 +1488,23 @@ def nfkc(s: str) -> str:
 
 
 # 9月, 12月末, 10月上旬, 1月~2月, 9月下旬~10月上旬, and with the year printed: 令和4年1月, 2022年3月末
-# (随時, 通年, 年度末 name no month: not a milestone)
+# and the named periods of the contract (随時, 通年: a milestone without dates; 年度末: March)
 MILESTONE_PERIOD = re.compile(r"^(?:(?:(令和|平成)(元|\d{1,2})|(\d{4}))年)?(\d{1,2})月(?:末|上旬|中旬|下旬)?"
                               r"(?:~(\d{1,2})月(?:末|上旬|中旬|下旬)?)?$")
 ERA_START = {"平成": 1989, "令和": 2019}
+NAMED_PERIODS = {"随時": None, "通年": None, "年度内": None, "年度末": 3}  # docs/contract.md, Milestone periods
 
 
 def month_to_ym(fy: int, month: int) -> str:
     return f"{fy if month >= 4 else fy + 1}-{month:02d}"
 
 
-def period_dates(fy: int, period: str) -> tuple[str, str] | None:
+def period_dates(fy: int, period: str) -> tuple[str | None, str | None] | None:
     """(start, end) of a milestone period by the contract's rule; a printed year must agree with the rule
     (the samples print only years the rule gives, so the record does not depend on which one is trusted)."""
+    if period in NAMED_PERIODS:
+        month = NAMED_PERIODS[period]
+        return (None, None) if month is None else (month_to_ym(fy, month), month_to_ym(fy, month))
     mo = MILESTONE_PERIOD.match(period)
     if not mo:
         return None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from extract.blocks import find_blocks, find_legend
+from extract.blocks import Labels, find_blocks, find_legend
 from extract.document import Row
 from extract.read_text import read_capture
 
 HEADER = "令和4年度 部局マニフェスト\n\n部局名\t総務部\n役職\t部長\n氏名\t山田 太郎\n令和4年度の抱負\t前へ\n\n"
 COLUMNS = "組織使命\t組織使命達成に向けての目標\t目標の達成水準\t目標を達成するための手段\n"
+from extract.vocabulary import load_vocabulary
+
+LABELS = Labels.of(load_vocabulary())
 
 
 def blocks(text: str):
@@ -39,7 +42,7 @@ def test_header_fields_come_from_label_value_cells():
     ids=["dotted-lines", "score-cells", "full-width-wrapped", "leader", "circled"],
 )
 def test_legend_is_read_in_printed_order(legend):
-    entries = find_legend(read_capture(legend).rows)
+    entries = find_legend(read_capture(legend).rows, LABELS)[0]
     assert [score for score, _ in entries] == [5, 4, 3]
     assert "".join(entries[1][1]) in {"上回る"}
 
@@ -118,7 +121,7 @@ def test_a_mission_printed_once_before_the_goals_is_kept_for_them():
 
 
 def test_legend_printed_on_one_line_beside_its_label():
-    entries = find_legend(read_capture("業績目標の達成状況\t５：先進的 ４：上回る ３：達成\n").rows)
+    entries = find_legend(read_capture("業績目標の達成状況\t５：先進的 ４：上回る ３：達成\n").rows, LABELS)[0]
     assert [(score, "".join(label)) for score, label in entries] == [(5, "先進的"), (4, "上回る"), (3, "達成")]
 
 
@@ -145,7 +148,7 @@ def test_the_title_is_the_line_naming_the_year_not_a_page_header():
 
 
 def test_page_numbers_under_the_legend_are_not_part_of_it():
-    entries = find_legend(read_capture("業績目標の達成状況\n2. 未達成\n1. 取り組まず\n- 2 -\n").rows)
+    entries = find_legend(read_capture("業績目標の達成状況\n2. 未達成\n1. 取り組まず\n- 2 -\n").rows, LABELS)[0]
     assert [(score, "".join(label)) for score, label in entries] == [(2, "未達成"), (1, "取り組まず")]
 
 

@@ -34,8 +34,8 @@ def one_goal(level: str = "〈現在の状態〉 今", means: str = "・手段",
          "現状", "・公表 9月\n・策定 12月", None),
         ("<p>【現在の状態】 現状</p><p>【達成目標】 目標</p><p>※目標が達成した状態：姿</p>", "現状", "目標", "姿"),
         ("<p>〈達成目標〉 目標だけ</p>", None, "目標だけ", None),
-        ("<p>■現在の状態</p><p>現状</p><p>⇩</p><p>■達成目標</p><p>目標</p><p>※目標を達成した状態</p><p>姿</p>",
-         "現状", "目標", "姿"),
+        ("<p>■現在の状態</p><p>計画が古い</p><p>⇩</p><p>■達成目標</p><p>計画の改定</p><p>※目標を達成した状態</p><p>安心</p>",
+         "計画が古い", "計画の改定", "安心"),
         ("<p>現在の状態：現状</p><p>達成目標：目標</p>", "現状", "目標", None),
         ("<p>段差の解消と拡幅を進める。</p>", None, None, None),  # the contract's fields are the text after markers
     ],
@@ -90,13 +90,13 @@ def test_header_and_era_fields():
 @pytest.mark.parametrize(
     "text, kind, names",
     [
-        ("議事録\n\n出席者\t5名\n", "not_a_manifesto", "◎部局目標"),
-        (HEADER.replace("部局名\t総務部\n", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "部局名"),
-        (HEADER, "incomplete", "◎部局目標"),
-        (HEADER.replace("2022(令和4)年度 ", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "年度"),
-        (HEADER + COLUMNS + "◎部局目標1\n使\t\t〈達成目標〉水\t手\n", "incomplete", "objective"),
+        ("議事録\n\n出席者\t5名\n", "not_a_manifesto", "goal markers"),
+        (HEADER.replace("部局名\t総務部\n", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "department"),
+        (HEADER, "incomplete", "usable goal"),
+        (HEADER.replace("2022(令和4)年度 ", "") + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n", "incomplete", "fiscal year"),
+        (HEADER + COLUMNS + "◎部局目標1\n◎部局目標2\n", "incomplete", "usable goal"),
     ],
-    ids=["not-a-manifesto", "no-department", "no-goals", "no-era", "no-objective"],
+    ids=["not-a-manifesto", "no-department", "no-goals", "no-era", "no-usable-goal"],
 )
 def test_malformed_documents_fail_naming_what_is_missing(text, kind, names):
     with pytest.raises(ExtractionError) as raised:
@@ -108,7 +108,19 @@ def test_malformed_documents_fail_naming_what_is_missing(text, kind, names):
 def test_goal_without_mission_is_kept_with_a_warning():
     manifesto = record(HEADER + COLUMNS + "◎部局目標1\n\t目\t〈達成目標〉水\t手\n")
     assert manifesto.goals[0].mission == ""
-    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
+    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("goal_incomplete", 1)]
+
+
+def test_a_goal_missing_its_objective_is_kept_and_costs_no_other_goal():
+    manifesto = record(HEADER + COLUMNS + "◎部局目標1\n使\t\t〈達成目標〉水\t手\n◎部局目標2\n使\t目\t〈達成目標〉水\t手\n")
+    assert [(g.number, g.objective, g.target) for g in manifesto.goals] == [(1, "", "水"), (2, "目", "水")]
+    assert [(w.kind, w.goal, "objective" in w.message) for w in manifesto.warnings] == [("goal_incomplete", 1, True)]
+
+
+def test_a_goal_with_no_text_is_left_out_with_a_warning():
+    manifesto = record(HEADER + COLUMNS + "◎部局目標1\n使\t目\t〈達成目標〉水\t手\n◎部局目標2\n")
+    assert [g.number for g in manifesto.goals] == [1]
+    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("goal_unreadable", 2)]
 
 
 def test_fiscal_year_from_the_preamble_when_the_title_has_none():
@@ -158,4 +170,4 @@ def test_a_placeholder_in_the_evaluation_is_no_evaluation(placeholder):
 
 def test_level_text_outside_any_marker_is_warned_about():
     manifesto = one_goal("<p>段差の解消と拡幅を進める。</p>")
-    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1)]
+    assert [(w.kind, w.goal) for w in manifesto.warnings] == [("section_missing", 1), ("unplaced_text", 1)]

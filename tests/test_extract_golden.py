@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, SAMPLES, expected_path, golden_samples
 from extract.pipeline import extract_file
 
-ADDED_FIELDS = {"ocr", "warnings"}  # fields this tool adds beyond the contract
+ADDED_FIELDS = {"ocr", "warnings", "coverage"}  # fields beyond the golden files (coverage: checked on its own)
 KNOWN_LIMITS = {  # samples the parser is known to misread, kept so that a fix shows (strict xfail)
     "xlsx-portrait-long-means-mixed-target-r4-kyodo.pdf": "a wrap right before an inner ・ reads as a new bullet",
 }
@@ -34,6 +34,18 @@ def test_record_equals_golden(source, load_expected):
     record = extract_file(source).record.model_dump(mode="json")
     assert set(record) - set(expected) <= ADDED_FIELDS
     assert {key: record[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("source", golden_samples(), ids=lambda path: str(path.relative_to(SAMPLES)))
+def test_every_printed_character_is_accounted_for(source, load_expected):
+    """Coverage is 1.0 on a golden sample, unless its golden file says which share a correct reading
+    leaves unplaced (level text printed before any marker); each unplaced run is a warning."""
+    expected = load_expected(source)
+    record = extract_file(source).record
+    unplaced = [w for w in record.warnings if w.kind == "unplaced_text"]
+    assert record.coverage == expected.get("coverage", 1.0)
+    assert bool(unplaced) == (record.coverage < 1.0)
+    assert all(w.page and w.bbox for w in unplaced)
 
 
 def test_golden_set_covers_both_shared_samples():

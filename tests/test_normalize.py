@@ -7,9 +7,12 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extract.vocabulary import load_vocabulary
+
+CALENDAR = load_vocabulary().words.calendar
+ERAS, ERA_ABBREVIATIONS = CALENDAR.eras, CALENDAR.abbreviations
+
 from extract.normalize import (
-    ERA_ABBREVIATIONS,
-    ERAS,
     RADICAL_SUPPLEMENT_TO_IDEOGRAPH,
     Era,
     Period,
@@ -381,9 +384,29 @@ def test_parse_era_never_raises(text: str) -> None:
         ("中間案の公表 ９月  ", 2021, Period("中間案の公表", "9月", "2021-09", "2021-09")),
         ("9月", 2021, Period("", "9月", "2021-09", "2021-09")),
         # months outside 1–12: the period is kept for a warning, no dates
-        ("公表 13月", 2021, Period("公表", "13月", None, None)),
-        ("公表 0月", 2021, Period("公表", "0月", None, None)),
-        ("研修 11月~13月", 2021, Period("研修", "11月~13月", None, None)),
+        ("公表 13月", 2021, Period("公表", "13月", None, None, understood=False)),
+        ("公表 0月", 2021, Period("公表", "0月", None, None, understood=False)),
+        ("研修 11月~13月", 2021, Period("研修", "11月~13月", None, None, understood=False)),
+        # periods named by a word: the fiscal year's halves and quarters, its end
+        ("調査 上半期", 2024, Period("調査", "上半期", "2024-04", "2024-09")),
+        ("調査 下半期", 2024, Period("調査", "下半期", "2024-10", "2025-03")),
+        ("報告 第1四半期", 2024, Period("報告", "第1四半期", "2024-04", "2024-06")),
+        ("報告 第3四半期", 2024, Period("報告", "第3四半期", "2024-10", "2024-12")),
+        ("報告 第４四半期", 2024, Period("報告", "第4四半期", "2025-01", "2025-03")),
+        ("公表 年度末", 2024, Period("公表", "年度末", "2025-03", "2025-03")),
+        # ... or naming no month: still a milestone, its dates null, not guessed
+        ("検討 年度内", 2024, Period("検討", "年度内", None, None)),
+        ("相談 通年", 2024, Period("相談", "通年", None, None)),
+        ("更新 随時", 2024, Period("更新", "随時", None, None)),
+        ("受付 4月～随時", 2024, Period("受付", "4月~随時", "2024-04", None)),  # an open end
+        ("受付 4月〜随時", 2024, Period("受付", "4月〜随時", "2024-04", None)),
+        # a year and a month joined by a dot or slash, and more month suffixes
+        ("公表 R7.2", 2024, Period("公表", "R7.2", "2025-02", "2025-02")),
+        ("公表 2025/1", 2024, Period("公表", "2025/1", "2025-01", "2025-01")),
+        ("公表 令和7年2月", 2024, Period("公表", "令和7年2月", "2025-02", "2025-02")),
+        ("公表 9月初旬", 2024, Period("公表", "9月初旬", "2024-09", "2024-09")),
+        ("公表 9月ごろ", 2024, Period("公表", "9月ごろ", "2024-09", "2024-09")),
+        ("公表 9月までに", 2024, Period("公表", "9月までに", "2024-09", "2024-09")),
     ],
 )
 def test_split_milestone(item: str, fiscal_year: int, expected: Period) -> None:
@@ -403,6 +426,7 @@ def test_split_milestone(item: str, fiscal_year: int, expected: Period) -> None:
         "目標値 120月",  # 120 is not a month that lost its digits
         "公表 9月以降",  # not a recognised suffix
         "公表 令和4年度",
+        "改訂版 Ver.2.1",  # a dotted number that is no year and month
         "",
     ],
 )
@@ -415,6 +439,7 @@ def test_split_milestone_never_raises_and_dates_are_year_month(item: str, fiscal
     result = split_milestone(item, fiscal_year)
     if result is not None:
         assert result.period
-        assert (result.start is None) == (result.end is None)
+        assert result.start is not None or result.end is None or result.period.startswith(tuple(
+            named.form for named in load_vocabulary().words.time.named))
         for date in (result.start, result.end):
             assert date is None or regex.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date)

@@ -49,6 +49,10 @@ CASES: dict[str, tuple[bytes, int | None]] = {
     "rating_unreadable": (capture(rating="済"), 1),
     "rating_outside_legend": (capture(rating="4"), 1),
     "garbled_text": (capture(goal(1, "<p>〈現在の状態〉 今(cid:3)(cid:4)(cid:5)(cid:6)(cid:7)</p>")), None),
+    "goal_incomplete": (capture("◎部局目標1\n市民の安全を守る\t\t<p>〈達成目標〉 公表</p>\t・手段\n"), 1),
+    "goal_unreadable": (capture(goal(1) + "◎部局目標2\n"), 2),
+    "unplaced_text": (capture(goal(1) + "※予算は別に定める\n" + goal(2)), None),
+    "outside_text": (capture(goal(1)) + "\nこの記事の担当 総務課\n".encode(), None),
 }
 
 
