@@ -62,6 +62,8 @@ class Summary:
     skipped: int = 0
     failed: int = 0
     warnings: int = 0
+    partial: int = 0  # stored with coverage below 1.0: some printed text reached no field
+
 
     @property
     def exit_code(self) -> int:
@@ -70,7 +72,7 @@ class Summary:
     def __str__(self) -> str:
         return (
             f"{self.files} files: {self.stored} stored, {self.skipped} skipped (unchanged), "
-            f"{self.failed} failed, {self.warnings} warnings"
+            f"{self.failed} failed, {self.warnings} warnings, {self.partial} below full coverage"
         )
 
 
@@ -221,6 +223,7 @@ def run_batch(
                     store(db, outcome, str(job.path), municipality_code=municipality_code)
                     summary.stored += 1
                     summary.warnings += len(outcome.record.warnings)
+                    summary.partial += outcome.record.coverage < 1.0
                 progress.advance(job, outcome, summary.failed)
         return summary
     finally:

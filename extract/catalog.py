@@ -89,6 +89,8 @@ MANIFESTOS = Table(
         Field("head", "string", "氏名", "Name of the department's head"),
         Field("aspiration", "string", "年度の抱負", "The head's aspiration for the year"),
         Field("ocr", "boolean", "OCR読取", "True when the text was read by OCR from scanned pages", required=True),
+        Field("coverage", "number", "読取率", "Share (0 to 1) of the printed text that reached a field or was recognised",
+              required=True),
         Field("municipality_code", "string", _CODE, "Nationwide local government code of the publisher, when known",
               pattern=MUNICIPALITY_CODE),
         Field("extracted_at", "datetime", "抽出日時", "UTC time the record was extracted and stored (ISO 8601)",
@@ -161,6 +163,9 @@ WARNINGS = Table(
         Field("message", "string", "内容", "What was found", required=True),
         Field("goal", "integer", "目標番号", "Number (N of ◎部局目標N) of the goal concerned, if any"),
         Field("page", "integer", "ページ", "Page concerned, if any"),
+        *(Field(name, "number", label, f"{what} of the text concerned in PDF points, if any")
+          for name, label, what in (("x0", "左端", "Left edge"), ("top", "上端", "Top edge"),
+                                    ("x1", "右端", "Right edge"), ("bottom", "下端", "Bottom edge"))),
     ),
     ("manifesto", "seq"),
     (_TO_MANIFESTO,),

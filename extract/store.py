@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import UsageError
-from .models import Manifesto
+from .models import Manifesto, ReadWarning
 from .pipeline import Extraction
 
 # The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS manifestos (
     head TEXT NOT NULL,
     aspiration TEXT,
     ocr INTEGER NOT NULL,
+    coverage REAL NOT NULL,
     municipality_code TEXT,
     extracted_at TEXT NOT NULL,
     tool_version TEXT NOT NULL
@@ -91,6 +92,10 @@ CREATE TABLE IF NOT EXISTS warnings (
     message TEXT NOT NULL,
     goal INTEGER,
     page INTEGER,
+    x0 REAL,
+    top REAL,
+    x1 REAL,
+    bottom REAL,
     PRIMARY KEY (manifesto, seq)
 );
 CREATE TABLE IF NOT EXISTS provenance (
@@ -213,6 +218,7 @@ def manifesto_rows(
         "pages": record.source.pages,
         **record.model_dump(include=set(_HEADER_FIELDS)),
         "ocr": int(record.ocr),
+        "coverage": record.coverage,
         "municipality_code": municipality_code,
         "extracted_at": extracted_at,
         "tool_version": tool_version,
@@ -238,9 +244,25 @@ def manifesto_rows(
         manifesto=manifesto,
         goals=goals,
         rating_scale=[{"manifesto": sha, "seq": seq, **level.model_dump()} for seq, level in enumerate(record.rating_scale, 1)],
-        warnings=[{"manifesto": sha, "seq": seq, **w.model_dump()} for seq, w in enumerate(record.warnings, 1)],
+        warnings=[{"manifesto": sha, "seq": seq, **_warning_row(w)} for seq, w in enumerate(record.warnings, 1)],
         provenance=provenance,
     )
+
+
+_BOX = ("x0", "top", "x1", "bottom")
+
+
+def _warning_row(warning: ReadWarning) -> dict:
+    """Given a warning, return its row: the box where the text lies as four columns, like provenance's."""
+    row = warning.model_dump(exclude={"bbox"})
+    return {**row, **dict(zip(_BOX, warning.bbox or (None,) * 4))}
+
+
+def _warning_of(row: dict) -> dict:
+    """Given a warning's row, return the warning's fields (the inverse of _warning_row)."""
+    box = [row[key] for key in _BOX]
+    fields = {k: v for k, v in row.items() if k not in ("manifesto", "seq", *_BOX)}
+    return {**fields, "bbox": box if None not in box else None}
 
 
 def record_from_rows(rows: ManifestoRows) -> Manifesto:
@@ -261,8 +283,9 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
             }
             for goal in rows.goals
         ],
+        coverage=row["coverage"],
         ocr=bool(row["ocr"]),
-        warnings=[{k: v for k, v in w.items() if k not in ("manifesto", "seq")} for w in rows.warnings],
+        warnings=[_warning_of(w) for w in rows.warnings],
     )
 
 

@@ -114,3 +114,21 @@ def test_a_file_past_the_time_limit_fails_as_timeout_and_the_rest_is_stored(tmp_
     assert (summary.stored, summary.failed) == (len(DB_SAMPLES), 1)
     assert [(row["path"].rsplit("/", 1)[-1], row["kind"]) for row in db["failures"].rows] == [("hangs.pdf", "timeout")]
     assert db["manifestos"].count == len(DB_SAMPLES)
+
+
+def test_coverage_is_stored_and_files_below_it_are_counted_and_listed(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    partial = SAMPLES / "hard2" / "docx-page-header-no-markers-legend-bottom-r5-machi.pdf"  # level text before any marker
+    for source in (SAMPLES / DB_SAMPLES[0], partial):
+        shutil.copy(source, folder / source.name)
+    summary = run_batch([folder], tmp_path / "m.db", workers=1)
+    assert (summary.stored, summary.partial) == (2, 1)
+    assert "1 below full coverage" in str(summary)
+    db = Database(tmp_path / "m.db")
+    listed = list(db.query(
+        "SELECT m.file, m.coverage, w.page, w.x0, w.message FROM manifestos m JOIN warnings w "
+        "ON w.manifesto = m.sha256 AND w.kind = 'unplaced_text' WHERE m.coverage < 1.0"))
+    assert {row["file"] for row in listed} == {partial.name}
+    assert all(row["coverage"] < 1.0 and row["page"] and row["x0"] is not None for row in listed)
+    assert any("駅から半径500m" in row["message"] for row in listed)
