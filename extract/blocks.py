@@ -13,113 +13,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import regex
 
 from .document import Cell, Document, Line, Row
-from .vocabulary import Vocabulary, alternation, resolve
+from .labels import Labels, label_key, split_inline_labels
+from .vocabulary import Vocabulary, resolve
 
-NOTE = regex.compile(r"(?<=.)[(][^()]*[)]$")  # a trailing note on a label: 目標の達成水準(成果指標)
-LABEL_LENGTH = 24  # a label cell is short; longer text that happens to end in 手段 or 理由 is content
 EVALUATION_ROLES = {"rating", "reason"}
-LABEL_CACHE = 4096  # cells' texts seen by the label matchers of one batch worker, recent first
-GOAL_NUMBER = r"(\d{1,2})"  # goals are numbered 1–99
-NOTHING = regex.compile(r"(?!)")  # the pattern of an empty list of forms
 RUNNING_PAGES = 2  # a loose line printed on this many pages, but for its numbers, is a running header or footer
-
-
-@lru_cache(maxsize=LABEL_CACHE)
-def label_key(text: str) -> str:
-    """Given a cell's raw text, return the form its label is matched in (NFKC, no whitespace)."""
-    return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _whole(forms: list[str]) -> regex.Pattern[str]:
-    """Given label forms, return the pattern matching a label that is one of them, whole."""
-    return regex.compile(rf"^(?:{alternation(forms, literal=False)})$")
-
-
-@dataclass(frozen=True)
-class Labels:
-    """The label, marker, legend and page-furniture patterns of one vocabulary, compiled once."""
-
-    goal: dict[str, regex.Pattern[str]]
-    header: dict[str, regex.Pattern[str]]
-    legend: regex.Pattern[str]
-    legend_split: regex.Pattern[str]
-    legend_entry: regex.Pattern[str]
-    legend_headers: frozenset[str]
-    marker: regex.Pattern[str]
-    bare_number: regex.Pattern[str]
-    title: regex.Pattern[str]
-    title_year: regex.Pattern[str]
-    boilerplate: regex.Pattern[str]
-    furniture: regex.Pattern[str]
-
-    @staticmethod
-    @lru_cache(maxsize=16)
-    def of(vocabulary: Vocabulary) -> Labels:
-        """Given a vocabulary, return its compiled patterns (cached per vocabulary)."""
-        words = vocabulary.words
-        legend, goal = words.legend, words.goal
-        suffix = f"(?:{alternation(legend.score_suffixes)})?" if legend.score_suffixes else ""
-        separator = alternation(legend.separators)
-        standalone = rf"|^(?:{alternation(goal.standalone)})\s*{GOAL_NUMBER}$" if goal.standalone else ""
-        prefixes = f"(?:{alternation(goal.number_prefixes)})?" if goal.number_prefixes else ""
-        return Labels(
-            goal={role: _whole(forms) for role, forms in words.goal.labels},
-            header={name: _whole(forms) for name, forms in words.header},
-            legend=_whole(legend.labels),
-            # `5:… 4:…` printed on one line splits before each score
-            legend_split=regex.compile(rf"(?<=\S)\s*(?=(?<!\d)\d{suffix}(?:{separator})(?![\d.]))"),
-            # 5.label, 5:label, 5…label, 5点:label
-            legend_entry=regex.compile(rf"^\s*(\d)(?!\d){suffix}(?:\s|{separator})*(.*)$"),
-            legend_headers=frozenset(legend.table_headers),
-            marker=regex.compile(
-                rf"^(?:{alternation(goal.symbols)})\s*(?:{alternation(goal.words)})\s*{GOAL_NUMBER}{standalone}"
-            ),
-            bare_number=regex.compile(rf"^{prefixes}{GOAL_NUMBER}$", regex.IGNORECASE),
-            title=regex.compile(alternation(words.title.words)),
-            title_year=regex.compile(alternation(words.title.year_words)),
-            boilerplate=_whole(words.title.boilerplate) if words.title.boilerplate else NOTHING,
-            furniture=_whole(words.furniture.lines) if words.furniture.lines else NOTHING,
-        )
-
-    def role(self, patterns: dict[str, regex.Pattern[str]], text: str) -> str | None:
-        """Given patterns by name and a cell's text, return the name its label matches, or None."""
-        key = label_key(text)
-        if len(key) > LABEL_LENGTH:
-            return None
-        for candidate in (key, NOTE.sub("", key)):
-            name = next((name for name, pattern in patterns.items() if pattern.match(candidate)), None)
-            if name:
-                return name
-        return None
-
-    def goal_role(self, cell: Cell) -> str | None:
-        """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
-        return self.role(self.goal, cell.text)
-
-    def goal_number(self, cell: Cell) -> int | None:
-        """Given a cell, return N when it is a ◎部局目標N marker."""
-        match = self.marker.search(label_key(cell.text))
-        return int(match.group(1) or match.group(2)) if match else None
-
-    def is_legend_label(self, text: str) -> bool:
-        return self.legend.match(label_key(text)) is not None
-
-    def is_front_matter(self, cell: Cell) -> bool:
-        """Header-table and legend cells never hold goal content."""
-        return self.is_legend_label(cell.text) or self.role(self.header, cell.text) is not None
-
-    def is_boilerplate(self, text: str) -> bool:
-        """Given a line's text, whether the format prints it as it is (〜私たちの組織使命と目標〜)."""
-        return self.boilerplate.match(label_key(text)) is not None
-
-    def is_furniture(self, text: str) -> bool:
-        """Given a loose line's text, whether it is page furniture (a page number, a print header)."""
-        return self.furniture.match(unicodedata.normalize("NFKC", text).strip()) is not None
 
 
 @dataclass(eq=False)
@@ -158,10 +60,11 @@ class Blocks:
     printed: list[Line] = field(default_factory=list)  # every line of the document, in reading order
 
 
-def find_title(rows: list[Row], labels: Labels) -> list[Line]:
+def find_title(rows: list[Row], labels: Labels, running: set[int] = frozenset()) -> list[Line]:
     """Given rows, return the line that names the document a マニフェスト: the first one naming
     its year too (a page header or breadcrumb `さくら台市 部局マニフェスト` comes before it), else the first.
-    Page furniture (a browser's print header repeating the page's title) is never the title."""
+    Page furniture (a browser's print header) is never the title, and a running header (`running`:
+    ids of lines repeated on every page) only where no other line names the document."""
     named = [
         line
         for row in rows
@@ -170,7 +73,8 @@ def find_title(rows: list[Row], labels: Labels) -> list[Line]:
         if labels.title.search(line.text) and not labels.is_furniture(line.text)
     ]
     dated = [line for line in named if labels.title_year.search(line.text)]
-    return (dated or named)[:1]
+    candidates = dated or named
+    return ([line for line in candidates if id(line) not in running] or candidates)[:1]
 
 
 def find_header(rows: list[Row], labels: Labels) -> tuple[dict[str, list[Line]], list[Line], list[Line]]:
@@ -276,7 +180,7 @@ def _lines_below(rows: list[Row], label: Cell, labels: Labels) -> tuple[list[Pri
     header: list[Line] = []
     seen: set[int] = set()
     for row in rows:
-        if all(labels.is_furniture(c.text) for c in row.cells):
+        if all(labels.is_furniture(c.text) or labels.is_page_number(c.text) for c in row.cells):
             continue
         start = next((i for i, c in enumerate(row.cells) if _overlaps(c, label)), len(row.cells))
         under = [c for c in row.cells[start:] if id(c) not in seen and not c.is_empty]
@@ -311,7 +215,8 @@ def _legend_entries(texts: list[Printed], labels: Labels) -> tuple[list[tuple[in
     entries: list[tuple[int, list[str]]] = []
     used: list[Line] = []
     for raw, lines in texts:
-        for text in map(str.strip, labels.legend_split.split(unicodedata.normalize("NFKC", raw))):
+        raw = labels.bullet.sub("", unicodedata.normalize("NFKC", raw), count=1)  # a list's item: ・5.…
+        for text in map(str.strip, labels.legend_split.split(raw)):
             match = labels.legend_entry.match(text)
             if match and match.group(2):
                 entries.append((int(match.group(1)), [match.group(2)]))
@@ -364,7 +269,7 @@ class _Finder:
     goals: list[GoalBlock] = field(default_factory=list)
     recognised: list[Line] = field(default_factory=list)  # header rows, markers and row labels read
     columns: _Columns | None = None
-    label_role: tuple[str, Cell] | None = None  # last label of a label | value table, for continued rows
+    label_role: tuple[str, Cell | None] | None = None  # last label and its value cell (None: the lines below it)
     table: int | None = None
     ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
     marked: bool = False  # the last row was a goal marker outside any table
@@ -471,16 +376,20 @@ class _Finder:
                 goal.add(role, cell)
 
     def read_labelled(self, row: Row, cells: list[Cell]) -> None:
-        """Label | value rows (Word-style tables): the label on the left names the field."""
+        """Label | value rows (Word-style tables): the label on the left names the field. A label
+        standing alone on a loose line (a CMS page's <h4>組織使命</h4>) names the loose lines after it."""
         if self.goal is None:
             return
         role = self.labels.goal_role(cells[0])
-        if role and role != "marker" and len(cells) > 1:
-            self.label_role = (role, cells[1])
+        if role and role != "marker" and (len(cells) > 1 or row.table is None):
+            self.label_role = (role, cells[1] if len(cells) > 1 else None)
             self.recognise(cells[0])
             for cell in cells[1:]:
                 self.goal.add(role, cell)
-        elif self.label_role and row.first_on_page and row.table is not None:
+        elif self.label_role and self.label_role[1] is None and row.table is None:
+            for cell in cells:
+                self.goal.add(self.label_role[0], cell)
+        elif self.label_role and self.label_role[1] is not None and row.first_on_page and row.table is not None:
             role, value = self.label_role
             if all(_overlaps(c, value) for c in cells):
                 for cell in cells:
@@ -491,16 +400,22 @@ def find_blocks(document: Document, vocabulary: Vocabulary | str | None = None) 
     """Given a Document (and the vocabulary its wordings are read with; None: the built-in one),
     return its Blocks: title, header fields, legend and goals, and what was recognised or is furniture."""
     labels = Labels.of(resolve(vocabulary))
-    rows = document.rows
+    rows = split_inline_labels(document.rows, labels)
+    named, running = find_furniture(rows, labels)
+    title = find_title(rows, labels, {id(line) for line in running})
+    titles = {label_key(line.text) for line in title}
+    furniture = named + [line for line in running if label_key(line.text) not in titles]
     header, aspiration_label, header_labels = find_header(rows, labels)
-    consumed = {id(c) for row in rows for c in row.cells if labels.is_front_matter(c)}
+    furniture_ids = {id(line) for line in furniture}
+    consumed = {
+        id(c) for row in rows for c in row.cells
+        if labels.is_front_matter(c) or (c.lines and all(id(line) in furniture_ids for line in c.lines))
+    }
     finder = _Finder(labels, consumed)
     goals = finder.walk(rows)
     legend, legend_lines = find_legend(rows, labels)
     shared_mission, mission_label = find_shared_mission(rows, labels)
-    title = find_title(rows, labels)
     printed = [line for row in rows for cell in row.cells for line in cell.lines]
-    titles = {label_key(line.text) for line in title}
     recognised = [line for line in printed if label_key(line.text) in titles or labels.is_boilerplate(line.text)]
     return Blocks(
         title=title,
@@ -511,26 +426,37 @@ def find_blocks(document: Document, vocabulary: Vocabulary | str | None = None) 
         preamble=find_preamble(rows, labels),
         shared_mission=shared_mission,
         recognised=header_labels + legend_lines + mission_label + finder.recognised + recognised,
-        furniture=document.furniture + find_furniture(rows, labels),
+        furniture=document.furniture + furniture,
         printed=document.furniture + printed,
     )
 
 
-def find_furniture(rows: list[Row], labels: Labels) -> list[Line]:
-    """Given rows, return the loose lines that are page furniture: page numbers and print headers
-    the vocabulary names, and running headers or footers (a line printed on several pages but for
-    its numbers, that is no goal marker: `さくら台市 部局マニフェスト - 2 -`)."""
+def find_furniture(rows: list[Row], labels: Labels) -> tuple[list[Line], list[Line]]:
+    """Given rows, return the loose lines that are page furniture by the vocabulary's forms (page
+    numbers, print headers) and the running ones: a line printed on several pages but for its
+    numbers, that is no label or goal marker (`さくら台市 部局マニフェスト - 2 -`)."""
     loose = [(line, cell) for row in rows if row.table is None for cell in row.cells for line in cell.lines]
     pages: dict[str, set[int]] = {}
     for line, _ in loose:
         pages.setdefault(_running_key(line.text), set()).add(line.page)
-    return [
+    edges = _page_edges(rows)
+    named = [line for line, _ in loose
+             if labels.is_furniture(line.text) or (id(line) in edges and labels.is_page_number(line.text))]
+    running = [
         line
         for line, cell in loose
-        if labels.is_furniture(line.text)
-        or (len(pages[_running_key(line.text)]) >= RUNNING_PAGES and labels.goal_number(cell) is None
-            and labels.goal_role(cell) is None and not labels.title_year.search(line.text))
+        if len(pages[_running_key(line.text)]) >= RUNNING_PAGES and not labels.is_furniture(line.text)
+        and labels.goal_number(cell) is None and labels.goal_role(cell) is None
     ]
+    return named, running
+
+
+def _page_edges(rows: list[Row]) -> set[int]:
+    """Given rows, return the ids of each page's first and last lines, where page numbers stand."""
+    by_page: dict[int, list[Line]] = {}
+    for row in rows:
+        by_page.setdefault(row.page, []).extend(line for cell in row.cells for line in cell.lines)
+    return {id(lines[index]) for lines in by_page.values() if lines for index in (0, -1)}
 
 
 def _running_key(text: str) -> str:

@@ -21,9 +21,20 @@ BLOCK_TAG = regex.compile(rf"</?(?:{'|'.join(sorted(BLOCKS))})\b[^>]*>", regex.I
 LIST_ITEM = regex.compile(r"<li\b[^>]*>\s*(?![・•●◆■])", regex.IGNORECASE)
 ANY_TAG = regex.compile(r"<[^>]+>")
 INLINE_BULLET = regex.compile(r"\s+(?=[・•●◆■])")  # a capture flattens a list to "・a ・b"
-HIDDEN = {"head", "script", "style", "title"}
-HTML_HINT = regex.compile(r"<(?:table|tr|td|th)\b", regex.IGNORECASE)
+BULLET_START = regex.compile(r"[・•●◆■]")  # a list item that prints its own bullet
+ITEM = "\x00"  # marks where a list item outside any table began, until its text is emitted
+HIDDEN = {"head", "script", "style", "title", "template", "noscript"}
+# A site's own parts around the page's content: read, but as furniture, never as the manifesto.
+# <header>/<footer> are the site's only outside <main> and <article> (an article's own header holds its title).
+FURNITURE_TAGS = {"nav", "aside"}
+SITE_TAGS = {"header", "footer"}
+CONTENT_TAGS = {"main", "article"}
+FURNITURE_NAMES = regex.compile(r"crumb|pankuzu|topicpath|gnav|global-?nav|site-?menu|sidebar|side-?nav|skip-?link",
+                                regex.IGNORECASE)
+TERM_TAGS = {"dt", "dd"}  # a <dl>'s terms and descriptions read as a two-column table: 部局名 | 総務部
+HTML_HINT = regex.compile(r"<(?:!doctype\s+html|html|body|table|tr|td|th)\b", regex.IGNORECASE)  # a page, not a capture
 PAGE = 1
+VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "col", "area", "base", "source"}  # elements with no end tag
 
 
 def decode(data: bytes) -> str:
@@ -90,22 +101,54 @@ class _TableParser(HTMLParser):
         self.tables = 0
         self.outside: list[str] = []
         self.hidden = 0  # inside <head>/<script>/<style>, whose text is not the page's
+        self.furniture: list[Line] = []  # text of the site's header, menu, breadcrumb and footer
+        self.around: list[list] = []  # the furniture elements open: [tag, how many of that tag are open]
+        self.content = 0  # <main>/<article> elements open
 
     @property
     def cell(self) -> list[str] | None:
         """The markup of the innermost open cell, if one is open."""
         return self.open[-1].markup if self.open else None
 
+    def _enter_furniture(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Count furniture elements (a <nav>, a <div class="breadcrumb">) and what nests inside them."""
+        if self.around and self.around[-1][0] == tag:
+            self.around[-1][1] += 1
+            return
+        names = " ".join(value or "" for key, value in attrs if key in ("class", "id", "role"))
+        site = tag in SITE_TAGS and not self.content
+        if tag in FURNITURE_TAGS or site or FURNITURE_NAMES.search(names):
+            self._flush_outside()
+            self.around.append([tag, 1])
+
+    def _leave_furniture(self, tag: str) -> None:
+        if self.around and self.around[-1][0] == tag:
+            self.around[-1][1] -= 1
+            if self.around[-1][1] == 0:
+                self._flush_outside()
+                self.around.pop()
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.content += tag in CONTENT_TAGS
+        if tag not in VOID:
+            self._enter_furniture(tag, attrs)
         if tag in HIDDEN:
             self.hidden += 1
-        elif tag == "table":
+        elif tag in ("table", "dl"):
             if self.cell is not None:
                 self._loose(cell_lines("".join(self.cell)))
                 self.open[-1].markup = []
             self._flush_outside()
             self.open.append(_Table(self.tables))
             self.tables += 1
+        elif self.open and tag == "caption":
+            self.open[-1].markup = []  # a table's caption (a legend's 業績目標の達成状況) reads as a line above it
+        elif self.open and tag in TERM_TAGS:
+            table = self.open[-1]
+            if table.markup is not None:
+                self._close_cell(table)
+            table.row += tag == "dt"
+            table.span, table.markup = (1, 1), []
         elif self.open and tag == "tr":
             self.open[-1].row += 1
         elif self.open and tag in ("td", "th"):
@@ -116,16 +159,29 @@ class _TableParser(HTMLParser):
             self.cell.append(self.get_starttag_text() or "")
         elif not self.open and tag in BLOCKS:
             self._flush_outside()
+            if tag == "li":
+                self.outside.append(ITEM)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
+        self._end(tag)
+        self._leave_furniture(tag)
+        self.content -= tag in CONTENT_TAGS and self.content > 0
+
+    def _end(self, tag: str) -> None:
         if tag in HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag == "table" and self.open:
-            self._emit(self.open.pop())
-        elif tag in ("td", "th") and self.cell is not None:
+        elif tag in ("table", "dl") and self.open:
+            table = self.open.pop()
+            if table.markup is not None:
+                self._close_cell(table)
+            self._emit(table)
+        elif tag == "caption" and self.cell is not None:
+            self._loose(cell_lines("".join(self.cell)))
+            self.open[-1].markup = None
+        elif tag in ("td", "th", *TERM_TAGS) and self.cell is not None:
             self._close_cell(self.open[-1])
         elif self.cell is not None:
             self.cell.append(f"</{tag}>")
@@ -158,18 +214,28 @@ class _TableParser(HTMLParser):
                 cell = table.grid[(r, c)]
                 if not cells or cells[-1] is not cell:
                     cells.append(cell)
-            self.rows.append(Row(tuple(cells), PAGE, table.id))
+            if self.around:
+                self.furniture.extend(line for cell in cells for line in cell.lines)
+            else:
+                self.rows.append(Row(tuple(cells), PAGE, table.id))
 
     def _flush_outside(self) -> None:
+        """Emit the text gathered outside tables as one loose line; a list item is a bullet whether or not it prints one."""
         text = " ".join("".join(self.outside).split())
         self.outside = []
+        if text.startswith(ITEM):
+            text = text[1:].strip()
+            text = text if not text or BULLET_START.match(text) else "・" + text
         self._loose([text] if text else [])
 
     def _loose(self, lines: list[str]) -> None:
         """Emit text outside any table's cells as loose rows, a line each."""
         for text in lines:
             line = Line(text, PAGE, (0.0, 0.0, 1.0, 1.0))
-            self.rows.append(Row((Cell((line,), PAGE, line.bbox),), PAGE, None))
+            if self.around:
+                self.furniture.append(line)
+            else:
+                self.rows.append(Row((Cell((line,), PAGE, line.bbox),), PAGE, None))
 
     def close(self) -> None:
         super().close()
@@ -188,7 +254,7 @@ def read_html(text: str) -> Document:
     parser = _TableParser()
     parser.feed(text)
     parser.close()
-    return Document(parser.rows, 1)
+    return Document(parser.rows, 1, furniture=parser.furniture)
 
 
 def read_web(data: bytes) -> Document:

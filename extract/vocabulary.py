@@ -130,8 +130,9 @@ class RatingWords(_Words):
 
 class FurnitureWords(_Words):
     lines: Forms = []
+    page_numbers: Forms = []
 
-    _check = field_validator("lines")(_compiles)
+    _check = field_validator("lines", "page_numbers")(_compiles)
 
 
 class NamedPeriod(_Words):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.blocks import Labels, find_blocks, find_legend
+from extract.blocks import find_blocks, find_legend
+from extract.labels import Labels
 from extract.document import Row
 from extract.read_text import read_capture
 
