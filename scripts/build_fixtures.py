@@ -428,8 +428,14 @@ def build_docx(c: Content, path: Path) -> None:
             for i, k in enumerate(cols):
                 cell = t.cell(r + 1, i)
                 if k == "level" and c.lay["level"] == "subrows":  # a small label | text table inside the cell
+                    from docx.shared import Cm
+
                     inner = cell.add_table(3, 2)
                     inner.style = "Table Grid"
+                    for col, w in zip(inner.columns, (2.0, widths[i] - 2.2)):
+                        col.width = Cm(w)
+                        for inner_cell in col.cells:
+                            inner_cell.width = Cm(w)
                     for j, (lab, lines) in enumerate(c.sub_rows(g)):
                         d.fill(inner.cell(j, 0), lab, bold=True, shade=True, vcenter=True)
                         d.fill(inner.cell(j, 1), lines)
@@ -463,6 +469,7 @@ def build_html(c: Content, path: Path) -> None:
     site, h = c.lay["site"], c.head
     enc = site.get("encoding", "utf-8")
     tag = site.get("title_tag", "h1")
+    name_tag = "h1" if tag != "h1" else "p"  # the site's name is the page's <h1> when the title is not
 
     def lines(items: list[str]) -> str:
         return "<br>\n".join(esc(t) for t in items)
@@ -496,7 +503,7 @@ def build_html(c: Content, path: Path) -> None:
             "width:100%;margin-bottom:8px} th,td{border:1px solid #333;padding:3px;vertical-align:top}"
             " th{background:#e8e8e8;width:9em;text-align:left} nav ul{display:flex;gap:1em;list-style:none}"
             " dl{display:grid;grid-template-columns:12em 1fr} dt{font-weight:bold}</style>\n</head>\n<body>\n"
-            f"<header class=\"site-header\"><p class=\"site-name\"><a href=\"#\">{esc(site['name'])}</a></p>"
+            f"<header class=\"site-header\"><{name_tag} class=\"site-name\"><a href=\"#\">{esc(site['name'])}</a></{name_tag}>"
             f"<p>{esc(site['tagline'])}</p></header>\n<nav class=\"global\"><ul>{menu}</ul></nav>\n"
             f"<div class=\"breadcrumb\">{crumbs}</div>\n<main id=\"content\">\n" + "\n".join(parts) +
             "\n</main>\n<footer>" + "".join(f"<p>{esc(x)}</p>" for x in site["footer"]) +
@@ -511,17 +518,22 @@ def print_page(page: Path, pdf: Path, url_path: str) -> None:
     served from a local server under the city's host name so that the footer shows a site URL."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or sys.exit("chromium not found: "
                                                                                    "apt-get install -y chromium")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(page.parent))
-    handler.log_message = lambda *a: None
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        port = server.server_address[1]
-        with tempfile.TemporaryDirectory() as profile:
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    with tempfile.TemporaryDirectory() as root, tempfile.TemporaryDirectory() as profile:
+        (Path(root) / url_path).parent.mkdir(parents=True)
+        shutil.copy(page, Path(root) / url_path)
+        with http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root)) as server:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            port = server.server_address[1]
             subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
                             f"--host-resolver-rules=MAP {SITE} 127.0.0.1:{port}", f"--print-to-pdf={pdf}",
                             f"http://{SITE}/{url_path}"], check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=120)
-        server.shutdown()
+            server.shutdown()
 
 
 # --------------------------------------------------------------------------------------
@@ -532,7 +544,8 @@ def check(c: Content, out: Path, rec: dict) -> list[str]:
     """What of the expected record the produced file does not show: text values missing, a goal's marker
     not first on its constructed page, a rating not printed."""
     pages, cells, _ = html_texts(out) if out.suffix == ".html" else pdf_texts(out)
-    everything = "\x00".join(cells + pages)
+    pages = [t.translate(RADICALS) for t in pages]
+    everything = "\x00".join(cells + pages).translate(RADICALS)
     problems = []
     values = [("title", rec["title"]), ("department", rec["department"]), ("position", rec["position"]),
               ("head", rec["head"]), ("aspiration", rec["aspiration"])]
@@ -550,6 +563,11 @@ def check(c: Content, out: Path, rec: dict) -> list[str]:
             problems.append(f"goal {n}: constructed on page {g['page']} but its marker is on pages {on}")
     problems += [f"{label}: {v!r} not found" for label, v in values if v is not None and squash(v) not in everything]
     return problems
+
+
+# CJK radicals (supplement block: NFKC leaves them) that a PDF's ToUnicode may give for an ideograph's glyph
+# (Chromium's print does: 部長 → 部⻑); the ideograph is what is printed
+RADICALS = str.maketrans("⺟⺠⻁⻄⻑⻘⻝⻤⻨⻩⻫⻭⻯⻲", "母民虎西長青食鬼麦黄斉歯竜亀")
 
 
 BUILDERS = {"xlsx": build_xlsx, "docx": build_docx, "html": build_html, "html-print": build_html}
