@@ -292,10 +292,22 @@ def xl_legend(x: XL, c: Content, r: int, c1: int, c2: int) -> int:
     return r
 
 
+# Line height of a font relative to IPAex's (XL sizes rows for IPAex; Noto CJK sets lines about 1.45 em apart)
+LINE_HEIGHT = {"Noto Sans CJK JP": 1.45, "Noto Serif CJK JP": 1.45}
+
+
+class FontXL(XL):
+    """XL with row heights for the sheet's font (a row too short for its text is clipped in the PDF, and the
+    clipped text still lies in the text layer, over the next row)."""
+
+    def need(self, text: str, c1: int, c2: int, size: float | None = None) -> float:
+        return super().need(text, c1, c2, size) * LINE_HEIGHT.get(self.font, 1.0)
+
+
 def build_xlsx(c: Content, path: Path) -> None:
     cols = goal_columns(c)
     n = len(cols)
-    x = XL(c.shim(), c.lay["widths"], landscape=c.lay["landscape"], scale=c.lay["scale"], font=c.lay["font"],
+    x = FontXL(c.shim(), c.lay["widths"], landscape=c.lay["landscape"], scale=c.lay["scale"], font=c.lay["font"],
            size=c.lay["size"])
     r = xl_header(x, c, n)
     col = {k: i + 1 for i, k in enumerate(cols)}
