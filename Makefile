@@ -59,6 +59,7 @@ schema: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+	$(BIN)/python scripts/build_fixtures.py samples/wordings
 
 clean:
 	rm -rf $(VENV) output
