@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import regex
 
 from .document import Cell, Document, Line, Row
-from .labels import Labels, label_key, split_inline_labels
+from .labels import Labels, join_wrapped_labels, label_key, split_inline_labels
 from .vocabulary import Vocabulary, resolve
 
 EVALUATION_ROLES = {"rating", "reason"}
+TITLE_HEIGHT = 0.9  # a title candidate this close to the tallest one's height is printed as large
 RUNNING_PAGES = 2  # a loose line printed on this many pages, but for its numbers, is a running header or footer
 
 
@@ -61,8 +62,9 @@ class Blocks:
 
 
 def find_title(rows: list[Row], labels: Labels, running: set[int] = frozenset()) -> list[Line]:
-    """Given rows, return the line that names the document a マニフェスト: the first one naming
-    its year too (a page header or breadcrumb `さくら台市 部局マニフェスト` comes before it), else the first.
+    """Given rows, return the line that names the document a マニフェスト: among those naming its year
+    too (a page header or breadcrumb `さくら台市 部局マニフェスト` names none), the first printed in the
+    largest type (a site's menu naming the page comes before the heading, in smaller type).
     Page furniture (a browser's print header) is never the title, and a running header (`running`:
     ids of lines repeated on every page) only where no other line names the document."""
     named = [
@@ -73,8 +75,13 @@ def find_title(rows: list[Row], labels: Labels, running: set[int] = frozenset())
         if labels.title.search(line.text) and not labels.is_furniture(line.text)
     ]
     dated = [line for line in named if labels.title_year.search(line.text)]
-    candidates = dated or named
-    return ([line for line in candidates if id(line) not in running] or candidates)[:1]
+    candidates = [line for line in dated or named if id(line) not in running] or dated or named
+    tallest = max((_height(line) for line in candidates), default=0.0)
+    return [line for line in candidates if _height(line) >= tallest * TITLE_HEIGHT][:1]
+
+
+def _height(line: Line) -> float:
+    return line.bbox[3] - line.bbox[1]
 
 
 def find_header(rows: list[Row], labels: Labels) -> tuple[dict[str, list[Line]], list[Line], list[Line]]:
@@ -400,7 +407,7 @@ def find_blocks(document: Document, vocabulary: Vocabulary | str | None = None) 
     """Given a Document (and the vocabulary its wordings are read with; None: the built-in one),
     return its Blocks: title, header fields, legend and goals, and what was recognised or is furniture."""
     labels = Labels.of(resolve(vocabulary))
-    rows = split_inline_labels(document.rows, labels)
+    rows = split_inline_labels(join_wrapped_labels(document.rows, labels), labels)
     named, running = find_furniture(rows, labels)
     title = find_title(rows, labels, {id(line) for line in running})
     titles = {label_key(line.text) for line in title}

@@ -37,6 +37,7 @@ class Marks:
 
     vocabulary: Vocabulary
     section: regex.Pattern[str]
+    word: regex.Pattern[str]  # a section word filling a line alone
     bullet: regex.Pattern[str]
     circled: regex.Pattern[str] | None
     placeholder: regex.Pattern[str]
@@ -63,9 +64,11 @@ class Marks:
         if sections.arrows:
             alternatives.append(rf"(?<!\S)(?P<arrow>{_chars(sections.arrows)}+)(?!\S)")
         numbered = "".join(f"|{form}" for form in bullets.numbered)
+        words_alone = alternation([form for name in SECTIONS for form in getattr(sections, name)], literal=False)
         return Marks(
             vocabulary=vocabulary,
             section=regex.compile("(?p)" + "|".join(alternatives)),  # leftmost longest: ※目標が達成した状態, not ※目標
+            word=regex.compile(rf"^\s*(?:{words_alone})\s*$"),
             bullet=regex.compile(rf"^\s*(?:{_chars(bullets.marks)}{numbered})\s*"),
             circled=regex.compile(rf"^\s*[{bullets.circled}]") if bullets.circled else None,
             placeholder=regex.compile(rf"^(?:{alternation(words.placeholders.forms, literal=False)})$"),
@@ -286,7 +289,7 @@ def split_sections(lines: list[Line], marks: Marks) -> dict[str, list[_Fragment]
     """
     sections: dict[str, list[_Fragment]] = {}
     section = "unmarked"
-    for line in lines:
+    for line in _join_wrapped_words(lines, marks):
         text = _clean_line(line.text, marks)
         position = 0
         for match in marks.section.finditer(text):
@@ -295,6 +298,28 @@ def split_sections(lines: list[Line], marks: Marks) -> dict[str, list[_Fragment]
             position = match.end()
         _append(sections, section, _Fragment(text[position:].strip(), line))
     return sections
+
+
+WRAPPED_WORD_LINES = 3  # a section word in a narrow label cell wraps over at most this many lines
+
+
+def _join_wrapped_words(lines: list[Line], marks: Marks) -> list[Line]:
+    """Given a level cell's lines, return them with a section word that a narrow sub-label cell
+    wrapped (`目標が達成` / `した状態`) joined back into one line, so it reads as the marker it is."""
+    joined: list[Line] = []
+    index = 0
+    while index < len(lines):
+        for count in range(WRAPPED_WORD_LINES, 1, -1):
+            group = lines[index : index + count]
+            text = "".join(_clean_line(line.text, marks) for line in group)
+            if len(group) == count and marks.word.match(text) and not marks.word.match(_clean_line(group[0].text, marks)):
+                joined.append(Line(text, group[0].page, union(line.bbox for line in group), group[0].confidence))
+                index += count
+                break
+        else:
+            joined.append(lines[index])
+            index += 1
+    return joined
 
 
 def _append(sections: dict[str, list[_Fragment]], section: str, fragment: _Fragment) -> None:

@@ -164,3 +164,36 @@ def split_inline_labels(rows: list[Row], labels: Labels) -> list[Row]:
     if not split:
         return rows
     return [replace(row, cells=tuple(part for cell in row.cells for part in split.get(id(cell), (cell,)))) for row in rows]
+
+
+WRAP_ALIGN = 2.0  # points: a label's wrapped second line starts this close under its first
+
+
+def join_wrapped_labels(rows: list[Row], labels: Labels) -> list[Row]:
+    """Given rows, return them with a header or goal label that wrapped onto the next loose line
+    (`２０２４年度の` / `抱負`, the value beside the first line) joined back into one label cell."""
+    joined: list[Row] = []
+    skip = False
+    for row, below in zip(rows, [*rows[1:], None]):
+        if skip:
+            skip = False
+            continue
+        if below is not None and _wrapped_label(row, below, labels):
+            first, rest = row.cells[0], below.cells[0]
+            label = Cell(first.lines + rest.lines, first.page, (first.bbox[0], first.bbox[1], max(first.bbox[2], rest.bbox[2]), rest.bbox[3]))
+            joined.append(replace(row, cells=(label, *row.cells[1:])))
+            skip = True
+        else:
+            joined.append(row)
+    return joined
+
+
+def _wrapped_label(row: Row, below: Row, labels: Labels) -> bool:
+    if row.table is not None or below.table is not None or len(below.cells) != 1 or not row.cells:
+        return False
+    first, rest = row.cells[0], below.cells[0]
+    if first.page != rest.page or abs(first.bbox[0] - rest.bbox[0]) > WRAP_ALIGN:
+        return False
+    groups = (labels.header, labels.goal)
+    whole = first.text + rest.text
+    return any(labels.role(g, whole) for g in groups) and not any(labels.role(g, first.text) for g in groups)

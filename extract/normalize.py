@@ -48,7 +48,12 @@ RADICAL_SUPPLEMENT_TO_IDEOGRAPH: dict[str, str] = {
     "⻱": "龜",  # U+2EF1 CJK RADICAL TURTLE
     "⻲": "亀",  # U+2EF2 CJK RADICAL J-SIMPLIFIED TURTLE
 }
-_RADICAL_TRANSLATION = str.maketrans(RADICAL_SUPPLEMENT_TO_IDEOGRAPH)
+# Other code points fonts emit for an ordinary character: Chromium's print of a web page maps the
+# katakana middle dot's glyph to U+2027 HYPHENATION POINT; Word's Symbol-font bullets are handled as bullets.
+GLYPH_LOOKALIKES: dict[str, str] = {
+    "\u2027": "・",  # U+2027 HYPHENATION POINT → U+30FB KATAKANA MIDDLE DOT
+}
+_RADICAL_TRANSLATION = str.maketrans({**RADICAL_SUPPLEMENT_TO_IDEOGRAPH, **GLYPH_LOOKALIKES})
 
 _LINE_BREAK = regex.compile(r"\r\n?")
 _INLINE_WHITESPACE = regex.compile(r"[^\S\n]+")

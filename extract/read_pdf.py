@@ -87,6 +87,10 @@ def _contains(box: BBox, x: float, y: float) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
+def _area(box: BBox) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
 def _centre(char: Char) -> tuple[float, float]:
     return ((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
 
@@ -94,8 +98,9 @@ def _centre(char: Char) -> tuple[float, float]:
 def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[list[list[Char]], list[Char]]:
     """Given cell boxes and characters, return each cell's characters and those in no cell, in the given order.
 
-    A character belongs to the highest cell (by top; the first given among equals) that
-    contains its centre. Cells are taken in that order, each claiming the unclaimed
+    A character belongs to the smallest cell that contains its centre — a table nested in a
+    cell (Word's 現状 | … sub-table inside 目標の達成水準) keeps its own text — then the highest
+    (by top; the first given among equals). Cells are taken in that order, each claiming the unclaimed
     characters whose centre lies in its band of the page (found by bisection), so a page
     costs about characters × columns tests rather than characters × cells.
     """
@@ -103,7 +108,7 @@ def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[lis
     by_y = sorted(range(len(chars)), key=lambda i: centres[i][1])
     ys = [centres[i][1] for i in by_y]
     owner = [-1] * len(chars)
-    for cell in sorted(range(len(cell_boxes)), key=lambda i: cell_boxes[i][1]):
+    for cell in sorted(range(len(cell_boxes)), key=lambda i: (_area(cell_boxes[i]), cell_boxes[i][1])):
         x0, top, x1, bottom = cell_boxes[cell]
         for i in by_y[bisect_left(ys, top) : bisect_right(ys, bottom)]:
             if owner[i] < 0 and x0 <= centres[i][0] <= x1:

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SAMPLES, expected_path, golden_samples
+from extract.errors import ExtractionError
 from extract.pipeline import extract_file
 
 ADDED_FIELDS = {"ocr", "warnings", "coverage"}  # fields beyond the golden files (coverage: checked on its own)
@@ -28,10 +29,16 @@ def _golden_params() -> list:
     ]
 
 
+def _vocabulary(source):
+    """A sample's own vocabulary (NAME.vocabulary.toml beside it): the city's wordings it is read with."""
+    path = source.with_name(source.stem + ".vocabulary.toml")
+    return path if path.exists() else None
+
+
 @pytest.mark.parametrize("source", _golden_params())
 def test_record_equals_golden(source, load_expected):
     expected = load_expected(source)
-    record = extract_file(source).record.model_dump(mode="json")
+    record = extract_file(source, vocabulary=_vocabulary(source)).record.model_dump(mode="json")
     assert set(record) - set(expected) <= ADDED_FIELDS
     assert {key: record[key] for key in expected} == expected
 
@@ -41,7 +48,7 @@ def test_every_printed_character_is_accounted_for(source, load_expected):
     """Coverage is 1.0 on a golden sample, unless its golden file says which share a correct reading
     leaves unplaced (level text printed before any marker); each unplaced run is a warning."""
     expected = load_expected(source)
-    record = extract_file(source).record
+    record = extract_file(source, vocabulary=_vocabulary(source)).record
     unplaced = [w for w in record.warnings if w.kind == "unplaced_text"]
     assert record.coverage == expected.get("coverage", 1.0)
     assert bool(unplaced) == (record.coverage < 1.0)
@@ -63,3 +70,13 @@ def test_cli_prints_the_expected_record(name):
     expected = json.loads(expected_path(SAMPLES / name).read_text(encoding="utf-8"))
     assert {key: printed[key] for key in expected} == expected
     assert printed["ocr"] is False and printed["warnings"] == []
+
+
+def test_a_sample_with_its_own_vocabulary_does_not_read_without_it():
+    """The city-wording sample is read only with its vocabulary: the built-in one lacks its words."""
+    custom = [path for path in golden_samples() if _vocabulary(path)]
+    assert custom
+    for path in custom:
+        with pytest.raises(ExtractionError) as raised:
+            extract_file(path)
+        assert raised.value.kind == "incomplete"
