@@ -28,6 +28,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -40,11 +41,12 @@ from types import SimpleNamespace
 import pdfplumber
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_samples import (CIRCLED, DX, FONT_FILES, GRAY, XL, column_strips, convert, nfkc,  # noqa: E402
-                          pdf_texts, period_dates, squash, stabilize)
+from make_samples import (BR, CIRCLED, DX, FONT_FILES, XL, cell_text, convert, nfkc, pdf_texts,  # noqa: E402
+                          period_dates, squash, stabilize)
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "samples" / "hard4"
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # Chromium's fonts lack a /FontBBox: pdfminer says so per page
 FONT_FILES.setdefault("Noto Sans CJK JP", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 LEGEND = [[5, "先進的な取り組みを行い、成果があった"], [4, "達成水準を上回る成果があった"], [3, "業績目標を達成した"],
@@ -349,7 +351,8 @@ def dx_footer(d: DX, text: str):
 
 def dx_head(d: DX, part: dict, lay: dict):
     """Title, subtitle, the header fields and the legend. lay.header: `spaces` (lines `部局名　　総務部` without
-    rules), `leaders` (label, a tab with a dot leader, value) or `table` (label | value rows); lay.legend:
+    rules), `leaders` (label, a tab with a dot leader, value), `table` (label | value rows) or `textbox`
+    (部局名/役職/氏名 lines in a floating text box, lay.textbox = [left, top, width, height] in pt); lay.legend:
     `table` (score | label rows) or `sideways` (the scores as column heads, each label under its score)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Cm
@@ -361,14 +364,20 @@ def dx_head(d: DX, part: dict, lay: dict):
         t = d.table(1, [1.6])
         t.alignment = 2  # right
         d.fill(t.cell(0, 0), lay["stamp"], bold=True, size=16, center=True)
+    rows = [("部局名", doc["department"]), ("役職", doc["position"]), ("氏名", doc["head"]),
+            (doc["aspiration_label"], doc["aspiration"])]
+    style = lay.get("header", "table")
+    if style == "textbox":  # 部局名/役職/氏名 in a text box drawn at the top right, the 抱負 in the body
+        dx_textbox(d, [lab + "　" + val for lab, val in rows[:3]], lay["textbox"])
+        rows = rows[3:]
     d.para(doc["title"], size=14, bold=True, center=True)
     if doc.get("subtitle"):
         d.para(doc["subtitle"], size=10, center=True)
     d.para()
-    rows = [("部局名", doc["department"]), ("役職", doc["position"]), ("氏名", doc["head"]),
-            (doc["aspiration_label"], doc["aspiration"])]
-    style = lay.get("header", "table")
-    if style == "table":
+    if style == "textbox":
+        d.para(rows[0][0], bold=True)
+        d.para("　" + rows[0][1])
+    elif style == "table":
         t = d.table(len(rows), lay["head_widths"])
         for i, (lab, val) in enumerate(rows):
             d.fill(t.cell(i, 0), lab, bold=True, shade=True, vcenter=True)
@@ -399,6 +408,26 @@ def dx_head(d: DX, part: dict, lay: dict):
             d.fill(t.cell(0, i + 1), str(s).translate(FW_DIGITS), bold=True, center=True, shade=True)
             d.fill(t.cell(1, i + 1), lab, center=True)
     d.para()
+
+
+def dx_textbox(d: DX, lines: list[str], box: list[float]):
+    """A text box without a border (Word's 横書きテキストボックス, VML) anchored in an empty paragraph and placed at box =
+    [left, top, width, height] points from the page's margins, its lines as paragraphs."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    vml = "urn:schemas-microsoft-com:vml"
+    run = d.para()._p.makeelement(qn("w:r"), {})
+    pict = etree.SubElement(run, qn("w:pict"))
+    left, top, width, height = box
+    shape = etree.SubElement(pict, f"{{{vml}}}shape", {
+        "type": "#_x0000_t202", "stroked": "f", "style": f"position:absolute;margin-left:{left}pt;margin-top:{top}pt;"
+        f"width:{width}pt;height:{height}pt;z-index:1;mso-position-horizontal-relative:margin;"
+        "mso-position-vertical-relative:margin"})
+    content = etree.SubElement(etree.SubElement(shape, f"{{{vml}}}textbox"), qn("w:txbxContent"))
+    for line in lines:
+        etree.SubElement(etree.SubElement(etree.SubElement(content, qn("w:p")), qn("w:r")), qn("w:t")).text = line
+    d.doc.paragraphs[-1]._p.append(run)
 
 
 def dx_goals(d: DX, part: dict, lay: dict):
@@ -480,26 +509,26 @@ def lines_html(lines: list[str]) -> str:
 
 def html_goal_flat(g: dict) -> str:
     """A goal as a CMS editor writes it without a table: <h3> marker, <h4> labels, <p> text with <br> and
-    &nbsp; padding, <ul> bullets without a printed mark."""
+    &nbsp; padding; the target's items in a <ul> with `・` typed, the means in a <ul> of the site's own bullets."""
     n = g["number"]
-    level = level_lines(g, "inline")
-    items = "".join(f"<li>{esc(t)}{'&nbsp;&nbsp;' + esc(p) if p else ''}</li>" for t, p in g.get("target", []))
+    items = "".join(f"<li>・{esc(t)}{'&nbsp;&nbsp;' + esc(p) if p else ''}</li>" for t, p in g.get("target", []))
     means = "".join(f'<li style="margin-left:1em;">{esc(m)}</li>' for m in g.get("means", []))
     return (f'<h3 style="border-left:6px solid #2a6;padding-left:6px;">◎部局目標{str(n).translate(FW_DIGITS)}</h3>\n'
             f"<h4>組織使命</h4>\n<p>&nbsp;{esc(g['mission'])}</p>\n"
             f"<h4>組織使命達成に向けての目標</h4>\n<p>&nbsp;{esc(g['objective'])}</p>\n"
-            f"<h4>目標の達成水準</h4>\n<p><strong>{level[0][:len(MARK['current'])]}</strong><br>\n"
+            f"<h4>目標の達成水準</h4>\n<p><strong>{MARK['current']}</strong><br>\n"
             f"&nbsp;&nbsp;{esc(g['current'])}<br>\n{MARK['arrow']}<br>\n<strong>{MARK['target']}</strong></p>\n"
             f"<ul>{items}</ul>\n<p><strong>{MARK['achieved']}</strong><br>\n&nbsp;&nbsp;{esc(g['achieved'])}</p>\n"
             f"<h4>目標を達成するための手段</h4>\n<ul>{means}</ul>\n"
             f"<h4>達成状況（自己評価）</h4>\n<p>&nbsp;{rating_text(g)}</p>\n"
-            f"<h4>理由</h4>\n<p>{lines_html(g.get('reason', '').split(chr(10)))}</p>\n")
+            f"<h4>理由</h4>\n<p>{lines_html(g.get('reason', '').split(BR))}</p>\n")
 
 
 def html_goal_rows(g: dict, lay: dict) -> str:
     n = g["number"]
     cells = [lines_html([g["mission"]]), lines_html([g["objective"]]), lines_html(level_lines(g, "block")),
-             lines_html(means_lines(g, lay.get("means_mark", "・"))), esc(rating_text(g)), lines_html([g.get("reason", "")])]
+             lines_html(means_lines(g, lay.get("means_mark", "・"))), esc(rating_text(g)),
+             lines_html(g.get("reason", "").split(BR))]
     return (f'<tr><th colspan="6" style="text-align:left;">◎部局目標{str(n).translate(FW_DIGITS)}</th></tr>\n<tr>'
             + "".join(f"<td>{x}</td>" for x in cells) + "</tr>\n")
 
@@ -533,9 +562,9 @@ def build_html(c: dict, path: Path):
                      else page.encode("utf-8"))
 
 
-def build_chromium(c: dict, path: Path, work: Path):
+def build_chromium(c: dict, path: Path):
     """The CMS page printed by headless Chromium (its header: date and page title; footer: URL, `N/M`)."""
-    site = work / c["layout"]["url_path"]
+    site = Path(tempfile.gettempdir()) / "hard4-www" / c["layout"]["url_path"]  # the footer prints this URL
     site.parent.mkdir(parents=True, exist_ok=True)
     build_html(c, site)
     exe = shutil.which("chromium") or sys.exit("chromium not found: apt-get install -y chromium")
@@ -557,7 +586,8 @@ def build_txt(c: dict, path: Path):
     rows.append([HEADS[k] for k in ("goal", "mission", "objective", "level", "means", "rating", "reason")])
     for g in part["goal"]:
         rows.append([f"◎部局目標{str(g['number']).translate(FW_DIGITS)}", g["mission"], g["objective"],
-                     "\n".join(level_lines(g, "block")), "\n".join(means_lines(g)), rating_text(g), g.get("reason", "")])
+                     "\n".join(level_lines(g, "block")), "\n".join(means_lines(g)), rating_text(g),
+                     g.get("reason", "").replace(BR, "\n")])  # Alt+Enter typed in the reason
     out = io.StringIO()
     w = csv.writer(out, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for row in rows:
@@ -569,6 +599,12 @@ def build_txt(c: dict, path: Path):
 # Checking the produced file against its expected record
 # --------------------------------------------------------------------------------------
 
+# Code points a PDF's text layer holds for what a reader sees (NFKC leaves them): Word's bullet (the Symbol
+# font's private-use U+F0B7, printed •) and what Chromium's fonts map ・ (U+2027 HYPHENATION POINT), ～ (U+301C WAVE
+# DASH), 民 and 長 to.
+SEEN_AS = str.maketrans({"\uf0b7": "・", "\u2027": "・", "\u301c": "~", "\u2ea0": "民", "\u2ed1": "長"})
+
+
 def file_texts(path: Path) -> tuple[list[str], str, list[tuple[list[str], list[str]]]]:
     """(the squashed text of each page, every text a value may lie in joined by \x00, and for each two
     neighbouring pages the texts of their same columns: a cell cut by a page break ends in the first and
@@ -577,12 +613,11 @@ def file_texts(path: Path) -> tuple[list[str], str, list[tuple[list[str], list[s
         pages, cells, page_cells = pdf_texts(path)
         pages = [t + "\x00" + c for t, c in zip(pages, page_cells)]  # a marker wrapped in its cell
         with pdfplumber.open(path) as pdf:
-            strips = [column_strips(p) for p in pdf.pages]
+            strips = [ruled_strips(p) for p in pdf.pages]
         cuts = [([ta for ba, ta in a if any(abs(ba[0] - bb[0]) < 2 for bb, _ in b)],
                  [tb for bb, tb in b if any(abs(ba[0] - bb[0]) < 2 for ba, _ in a)]) for a, b in zip(strips, strips[1:])]
-        word_bullet = str.maketrans({"\uf0b7": "・"})  # Word's bullet: the Symbol font's code point, printed •
-        return ([t.translate(word_bullet) for t in pages], "\x00".join(pages + cells).translate(word_bullet),
-                [([a.translate(word_bullet) for a in x], [b.translate(word_bullet) for b in y]) for x, y in cuts])
+        return ([t.translate(SEEN_AS) for t in pages], "\x00".join(pages + cells).translate(SEEN_AS),
+                [([a.translate(SEEN_AS) for a in x], [b.translate(SEEN_AS) for b in y]) for x, y in cuts])
     raw = path.read_bytes()
     if path.suffix == ".txt":
         cells = [squash(v) for row in csv.reader(io.StringIO(raw.decode("cp932"), newline=""), delimiter="\t")
@@ -591,6 +626,18 @@ def file_texts(path: Path) -> tuple[list[str], str, list[tuple[list[str], list[s
     text = raw.decode("cp932" if b"Shift_JIS" in raw[:300] else "utf-8")
     body = squash(html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?s)<head>.*</head>", "", text))))
     return [body], body, []
+
+
+def ruled_strips(page) -> list[tuple[tuple, str]]:
+    """The text between each two neighbouring vertical rules, from the highest rule's top to the lowest one's
+    bottom (a cell cut by a page break has no rule where it is cut; the page's header and footer lie outside)."""
+    v = [e for e in page.edges if e["orientation"] == "v"]
+    if not v:
+        return []
+    top, bottom = min(e["top"] for e in v), max(e["bottom"] for e in v)
+    xs = sorted({round(e["x0"], 1) for e in v})
+    return [((x0, top, x1, bottom), squash(cell_text(page, (x0, top, x1, bottom))))
+            for x0, x1 in zip(xs, xs[1:]) if x1 - x0 >= 4]
 
 
 def found(value: str, everything: str, cuts: list[tuple[list[str], list[str]]]) -> bool:
@@ -640,7 +687,7 @@ def main(argv=None) -> int:
                 office.append(src)
                 made[name] = SET / f"{name}.pdf"
             elif maker == "chromium":
-                build_chromium(c, SET / f"{name}.pdf", work)
+                build_chromium(c, SET / f"{name}.pdf")
                 made[name] = SET / f"{name}.pdf"
             else:
                 made[name] = SET / f"{name}.{maker}"
@@ -677,7 +724,7 @@ def write_readme(contents: dict[str, dict]):
              "each rebuild); `.html` and `.txt` files are written directly and have `source.pages` 1.", ""]
     for name, c in contents.items():
         ext = {"xlsx": "pdf", "docx": "pdf", "chromium": "pdf"}.get(c["maker"], c["maker"])
-        lines.append(f"- `{name}.{ext}`: " + " ".join(c["readme"].split()))
+        lines.append(f"- `{name}.{ext}`: " + re.sub(r"[ \n]+", " ", c["readme"].strip()))  # keeps `部局名　　総務部`
     (SET / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
