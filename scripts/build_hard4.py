@@ -68,8 +68,7 @@ def legend_of(part: dict) -> list[list]:
 
 
 def target_lines(g: dict, bullet: str = "・") -> list[str]:
-    if "target_text" in g:
-        return [g["target_text"]]
+    """The 〈達成目標〉: an optional lead sentence, then `・item　period` lines."""
     lead = [g["target_lead"]] if g.get("target_lead") else []
     return lead + [bullet + t + ("　" + p if p else "") for t, p in g.get("target", [])]
 
@@ -81,17 +80,27 @@ def level_lines(g: dict, style: str = "block", bullet: str = "・") -> list[str]
     tl = target_lines(g, bullet)
     if style == "block":  # each marker on its own line (iga)
         return [MARK["current"], g["current"], MARK["arrow"], MARK["target"], *tl, MARK["achieved"], g["achieved"]]
-    head = [MARK["target"] + "　" + tl[0]] if "target_text" in g else [MARK["target"], *tl]  # inline (kenko)
-    return [MARK["current"] + "　" + g["current"], MARK["arrow"], *head, MARK["achieved"] + "　" + g["achieved"]]
+    return [MARK["current"] + "　" + g["current"], MARK["arrow"], MARK["target"], *tl,  # inline (kenko)
+            MARK["achieved"] + "　" + g["achieved"]]
 
 
 def means_lines(g: dict, mark: str = "・") -> list[str]:
-    """mark: the bullet typed before each item; `circled` ①②③; `` where Word's list numbering prints it."""
+    """mark: the bullet typed before each item; `circled` ①②③; `\x00` where Word's list numbering prints it."""
     return [(CIRCLED[i] if mark == "circled" else mark) + x for i, x in enumerate(g.get("means", []))]
 
 
 def rating_text(g: dict) -> str:
     return str(g["rating"]).translate(FW_DIGITS) if "rating" in g else ""
+
+
+def cell_lines(g: dict, key: str, lay: dict) -> list[str]:
+    """The printed paragraphs of one of a goal's cells (key: a column of lay.cols)."""
+    if key == "level":
+        return level_lines(g, lay.get("level_style", "block"))
+    if key == "means":
+        return means_lines(g, lay.get("means_mark", "・"))
+    return [{"goal": f"◎部局目標{g['number']}".translate(FW_DIGITS), "mission": g["mission"],
+             "objective": g["objective"], "rating": rating_text(g), "reason": g.get("reason", "")}[key]]
 
 
 # --------------------------------------------------------------------------------------
@@ -101,9 +110,7 @@ def rating_text(g: dict) -> str:
 def expected_goal(fy: int, g: dict) -> dict:
     blank = g.get("level") is False
     target, milestones = None, []
-    if not blank and "target_text" in g:
-        target = nfkc(g["target_text"])
-    elif not blank:
+    if not blank:
         items = []
         for text, period in g.get("target", []):
             t, p = nfkc(text), nfkc(period)
@@ -189,7 +196,8 @@ def xl_head(x: XL, part: dict, lay: dict) -> int:
     x.set_height(r, 8)
     r0 = r + 1
     (l1, l2), (v1, v2) = h["label"], h["value"]
-    rows = [("部局名", d["department"]), ("役職", d["position"]), ("氏名", d["head"]), (d["aspiration_label"], d["aspiration"])]
+    rows = [("部局名", d["department"]), ("役職", d["position"]), ("氏名", d["head"]),
+            (d["aspiration_label"], d["aspiration"])]
     for i, (lab, val) in enumerate(rows):
         x.put(r0 + i, l1, lab, c2=l2, size=10, bold=True, fill=True, v="center")
         x.put(r0 + i, v1, val, c2=v2, size=10, v="center")
@@ -247,11 +255,9 @@ def xl_goals(x: XL, part: dict, lay: dict, r: int) -> tuple[int, str | None]:
                 if merged_below[n] is not None:
                     x.put(gr, c, g["mission"], r2=merged_below[n], v=lay.get("mission_valign", "top"))
                 continue
-            text = {"goal": f"◎部局目標{n}".translate(FW_DIGITS), "mission": g["mission"],
-                    "objective": g["objective"], "level": "\n".join(level_lines(g, lay.get("level_style", "block"))),
-                    "means": "\n".join(means_lines(g, lay.get("means_mark", "・"))), "rating": rating_text(g),
-                    "reason": g.get("reason", "")}[key]
-            x.put(gr, c, text, h="center" if key == "rating" else "left", v="center" if key == "rating" else "top")
+            centre = key == "rating"
+            x.put(gr, c, "\n".join(cell_lines(g, key, lay)), h="center" if centre else "left",
+                  v="center" if centre else "top")
         if n in lay.get("break_after", []):
             x.page_break_after(gr)
     if lay.get("footnote"):
@@ -275,10 +281,7 @@ def xl_grid_goals(x: XL, part: dict, lay: dict, r: int) -> tuple[int, str | None
     rr = r + 1
     for g in part["goal"]:
         n = g["number"]
-        texts = {"goal": [f"◎部局目標{n}".translate(FW_DIGITS)], "mission": [g["mission"]],
-                 "objective": [g["objective"]], "level": level_lines(g, lay.get("level_style", "block")),
-                 "means": means_lines(g), "rating": [rating_text(g)], "reason": [g.get("reason", "")]}
-        lines = {key: typed_lines(texts[key], grid["chars"].get(key, 99)) for key in cols}
+        lines = {key: typed_lines(cell_lines(g, key, lay), grid["chars"][key]) for key in cols}
         height = max(len(v) for v in lines.values())
         for c, key in enumerate(cols, 1):
             for i in range(height):
@@ -316,8 +319,7 @@ def build_xlsx(c: dict, path: Path):
     lay = c["layout"]
     fy = c["part"][0]["doc"]["fiscal_year"]
     x = XL(SimpleNamespace(fiscal_year=fy), lay["widths"], landscape=lay.get("landscape", True),
-           scale=lay.get("scale", 80), font=lay.get("font", "IPAexゴシック"), size=lay.get("size", 9),
-           footer=lay.get("footer", False), page_header=lay.get("page_header"))
+           font=lay.get("font", "IPAexゴシック"), footer=lay.get("footer", False))
     for i, part in enumerate(c["part"]):
         if i:
             xl_sheet(x, lay, part["doc"]["department"])
@@ -352,8 +354,8 @@ def dx_footer(d: DX, text: str):
 def dx_head(d: DX, part: dict, lay: dict):
     """Title, subtitle, the header fields and the legend. lay.header: `spaces` (lines `部局名　　総務部` without
     rules), `leaders` (label, a tab with a dot leader, value), `table` (label | value rows) or `textbox`
-    (部局名/役職/氏名 lines in a floating text box, lay.textbox = [left, top, width, height] in pt); lay.legend:
-    `table` (score | label rows) or `sideways` (the scores as column heads, each label under its score)."""
+    (部局名/役職/氏名 lines in a floating text box, lay.textbox = [left, top, width, height] in pt); the legend
+    as score | label rows."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Cm
 
@@ -361,8 +363,10 @@ def dx_head(d: DX, part: dict, lay: dict):
     if lay.get("print_date"):
         d.para(lay["print_date"]).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if lay.get("stamp"):
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+
         t = d.table(1, [1.6])
-        t.alignment = 2  # right
+        t.alignment = WD_TABLE_ALIGNMENT.RIGHT
         d.fill(t.cell(0, 0), lay["stamp"], bold=True, size=16, center=True)
     rows = [("部局名", doc["department"]), ("役職", doc["position"]), ("氏名", doc["head"]),
             (doc["aspiration_label"], doc["aspiration"])]
@@ -393,26 +397,17 @@ def dx_head(d: DX, part: dict, lay: dict):
                 p.paragraph_format.tab_stops.add_tab_stop(Cm(lay["leader_cm"]), WD_TAB_ALIGNMENT.LEFT,
                                                           WD_TAB_LEADER.DOTS)
     d.para()
-    legend = legend_of(part)
-    if lay.get("legend", "table") == "table":
-        d.para(LEGEND_TITLE, bold=True)
-        t = d.table(len(legend), lay["legend_widths"])
-        for i, (s, lab) in enumerate(legend):
-            d.fill(t.cell(i, 0), str(s).translate(FW_DIGITS), center=True)
-            d.fill(t.cell(i, 1), lab)
-    else:
-        t = d.table(2, [lay["legend_widths"][0]] + [lay["legend_widths"][1]] * len(legend))
-        t.cell(0, 0).merge(t.cell(1, 0))
-        d.fill(t.cell(0, 0), LEGEND_TITLE, bold=True, shade=True, vcenter=True)
-        for i, (s, lab) in enumerate(legend):
-            d.fill(t.cell(0, i + 1), str(s).translate(FW_DIGITS), bold=True, center=True, shade=True)
-            d.fill(t.cell(1, i + 1), lab, center=True)
+    d.para(LEGEND_TITLE, bold=True)
+    t = d.table(len(legend_of(part)), lay["legend_widths"])
+    for i, (s, lab) in enumerate(legend_of(part)):
+        d.fill(t.cell(i, 0), str(s).translate(FW_DIGITS), center=True)
+        d.fill(t.cell(i, 1), lab)
     d.para()
 
 
 def dx_textbox(d: DX, lines: list[str], box: list[float]):
-    """A text box without a border (Word's 横書きテキストボックス, VML) anchored in an empty paragraph and placed at box =
-    [left, top, width, height] points from the page's margins, its lines as paragraphs."""
+    """A text box without a border (Word's 横書きテキストボックス, VML) anchored in an empty paragraph and placed
+    at box = [left, top, width, height] points from the page's margins, its lines as paragraphs."""
     from docx.oxml.ns import qn
     from lxml import etree
 
@@ -452,11 +447,7 @@ def dx_goals(d: DX, part: dict, lay: dict):
             elif key == "means" and lists:
                 fill_lists(d, cell, means_lines(g, "\x00"), "List Number")
             else:
-                text = {"goal": [f"◎部局目標{g['number']}".translate(FW_DIGITS)], "mission": [g["mission"]],
-                        "objective": [g["objective"]], "level": level_lines(g, lay.get("level_style", "block")),
-                        "means": means_lines(g, lay.get("means_mark", "・")), "rating": [rating_text(g)],
-                        "reason": [g.get("reason", "")]}[key]
-                d.fill(cell, text, center=key == "rating", vcenter=key == "rating")
+                d.fill(cell, cell_lines(g, key, lay), center=key == "rating", vcenter=key == "rating")
     if lay.get("cant_split"):  # 表のプロパティ › 行 › 行の途中で改ページする: off, a row moves whole to the next page
         from docx.oxml import OxmlElement
 
@@ -483,15 +474,12 @@ def build_docx(c: dict, path: Path):
     shim = SimpleNamespace(fiscal_year=part["doc"]["fiscal_year"], era=part["doc"]["era"], era_gloss=None,
                            gregorian=False, width="half")  # what DX reads of make_samples' Manifesto
     d = DX(shim, landscape=lay.get("landscape", False),
-           font=lay.get("font", "IPAex明朝"), size=lay.get("size", 9), margin_cm=lay.get("margin_cm", 1.8),
-           page_header=lay.get("page_header"))
+           font=lay.get("font", "IPAex明朝"), size=lay.get("size", 9), page_header=lay.get("page_header"))
     d.doc.core_properties.title = part["doc"]["title"]
     if lay.get("footer"):
         dx_footer(d, lay["footer"])
     dx_head(d, part, lay)
     dx_goals(d, part, lay)
-    if lay.get("footnote"):
-        d.para(lay["footnote"], size=8)
     d.save(path)
 
 
@@ -553,7 +541,8 @@ def build_html(c: dict, path: Path):
                 + "".join(html_goal_rows(g, lay) for g in part["goal"]) + "</tbody></table>\n")
         head = f'<table border="1" class="head">{head}</table>\n'
     charset = lay.get("charset", "utf-8")
-    page = (f'<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="{charset}">\n<title>{esc(lay["page_title"])}</title>\n'
+    page = (f'<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="{charset}">\n'
+            f'<title>{esc(lay["page_title"])}</title>\n'
             f"<style>{lay.get('css', '')}</style>\n</head>\n<body>\n<div class=\"crumb\">{esc(lay['crumb'])}</div>\n"
             f'<div id="main">\n<h1>{esc(d["title"])}</h1>\n<p class="sub">{esc(d.get("subtitle", ""))}</p>\n{head}'
             f"<h2>{LEGEND_TITLE}</h2>\n<ul class=\"legend\">{legend}</ul>\n{body}</div>\n"
@@ -615,7 +604,8 @@ def file_texts(path: Path) -> tuple[list[str], str, list[tuple[list[str], list[s
         with pdfplumber.open(path) as pdf:
             strips = [ruled_strips(p) for p in pdf.pages]
         cuts = [([ta for ba, ta in a if any(abs(ba[0] - bb[0]) < 2 for bb, _ in b)],
-                 [tb for bb, tb in b if any(abs(ba[0] - bb[0]) < 2 for ba, _ in a)]) for a, b in zip(strips, strips[1:])]
+                 [tb for bb, tb in b if any(abs(ba[0] - bb[0]) < 2 for ba, _ in a)])
+                for a, b in zip(strips, strips[1:])]
         return ([t.translate(SEEN_AS) for t in pages], "\x00".join(pages + cells).translate(SEEN_AS),
                 [([a.translate(SEEN_AS) for a in x], [b.translate(SEEN_AS) for b in y]) for x, y in cuts])
     raw = path.read_bytes()
