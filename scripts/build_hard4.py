@@ -320,6 +320,10 @@ def build_xlsx(c: dict, path: Path):
     fy = c["part"][0]["doc"]["fiscal_year"]
     x = XL(SimpleNamespace(fiscal_year=fy), lay["widths"], landscape=lay.get("landscape", True),
            font=lay.get("font", "IPAexゴシック"), footer=lay.get("footer", False))
+    if lay.get("scale"):  # the print scale the clerk left: a sheet wider than the page prints its right-hand
+        x.ws.page_setup.scale = lay["scale"]  # columns on pages of their own (Calc: down, then over)
+    if lay.get("title_cols"):  # 印刷タイトル › タイトル列, repeated at the left of every page
+        x.ws.print_title_cols = lay["title_cols"]
     for i, part in enumerate(c["part"]):
         if i:
             xl_sheet(x, lay, part["doc"]["department"])
