@@ -60,6 +60,7 @@ schema: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
 	$(BIN)/python scripts/build_fixtures.py samples/wordings
+	$(BIN)/python scripts/build_hard4.py
 
 clean:
 	rm -rf $(VENV) output
