@@ -189,11 +189,13 @@ def join_wrapped_labels(rows: list[Row], labels: Labels) -> list[Row]:
 
 
 def _wrapped_label(row: Row, below: Row, labels: Labels) -> bool:
-    if row.table is not None or below.table is not None or len(below.cells) != 1 or not row.cells:
-        return False
+    if row.table is not None or below.table is not None or len(below.cells) != 1 or len(row.cells) < 2:
+        return False  # the wrapped label has its value beside its first line, and nothing beside its second
     first, rest = row.cells[0], below.cells[0]
     if first.page != rest.page or abs(first.bbox[0] - rest.bbox[0]) > WRAP_ALIGN:
         return False
-    groups = (labels.header, labels.goal)
+    groups = [labels.header, labels.goal]
+    if len(first.lines) != 1 or _inline_split(first.lines[0], labels, groups) is not None:
+        return False  # `氏名　小野寺 潤` is a label with its value, not half a label
     whole = first.text + rest.text
     return any(labels.role(g, whole) for g in groups) and not any(labels.role(g, first.text) for g in groups)
