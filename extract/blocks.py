@@ -21,6 +21,7 @@ from .labels import Labels, join_wrapped_labels, label_key, split_inline_labels
 from .vocabulary import Vocabulary, resolve
 
 EVALUATION_ROLES = {"rating", "reason"}
+MERGED_ROLES = ("mission",)  # a field one cell often holds for several goals (merged down over their rows)
 TITLE_HEIGHT = 0.9  # a title candidate this close to the tallest one's height is printed as large
 RUNNING_PAGES = 2  # a loose line printed on this many pages, but for its numbers, is a running header or footer
 
@@ -255,6 +256,17 @@ class _Columns:
     def evaluation_only(self) -> bool:
         return {name for _, _, name in self.spans if name} <= EVALUATION_ROLES | {"marker"}
 
+    def inherit(self, before: _Columns) -> _Columns:
+        """Given the columns of the header before, return these with each unknown column taking the role
+        of the column before that it overlaps most (a header repeated on the next page, whose label a
+        cut merged cell's text overprints)."""
+        spans = []
+        for x0, x1, name in self.spans:
+            if name is None:
+                name = before.role(Cell((), 0, (x0, 0.0, x1, 0.0)))
+            spans.append((x0, x1, name))
+        return _Columns(spans)
+
 
 def header_columns(row: Row, labels: Labels) -> _Columns | None:
     """Given a row, return its column meanings when it is a goals or evaluation table header: at least
@@ -281,6 +293,7 @@ class _Finder:
     ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
     marked: bool = False  # the last row was a goal marker outside any table
     interrupted: _Columns | None = None  # evaluation columns a repeated goals header has just replaced
+    carry_over: bool = False  # the goal just begun is the first on a page of a continued table
 
     @property
     def goal(self) -> GoalBlock | None:
@@ -314,6 +327,8 @@ class _Finder:
         columns = header_columns(row, self.labels)
         if columns is not None:
             evaluating = self.columns is not None and self.columns.evaluation_only
+            if row.first_on_page and self.columns is not None:
+                columns = columns.inherit(self.columns)  # a repeated header whose label text a cut cell overprints
             self.interrupted = self.columns if evaluating and row.first_on_page else None
             self.columns, self.label_role, self.ruled = columns, None, row.table is not None
             for cell in cells:
@@ -327,6 +342,8 @@ class _Finder:
         evaluating = bool(self.columns and self.columns.evaluation_only)
         if number is not None and not evaluating and not (self.goal and self.goal.number == number):
             self.goals.append(GoalBlock(number, row.page))  # a repeated marker continues its goal
+            if row.first_on_page and self.columns and len(self.goals) > 1 and self.goals[-2].page < row.page:
+                self.carry_over = True
         if marker is not None:
             self.recognise(marker)
         if self.ruled and row.table is None:
@@ -367,6 +384,29 @@ class _Finder:
             role = self.columns.role(cell)
             if role and role != "marker":
                 self.goal.add(role, cell)
+        if self.carry_over:
+            self.carry_over = False
+            self.continue_merged(self.goals[-2], self.goal)
+
+    def continue_merged(self, before: GoalBlock, goal: GoalBlock) -> None:
+        """The first goal on a page of a table continued from the last: a cell merged over goals and cut
+        by the page break belongs to every goal it spans. Where the goal's cell of a shared field is
+        empty, it is the merged cell's continuation (Word moves a row whole, leaving its part empty);
+        where the cell before the break stops mid-sentence, the goal's cell holds the rest of its text
+        (Excel prints a merged cell's text cut in two), which every goal of that cell gets."""
+        for role in MERGED_ROLES:
+            above = before.fields.get(role)
+            if not above:
+                continue
+            here = goal.fields.get(role, [])
+            if not here:
+                goal.fields[role] = list(above)
+            elif not self.labels.ends_sentence(above[-1].text):
+                rest = list(here)
+                for other in self.goals[:-1]:
+                    if other.fields.get(role) == above:
+                        other.fields[role] = above + rest
+                goal.fields[role] = above + rest
 
     def read_evaluation(self, cells: list[Cell], number: int | None) -> None:
         """An evaluation table row goes to the goal it names, else to the first goal still without one."""

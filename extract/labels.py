@@ -52,6 +52,7 @@ class Labels:
     boilerplate: regex.Pattern[str]
     furniture: regex.Pattern[str]
     page_number: regex.Pattern[str]
+    sentence_end: regex.Pattern[str]
     bullet: regex.Pattern[str]  # a list's bullet before a legend line (・5.…)
 
     @staticmethod
@@ -82,6 +83,7 @@ class Labels:
             boilerplate=_whole(words.title.boilerplate) if words.title.boilerplate else NOTHING,
             furniture=_whole(words.furniture.lines) if words.furniture.lines else NOTHING,
             page_number=_whole(words.furniture.page_numbers) if words.furniture.page_numbers else NOTHING,
+            sentence_end=regex.compile(rf"(?:{alternation(words.title.sentence_ends)})\s*$"),
             bullet=regex.compile(rf"^\s*(?:{alternation(words.bullets.marks)})\s*"),
         )
 
@@ -119,6 +121,10 @@ class Labels:
     def is_furniture(self, text: str) -> bool:
         """Given a loose line's text, whether it is page furniture wherever it stands (a print header, a URL)."""
         return self.furniture.match(unicodedata.normalize("NFKC", text).strip()) is not None
+
+    def ends_sentence(self, text: str) -> bool:
+        """Given a line, whether it ends a sentence (。): a cell cut by a page break before its end does not."""
+        return self.sentence_end.search(unicodedata.normalize("NFKC", text)) is not None
 
     def is_page_number(self, text: str) -> bool:
         """Given a line's text, whether it reads as a page number (furniture at a page's top or foot)."""

@@ -298,13 +298,24 @@ def rules_at_cut_ends(edges: list[Edge]) -> list[Edge]:
             ends.setdefault(round(v[end] / RULE_SNAP), []).append(v["x0"])
         for key, xs in ends.items():
             y, x0, x1 = key * RULE_SNAP, min(xs), max(xs)
-            covered = sum(
-                max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontal if abs(h["top"] - y) <= RULE_SNAP
+            covered = _covered(
+                [(max(h["x0"], x0), min(h["x1"], x1)) for h in horizontal if abs(h["top"] - y) <= RULE_SNAP]
             )
             if len(xs) >= MIN_RULES and covered < (x1 - x0) - RULE_SNAP:
                 added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
                               "orientation": "h", "object_type": "line"})
     return added
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    """Given spans along a line, return the length their union covers (a rule drawn twice counts once)."""
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered
 
 
 def find_tables(edges: list[Edge]) -> list[Any]:

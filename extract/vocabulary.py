@@ -46,6 +46,7 @@ class TitleWords(_Words):
     words: list[str] = Field(min_length=1)
     year_words: list[str] = Field(min_length=1)
     boilerplate: Forms = []
+    sentence_ends: list[str] = Field(min_length=1)
 
     _check = field_validator("boilerplate")(_compiles)
 
