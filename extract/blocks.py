@@ -293,7 +293,7 @@ class _Finder:
     ruled: bool = False  # the column header sits in a ruled table, so loose lines (page numbers) are not content
     marked: bool = False  # the last row was a goal marker outside any table
     interrupted: _Columns | None = None  # evaluation columns a repeated goals header has just replaced
-    carry_over: bool = False  # the goal just begun is the first on a page of a continued table
+    carry_over: tuple[GoalBlock, GoalBlock] | None = None  # the goal before a page break, the first after it
 
     @property
     def goal(self) -> GoalBlock | None:
@@ -303,6 +303,7 @@ class _Finder:
         for row in rows:
             self.enter_table(row)
             self.read_row(row)
+        self.settle_carry_over()
         return self.goals
 
     def recognise(self, cell: Cell) -> None:
@@ -341,9 +342,10 @@ class _Finder:
             self.columns = None
         evaluating = bool(self.columns and self.columns.evaluation_only)
         if number is not None and not evaluating and not (self.goal and self.goal.number == number):
+            self.settle_carry_over()
             self.goals.append(GoalBlock(number, row.page))  # a repeated marker continues its goal
             if row.first_on_page and self.columns and len(self.goals) > 1 and self.goals[-2].page < row.page:
-                self.carry_over = True
+                self.carry_over = self.goals[-2], self.goals[-1]
         if marker is not None:
             self.recognise(marker)
         if self.ruled and row.table is None:
@@ -384,9 +386,12 @@ class _Finder:
             role = self.columns.role(cell)
             if role and role != "marker":
                 self.goal.add(role, cell)
-        if self.carry_over:
-            self.carry_over = False
-            self.continue_merged(self.goals[-2], self.goal)
+
+    def settle_carry_over(self) -> None:
+        """Once the first goal on a continued page has all its rows, join what a page break cut."""
+        if self.carry_over is not None:
+            self.continue_merged(*self.carry_over)
+            self.carry_over = None
 
     def continue_merged(self, before: GoalBlock, goal: GoalBlock) -> None:
         """The first goal on a page of a table continued from the last: a cell merged over goals and cut

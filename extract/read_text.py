@@ -8,7 +8,9 @@ A web page has no pages, so everything is page 1; a cell's bbox is its column sp
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -63,14 +65,14 @@ def _cell(lines: list[str], column: int, span: int, row: int) -> Cell:
 
 
 def read_capture(text: str) -> Document:
-    """Given a tab-separated text capture, return its Document: a blank line ends a table."""
+    """Given a tab-separated text capture, return its Document: a blank line ends a table. A cell in
+    double quotes may hold line breaks, as Excel puts a range with multi-line cells on the clipboard."""
     rows: list[Row] = []
     table = 0
-    for number, raw in enumerate(text.splitlines()):
-        if "\t" not in raw and not raw.strip():
+    for number, parts in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')):
+        if not any(part.strip() for part in parts) and len(parts) <= 1:
             table += 1
             continue
-        parts = raw.split("\t")
         cells = tuple(_cell(cell_lines(part), column, 1, number) for column, part in enumerate(parts))
         rows.append(Row(cells, PAGE, table if len(parts) > 1 else None))
     return Document(rows, 1)
