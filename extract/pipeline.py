@@ -1,7 +1,10 @@
-"""One file in, one record out: the I/O edge that runs reader → blocks → build.
+"""One file in, its records out: the I/O edge that runs reader → segments → blocks → build.
 
 `extract_file` reads the bytes once, picks the reader by content (PDF or web page),
-and turns every failure into an ExtractionError naming the file and the reason.
+splits the file into the manifestos it holds (segment.py: one, or a booklet's many),
+and turns every failure into an ExtractionError naming the file and the reason. A file
+of one manifesto fails as a whole; in a booklet, a manifesto that fails is a FailedPart
+beside the others' records, so that one damaged department loses nothing else.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from .blocks import find_blocks
 from .build import Trace, build
 from .document import Document
 from .errors import ExtractionError
-from .limits import check_file_size
-from .models import Manifesto, Source
+from .limits import check_file_size, check_manifesto_pages
+from .models import Manifesto, ReadWarning, Source
 from .open_pdf import read_pdf_bytes
 from .read_text import read_web
 from .readable import check_readable
+from .segment import Part, segment
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
 
@@ -31,19 +35,60 @@ class Extraction:
     traces: list[Trace]
 
 
-def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
-    """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS)."""
+@dataclass(frozen=True)
+class FailedPart:
+    """A manifesto of a booklet that gave no record: where it lies in the file and why."""
+
+    part: int
+    first_page: int
+    last_page: int
+    error: ExtractionError
+
+    @property
+    def message(self) -> str:
+        """The failure's reason, naming the part and its pages."""
+        return f"part {self.part} (pages {self.first_page}–{self.last_page}): {self.error.reason}"
+
+
+def extract_bytes(
+    data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber"
+) -> list[Extraction | FailedPart]:
+    """Given a file's bytes and name, return one Extraction per manifesto it holds, in file order
+    (`reader`: open_pdf.READERS). Raises ExtractionError when the file cannot be read, or when
+    it holds one manifesto and that fails; in a booklet, a manifesto that fails is a FailedPart."""
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
     try:
         document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
-        source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
-        record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
+        parts = segment(document)
+        source = {"file": Path(name).name, "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
+        if len(parts) == 1:
+            return [_extract_part(parts[0], source, document.warnings)]
+        return [_extract_or_fail(part, source, document.warnings) for part in parts]
     except ExtractionError as error:
         error.file = error.file or name
         raise
+
+
+def _extract_part(part: Part, source: dict, reader_warnings: list[ReadWarning]) -> Extraction:
+    """Given one manifesto's Part, return its Extraction, or raise ExtractionError.
+
+    Of the reader's warnings it takes those about its own pages and those about the whole file.
+    """
+    check_manifesto_pages(part.first_page, part.last_page)
+    pages = range(part.first_page, part.last_page + 1)
+    warnings = [w for w in reader_warnings if w.page is None or w.page in pages] + part.warnings()
+    where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
+    record, traces = build(find_blocks(part.document), where, ocr=part.document.ocr, reader_warnings=warnings)
     return Extraction(record, traces)
+
+
+def _extract_or_fail(part: Part, source: dict, reader_warnings: list[ReadWarning]) -> Extraction | FailedPart:
+    try:
+        return _extract_part(part, source, reader_warnings)
+    except ExtractionError as error:
+        return FailedPart(part.number, part.first_page, part.last_page, error)
 
 
 def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
@@ -52,8 +97,10 @@ def _read(data: bytes, name: str, password: str | None, reader: str) -> Document
     return read_pdf_bytes(data, password=password, reader=reader)
 
 
-def extract_file(path: str | Path, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
-    """Given a path, return its Extraction or raise ExtractionError naming the file."""
+def extract_file(
+    path: str | Path, *, password: str | None = None, reader: str = "pdfplumber"
+) -> list[Extraction | FailedPart]:
+    """Given a path, return its manifestos' Extractions (as extract_bytes) or raise ExtractionError naming the file."""
     path = Path(path)
     try:
         check_file_size(path.stat().st_size)

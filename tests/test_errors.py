@@ -133,7 +133,7 @@ def test_corrupt_when_qpdf_cannot_repair():
 
 @pytest.mark.parametrize("share", [0.3, 0.6, 0.9])
 def test_truncated_manifesto_is_repaired_and_read_with_a_warning(share):
-    record = extract_bytes(broken_pdfs.truncated_sample(share), "cut.pdf").record
+    record = extract_bytes(broken_pdfs.truncated_sample(share), "cut.pdf")[0].record
     assert [g.number for g in record.goals] == [1, 2, 3]
     assert [w.kind for w in record.warnings] == ["repaired"]
     assert "repair with qpdf" in record.warnings[0].message

@@ -372,7 +372,7 @@ def text_accuracy(record: dict, truth: dict) -> float:
 
 @pytest.fixture(scope="module")
 def scanned_extractions():
-    return {stem: extract_file(SCANNED / f"{stem}-scanned.pdf") for stem in FIXTURES}
+    return {stem: extract_file(SCANNED / f"{stem}-scanned.pdf")[0] for stem in FIXTURES}
 
 
 @needs_tesseract

@@ -34,7 +34,7 @@ def capture(goals: str = "", *, legend: str = LEGEND, rating: str = "") -> bytes
 
 
 def warnings_of(data: bytes, name: str = "m.txt") -> list[tuple[str, int | None]]:
-    return [(w.kind, w.goal) for w in extract_bytes(data, name).record.warnings]
+    return [(w.kind, w.goal) for w in extract_bytes(data, name)[0].record.warnings]
 
 
 def goal(number: int, level: str = LEVEL) -> str:

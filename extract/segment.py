@@ -1,0 +1,113 @@
+"""Split a Document into the manifestos it holds: one file may be a booklet of a city's whole year.
+
+Pages are the unit, as every department of a booklet starts a page of its own. A
+manifesto starts on a page whose header names a department (部局名 | 総務部) — a
+department other than the one being read, or the same one with its goals numbered
+from 1 again (a header repeated on every page, as Excel's print titles do, continues
+its manifesto). It ends on the last page holding text the block finder placed in it
+(a goal's field, a header value, the title, the legend): pages after that and before
+the next start, and pages before the first start (a cover, a 目次, other agenda items),
+belong to no manifesto and are skipped, listed in a warning of the record they precede
+(trailing ones: of the last record). Every signal is the block finder's own
+(find_header, goal_number, find_blocks, find_legend): no wording is repeated here.
+
+A file without any department header is one part holding every page, so a file that
+is no manifesto fails exactly as it did before segmentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .blocks import find_blocks, find_header, find_legend, goal_number, label_key
+from .document import Document, Line, Row
+from .models import ReadWarning
+
+
+@dataclass(frozen=True)
+class Part:
+    """One manifesto's pages of a file: its 1-based number, page range, rows, and the pages skipped before it."""
+
+    number: int
+    first_page: int
+    last_page: int
+    document: Document
+    skipped: tuple[int, ...] = ()  # the file's pages skipped before this part (and after it, for the last)
+
+    def warnings(self) -> list[ReadWarning]:
+        """The skipped_pages warning of this part's record, if pages next to it were skipped."""
+        if not self.skipped:
+            return []
+        listed = ", ".join(map(str, self.skipped))
+        return [
+            ReadWarning(
+                kind="skipped_pages", page=self.skipped[0],
+                message=f"page(s) {listed} of the file belong to no manifesto (a cover, contents or other matter) "
+                "and were not read",
+            )
+        ]
+
+
+def segment(document: Document) -> list[Part]:
+    """Given a whole file's Document, return its manifestos' Parts in file order (at least one)."""
+    pages = _rows_by_page(document)
+    starts = _starts(pages)
+    if not starts:
+        return [Part(1, 1, document.pages, _subdocument(document, pages, range(1, document.pages + 1)))]
+    parts: list[Part] = []
+    skipped = list(range(1, starts[0]))
+    ends = [*(start - 1 for start in starts[1:]), document.pages]
+    for number, (start, end) in enumerate(zip(starts, ends), 1):
+        last = _last_used_page(_subdocument(document, pages, range(start, end + 1)), pages, start)
+        if number == len(starts):
+            skipped += range(last + 1, end + 1)
+        sub = _subdocument(document, pages, range(start, last + 1))
+        parts.append(Part(number, start, last, sub, tuple(skipped)))
+        skipped = list(range(last + 1, end + 1))
+    return parts
+
+
+def _rows_by_page(document: Document) -> dict[int, list[Row]]:
+    pages: dict[int, list[Row]] = {page: [] for page in range(1, document.pages + 1)}
+    for row in document.rows:
+        pages.setdefault(row.page, []).append(row)
+    return pages
+
+
+def _starts(pages: dict[int, list[Row]]) -> list[int]:
+    """Given each page's rows, return the pages on which a manifesto starts."""
+    starts: list[int] = []
+    department: str | None = None
+    goals_seen = False
+    for page, rows in pages.items():
+        named = _department(rows)
+        numbers = [n for row in rows for cell in row.cells if (n := goal_number(cell)) is not None]
+        if named is not None and (named != department or (goals_seen and numbers[:1] == [1])):
+            starts.append(page)
+            department, goals_seen = named, False
+        goals_seen = goals_seen or bool(numbers)
+    return starts
+
+
+def _department(rows: list[Row]) -> str | None:
+    """Given a page's rows, return the department its header names (in label form), or None."""
+    lines = find_header(rows)[0].get("department")
+    return label_key("".join(line.text for line in lines)) if lines else None
+
+
+def _last_used_page(candidate: Document, pages: dict[int, list[Row]], start: int) -> int:
+    """Given the pages from a manifesto's start to the next one's, return the last page whose text
+    the block finder placed in the manifesto (or where its legend stands)."""
+    blocks = find_blocks(candidate)
+    lines: list[Line] = [*blocks.title, *blocks.aspiration_label, *blocks.shared_mission]
+    lines += [line for value in blocks.header.values() for line in value]
+    lines += [line for goal in blocks.goals for field in goal.fields.values() for line in field]
+    used = {line.page for line in lines} | {goal.page for goal in blocks.goals} | {start}
+    legend = {page for page in {row.page for row in candidate.rows} if find_legend(pages[page])}
+    return max(used | legend)
+
+
+def _subdocument(document: Document, pages: dict[int, list[Row]], numbers: range) -> Document:
+    """The Document of some of a file's pages: their rows, the file's page count, its OCR flag, no warnings."""
+    rows = [row for page in numbers for row in pages.get(page, [])]
+    return Document(rows, document.pages, ocr=document.ocr)
