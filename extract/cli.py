@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from . import __version__
-from .batch import ParseSettings, run_batch
+from .batch import EXIT_FAILED, ParseSettings, run_batch
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .open_pdf import READERS
@@ -28,7 +28,8 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print one file's records as JSON, one document per manifesto (`--jsonl`: one compact line each).
 
-    A manifesto of a booklet that fails is one error line on stderr; the exit code is then its kind's.
+    A manifesto of a booklet that fails is one error line on stderr, the others printed all the same;
+    the exit code is then batch's EXIT_FAILED (3), as for a batch with files that failed.
     """
     extract = partial(extract_file, args.file, password=args.password, reader=args.reader)
     indent = None if args.jsonl else 2
@@ -36,7 +37,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for outcome in run_with_timeout(extract, args.timeout):
         if isinstance(outcome, FailedPart):
             print(f"error: {args.file}: {outcome.error.kind}: {outcome.message}", file=sys.stderr)
-            exit_code = exit_code or outcome.error.exit_code
+            exit_code = EXIT_FAILED
         else:
             print(json.dumps(outcome.record.model_dump(mode="json"), ensure_ascii=False, indent=indent))
     return exit_code

@@ -47,7 +47,8 @@ class FailedPart:
     @property
     def message(self) -> str:
         """The failure's reason, naming the part and its pages."""
-        return f"part {self.part} (pages {self.first_page}–{self.last_page}): {self.error.reason}"
+        pages = f"page {self.first_page}" if self.first_page == self.last_page else f"pages {self.first_page}–{self.last_page}"
+        return f"part {self.part} ({pages}): {self.error.reason}"
 
 
 def extract_bytes(

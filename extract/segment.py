@@ -7,8 +7,8 @@ from 1 again (a header repeated on every page, as Excel's print titles do, conti
 its manifesto). It ends on the last page holding text the block finder placed in it
 (a goal's field, a header value, the title, the legend): pages after that and before
 the next start, and pages before the first start (a cover, a 目次, other agenda items),
-belong to no manifesto and are skipped, listed in a warning of the record they precede
-(trailing ones: of the last record). Every signal is the block finder's own
+belong to no manifesto and are skipped; those holding text are listed in a warning of the
+record they precede (trailing ones: of the last record). Every signal is the block finder's own
 (find_header, goal_number, find_blocks, find_legend): no wording is repeated here.
 
 A file without any department header is one part holding every page, so a file that
@@ -32,7 +32,7 @@ class Part:
     first_page: int
     last_page: int
     document: Document
-    skipped: tuple[int, ...] = ()  # the file's pages skipped before this part (and after it, for the last)
+    skipped: tuple[int, ...] = ()  # pages with text skipped before this part (and after it, for the last)
 
     def warnings(self) -> list[ReadWarning]:
         """The skipped_pages warning of this part's record, if pages next to it were skipped."""
@@ -62,7 +62,7 @@ def segment(document: Document) -> list[Part]:
         if number == len(starts):
             skipped += range(last + 1, end + 1)
         sub = _subdocument(document, pages, range(start, last + 1))
-        parts.append(Part(number, start, last, sub, tuple(skipped)))
+        parts.append(Part(number, start, last, sub, tuple(p for p in skipped if _has_text(pages[p]))))
         skipped = list(range(last + 1, end + 1))
     return parts
 
@@ -87,6 +87,10 @@ def _starts(pages: dict[int, list[Row]]) -> list[int]:
             department, goals_seen = named, False
         goals_seen = goals_seen or bool(numbers)
     return starts
+
+
+def _has_text(rows: list[Row]) -> bool:
+    return any(not cell.is_empty for row in rows for cell in row.cells)
 
 
 def _department(rows: list[Row]) -> str | None:

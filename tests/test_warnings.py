@@ -12,6 +12,7 @@ import pytest
 import regex
 
 import broken_pdfs
+from conftest import BOOKLETS
 from extract.document import Cell, Document, Line, Row
 from extract.errors import ExtractionError
 from extract.pipeline import extract_bytes
@@ -49,6 +50,7 @@ CASES: dict[str, tuple[bytes, int | None]] = {
     "rating_unreadable": (capture(rating="済"), 1),
     "rating_outside_legend": (capture(rating="4"), 1),
     "garbled_text": (capture(goal(1, "<p>〈現在の状態〉 今(cid:3)(cid:4)(cid:5)(cid:6)(cid:7)</p>")), None),
+    "skipped_pages": ((BOOKLETS / "council-agenda-manifesto-between-items.pdf").read_bytes(), None),  # agenda pages
 }
 
 
