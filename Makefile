@@ -59,6 +59,7 @@ schema: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+	$(BIN)/python scripts/make_booklets.py
 
 clean:
 	rm -rf $(VENV) output

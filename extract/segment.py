@@ -106,9 +106,9 @@ def _last_used_page(candidate: Document, pages: dict[int, list[Row]], start: int
     lines: list[Line] = [*blocks.title, *blocks.aspiration_label, *blocks.shared_mission]
     lines += [line for value in blocks.header.values() for line in value]
     lines += [line for goal in blocks.goals for field in goal.fields.values() for line in field]
-    used = {line.page for line in lines} | {goal.page for goal in blocks.goals} | {start}
-    legend = {page for page in {row.page for row in candidate.rows} if find_legend(pages[page])}
-    return max(used | legend)
+    last = max({line.page for line in lines} | {goal.page for goal in blocks.goals} | {start})
+    later = sorted({row.page for row in candidate.rows if row.page > last}, reverse=True)
+    return next((page for page in later if find_legend(pages[page])), last)
 
 
 def _subdocument(document: Document, pages: dict[int, list[Row]], numbers: range) -> Document:

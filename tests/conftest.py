@@ -32,6 +32,12 @@ def golden_samples() -> list[Path]:
     )
 
 
+def one_manifesto_source(source: dict) -> dict:
+    """Given an expected record's source (file, sha256, pages), return it as a file of one manifesto prints it:
+    part 1, on every page of the file."""
+    return {**source, "part": 1, "first_page": 1, "last_page": source["pages"]}
+
+
 @pytest.fixture
 def load_expected():
     def load(source: Path) -> dict:

@@ -10,7 +10,7 @@ from extract.errors import ExtractionError
 from extract.models import Source
 from extract.read_text import read_capture
 
-SOURCE = Source(file="t.txt", sha256="0" * 64, pages=1, first_page=1, last_page=1)
+SOURCE = Source(file="t.txt", sha256="0" * 64, pages=1)
 HEADER = "2022(令和4)年度 部局マニフェスト\n\n部局名\t総務部\n役職\t部長\n氏名\t山田 太郎\n\n業績目標の達成状況\n5. 先進的\n3. 達成\n1. 取り組まず\n\n"
 COLUMNS = "組織使命\t組織使命達成に向けての目標\t目標の達成水準\t目標を達成するための手段\n"
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES, expected_path, golden_samples
+from conftest import ROOT, SAMPLES, expected_path, golden_samples, one_manifesto_source
 from extract.pipeline import extract_file
 
 ADDED_FIELDS = {"ocr", "warnings"}  # fields this tool adds beyond the contract
@@ -34,13 +34,7 @@ def test_record_equals_golden(source, load_expected):
     (extraction,) = extract_file(source)
     record = extraction.record.model_dump(mode="json")
     assert set(record) - set(expected) <= ADDED_FIELDS
-    assert {key: record[key] for key in expected} == {**expected, "source": record["source"]}
-    assert record["source"] == {**expected["source"], **whole_file(expected["source"]["pages"])}
-
-
-def whole_file(pages: int) -> dict:
-    """The booklet fields of a file holding one manifesto: part 1, every page."""
-    return {"part": 1, "first_page": 1, "last_page": pages}
+    assert {key: record[key] for key in expected} == {**expected, "source": one_manifesto_source(expected["source"])}
 
 
 def test_golden_set_covers_both_shared_samples():
@@ -56,6 +50,6 @@ def test_cli_prints_the_expected_record(name):
     )
     printed = json.loads(result.stdout)  # one JSON document, as before booklets were split
     expected = json.loads(expected_path(SAMPLES / name).read_text(encoding="utf-8"))
-    expected["source"] |= whole_file(expected["source"]["pages"])
+    expected["source"] = one_manifesto_source(expected["source"])
     assert {key: printed[key] for key in expected} == expected
     assert printed["ocr"] is False and printed["warnings"] == []
