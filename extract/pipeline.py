@@ -47,7 +47,8 @@ class FailedPart:
     @property
     def message(self) -> str:
         """The failure's reason, naming the part and its pages."""
-        pages = f"page {self.first_page}" if self.first_page == self.last_page else f"pages {self.first_page}–{self.last_page}"
+        first, last = self.first_page, self.last_page
+        pages = f"page {first}" if first == last else f"pages {first}–{last}"
         return f"part {self.part} ({pages}): {self.error.reason}"
 
 
@@ -72,7 +73,7 @@ def extract_bytes(
         raise
 
 
-def _extract_part(part: Part, source: dict, reader_warnings: list[ReadWarning]) -> Extraction:
+def _extract_part(part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning]) -> Extraction:
     """Given one manifesto's Part, return its Extraction, or raise ExtractionError.
 
     Of the reader's warnings it takes those about its own pages and those about the whole file.
@@ -85,7 +86,7 @@ def _extract_part(part: Part, source: dict, reader_warnings: list[ReadWarning]) 
     return Extraction(record, traces)
 
 
-def _extract_or_fail(part: Part, source: dict, reader_warnings: list[ReadWarning]) -> Extraction | FailedPart:
+def _extract_or_fail(part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning]) -> Extraction | FailedPart:
     try:
         return _extract_part(part, source, reader_warnings)
     except ExtractionError as error:

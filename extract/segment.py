@@ -55,19 +55,20 @@ def segment(document: Document) -> list[Part]:
     if not starts:
         return [Part(1, 1, document.pages, _subdocument(document, pages, range(1, document.pages + 1)))]
     parts: list[Part] = []
-    skipped = list(range(1, starts[0]))
+    before = range(1, starts[0])
     ends = [*(start - 1 for start in starts[1:]), document.pages]
     for number, (start, end) in enumerate(zip(starts, ends), 1):
         last = _last_used_page(_subdocument(document, pages, range(start, end + 1)), pages, start)
-        if number == len(starts):
-            skipped += range(last + 1, end + 1)
+        after = range(last + 1, end + 1)
+        skipped = [*before, *after] if number == len(starts) else list(before)
         sub = _subdocument(document, pages, range(start, last + 1))
         parts.append(Part(number, start, last, sub, tuple(p for p in skipped if _has_text(pages[p]))))
-        skipped = list(range(last + 1, end + 1))
+        before = after
     return parts
 
 
 def _rows_by_page(document: Document) -> dict[int, list[Row]]:
+    """Given a Document, return its rows by page, every page of the file present (a blank one without rows)."""
     pages: dict[int, list[Row]] = {page: [] for page in range(1, document.pages + 1)}
     for row in document.rows:
         pages.setdefault(row.page, []).append(row)
@@ -112,6 +113,8 @@ def _last_used_page(candidate: Document, pages: dict[int, list[Row]], start: int
 
 
 def _subdocument(document: Document, pages: dict[int, list[Row]], numbers: range) -> Document:
-    """The Document of some of a file's pages: their rows, the file's page count, its OCR flag, no warnings."""
+    """The Document of some of a file's pages: their rows, the file's page count, no warnings, and
+    OCR set when some of these pages were read by OCR (their lines carry a word confidence)."""
     rows = [row for page in numbers for row in pages.get(page, [])]
-    return Document(rows, document.pages, ocr=document.ocr)
+    ocr = document.ocr and any(line.confidence is not None for row in rows for cell in row.cells for line in cell.lines)
+    return Document(rows, document.pages, ocr=ocr)

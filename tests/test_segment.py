@@ -201,3 +201,14 @@ def test_the_page_limit_applies_to_each_manifesto(monkeypatch):
                 if e["source"]["last_page"] - e["source"]["first_page"] >= 2]
     assert [o.part for o in outcomes if isinstance(o, FailedPart) and o.error.kind == "too_large"] == too_long
     assert len([o for o in outcomes if isinstance(o, Extraction)]) == 8 - len(too_long)
+
+
+def test_a_booklet_replaced_by_a_file_of_one_manifesto_leaves_no_stale_part(tmp_path):
+    path, db_path = tmp_path / "year.pdf", tmp_path / "m.db"
+    path.write_bytes((BOOKLETS / "booklet-xlsx-two-one-page-departments.pdf").read_bytes())
+    run_batch([path], db_path, workers=1)
+    assert Database(db_path).execute("SELECT count(*) FROM manifestos").fetchone()[0] == 2
+
+    path.write_bytes((ROOT / "samples" / "iga-2021-digital.pdf").read_bytes())
+    run_batch([path], db_path, workers=1)
+    assert [(r.source.part, r.department) for r in read_records(Database(db_path))] == [(1, "デジタル自治推進局")]
