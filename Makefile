@@ -61,6 +61,7 @@ samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
 	$(BIN)/python scripts/build_fixtures.py samples/wordings
 	$(BIN)/python scripts/build_hard4.py
+	$(BIN)/python scripts/make_booklets.py
 
 clean:
 	rm -rf $(VENV) output

@@ -61,7 +61,7 @@ def tables(files: Sequence[Path]) -> Timing:
 
 def parse(files: Sequence[Path], reader: str = "pdfplumber") -> Timing:
     """The pipeline without the database: extract_file on every file (its record's page count)."""
-    return _timed(files, lambda path: extract_file(path, reader=reader).record.source.pages)
+    return _timed(files, lambda path: extract_file(path, reader=reader)[0].record.source.pages)
 
 
 def _pdfium_chars(path: Path) -> int:

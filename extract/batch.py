@@ -4,7 +4,8 @@ Files are hashed first: one whose sha256 is already stored is skipped without be
 parsed, so a rerun does only what is new, changed or failed before. Worker processes
 parse (the CPU-bound part); the main process alone writes, one transaction per file,
 so the database never has two writers and a batch killed at any moment leaves only
-whole manifestos. A file that fails is recorded in `failures` and the batch goes on.
+whole files. A file that fails is recorded in `failures` and the batch goes on; in a
+booklet of several manifestos, each is stored, and one that fails is recorded as its part.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from sqlite_utils import Database
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .municipality import lookup
-from .pipeline import Extraction, extract_file, prepare
+from .pipeline import Extraction, FailedPart, extract_file, prepare
 from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
@@ -50,7 +52,7 @@ class Failed:
     message: str
 
 
-Outcome = Extraction | Failed
+Outcome = list[Extraction | FailedPart] | Failed  # a file's manifestos (one, or a booklet's), or why it gave none
 
 
 @dataclass
@@ -127,7 +129,7 @@ class ParseSettings:
 
 
 def parse_one(path: str, settings: ParseSettings) -> Outcome:
-    """Parse one file in a worker: its Extraction, or Failed; never raises, and both are picklable.
+    """Parse one file in a worker: its manifestos' Extractions, or Failed; never raises, and both are picklable.
 
     Runs under the per-file time limit (limits.py) unless `settings.timeout` is None (a
     Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
@@ -220,14 +222,32 @@ def run_batch(
                     record_failure(db, str(job.path), job.sha256, outcome.kind, outcome.message)
                     summary.failed += 1
                 else:
-                    store(db, outcome, str(job.path), municipality_code=municipality_code)
-                    summary.stored += 1
-                    summary.warnings += len(outcome.record.warnings)
-                    summary.partial += outcome.record.coverage < 1.0
+                    _store_parts(db, outcome, job, municipality_code, summary)
                 progress.advance(job, outcome, summary.failed)
         return summary
     finally:
         db.close()
+
+
+def _store_parts(
+    db: Database, parts: list[Extraction | FailedPart], job: Job, municipality_code: str | None, summary: Summary
+) -> None:
+    """Store a file's manifestos in one transaction, one store call each; a failed one is recorded as its part.
+
+    A file with a failed part counts as failed (exit 3), its other manifestos stored all the same.
+    """
+    path = str(job.path)
+    with db.atomic():
+        for part in parts:
+            if isinstance(part, FailedPart):
+                record_failure(db, path, job.sha256, part.error.kind, part.message, part=part.part)
+            else:
+                store(db, part, path, municipality_code=municipality_code)
+                summary.warnings += len(part.record.warnings)
+                summary.partial += part.record.coverage < 1.0
+    failed = any(isinstance(part, FailedPart) for part in parts)
+    summary.failed += int(failed)
+    summary.stored += int(not failed)
 
 
 class Progress:
@@ -246,7 +266,10 @@ class Progress:
         if isinstance(outcome, Failed):
             line = f"failed {job.path}: {outcome.kind}: {outcome.message}"
         else:
-            line = f"stored {job.path}: {len(outcome.record.goals)} goals, {len(outcome.record.warnings)} warnings"
+            records = [part.record for part in outcome if isinstance(part, Extraction)]
+            goals, warnings = sum(len(r.goals) for r in records), sum(len(r.warnings) for r in records)
+            booklet = f" ({len(records)} of {len(outcome)} manifestos stored)" if len(outcome) > 1 else ""
+            line = f"stored {job.path}: {goals} goals, {warnings} warnings{booklet}"
         if self.bar is None:
             rate = self.done / max(time.monotonic() - self.started, 1e-9)
             eta = (self.total - self.done) / rate

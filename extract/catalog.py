@@ -47,6 +47,7 @@ class Table:
 
 
 SHA256 = r"^[0-9a-f]{64}$"
+MANIFESTO_ID = r"^[0-9a-f]{64}(-[0-9]+)?$"  # store.manifesto_id: a file's sha256, -N for part N >= 2 of a booklet
 MUNICIPALITY_CODE = r"^[0-9]{6}$"
 
 _CODE, _PREFECTURE, _CITY = MUNICIPALITY_COLUMNS
@@ -62,8 +63,8 @@ MUNICIPALITY_FIELDS = (
 # The columns, and their foreign keys, by which the tables below belong to a manifesto or a goal.
 _TO_MANIFESTO = ForeignKey(("manifesto",), "manifestos", ("sha256",))
 _TO_GOAL = ForeignKey(("goal",), "goals", ("id",))
-_MANIFESTO = Field("manifesto", "string", "マニフェストID", "sha256 of the manifesto's file (manifestos.sha256)",
-                   required=True, pattern=SHA256)
+_MANIFESTO = Field("manifesto", "string", "マニフェストID", "The manifesto's id (manifestos.sha256)",
+                   required=True, pattern=MANIFESTO_ID)
 _GOAL_ID = Field("goal", "integer", "部局目標ID", "The goal's id (goals.id)", required=True)
 
 
@@ -75,11 +76,16 @@ MANIFESTOS = Table(
     "manifestos", "部局マニフェスト",
     "One row per manifesto file: a department's manifesto for one fiscal year",
     (
-        Field("sha256", "string", "マニフェストID", "Hex sha256 of the file's bytes; identifies the manifesto",
-              required=True, pattern=SHA256),
+        Field("sha256", "string", "マニフェストID",
+              "Identifies the manifesto: hex sha256 of the file's bytes, followed by -N for the N-th (N >= 2) "
+              "manifesto of a file holding several", required=True, pattern=MANIFESTO_ID),
         Field("path", "string", "ファイルのパス", "Path of the file as the batch found it"),
         Field("file", "string", "ファイル名", "File name of the PDF (or web page)", required=True),
-        Field("pages", "integer", "ページ数", "Page count", required=True),
+        Field("pages", "integer", "ページ数", "Page count of the file", required=True),
+        Field("part", "integer", "ファイル内の順番", "1-based position of the manifesto in its file (1 for a file of one)",
+              required=True),
+        Field("first_page", "integer", "開始ページ", "First page of the file the manifesto occupies", required=True),
+        Field("last_page", "integer", "終了ページ", "Last page of the file the manifesto occupies", required=True),
         Field("title", "string", "表題", "Title as printed, e.g. 2021(令和3)年度 部局マニフェスト", required=True),
         Field("fiscal_year", "integer", "年度", "Gregorian year in which the fiscal year (April to March) starts",
               required=True),
@@ -196,12 +202,14 @@ FAILURES = Table(
     "failures", "読み取れなかったファイル", "Files the last batch could not store, and why",
     (
         Field("path", "string", "ファイルのパス", "Path of the file", required=True),
+        Field("part", "integer", "ファイル内の順番",
+              "The failed manifesto's position in a file holding several; empty when the whole file failed"),
         Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256),
         Field("kind", "string", "種類", "Error kind, e.g. encrypted, not_a_manifesto, internal", required=True),
         Field("message", "string", "理由", "Why it failed", required=True),
         Field("time", "datetime", "日時", "UTC time of the attempt (ISO 8601)", required=True),
     ),
-    ("path",),
+    ("path", "part"),
 )
 
 TABLES = (MANIFESTOS, GOALS, MILESTONES, MEANS, RATING_SCALE, WARNINGS, PROVENANCE, FAILURES)

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from functools import partial
 
 from . import __version__
-from .batch import ParseSettings, run_batch
+from .batch import EXIT_FAILED, ParseSettings, run_batch
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .open_pdf import READERS
-from .pipeline import extract_file
+from .pipeline import FailedPart, extract_file
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
@@ -27,12 +27,22 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Print one file's record as JSON."""
+    """Print one file's records as JSON, one document per manifesto (`--jsonl`: one compact line each).
+
+    A manifesto of a booklet that fails is one error line on stderr, the others printed all the same;
+    the exit code is then batch's EXIT_FAILED (3), as for a batch with files that failed.
+    """
     extract = partial(extract_file, args.file, password=args.password, reader=args.reader,
                       vocabulary=load_vocabulary(args.vocabulary))
-    extraction = run_with_timeout(extract, args.timeout)
-    print(json.dumps(extraction.record.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    return 0
+    indent = None if args.jsonl else 2
+    exit_code = 0
+    for outcome in run_with_timeout(extract, args.timeout):
+        if isinstance(outcome, FailedPart):
+            print(f"error: {args.file}: {outcome.error.kind}: {outcome.message}", file=sys.stderr)
+            exit_code = EXIT_FAILED
+        else:
+            print(json.dumps(outcome.record.model_dump(mode="json"), ensure_ascii=False, indent=indent))
+    return exit_code
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -110,8 +120,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"manifesto {__version__}")
     top.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands = top.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="print one file's record as JSON")
-    extract.add_argument("file", help="a manifesto PDF, or its HTML page / text capture")
+    extract = commands.add_parser("extract", help="print one file's records as JSON, one document per manifesto")
+    extract.add_argument("file", help="a manifesto PDF (or a booklet of several), or its HTML page / text capture")
+    extract.add_argument("--jsonl", action="store_true", help="print each record as one compact line (JSON Lines)")
     extract.add_argument("--password", help="password of an encrypted PDF")
     extract.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (error timeout)")
     extract.set_defaults(run=cmd_extract)

@@ -4,7 +4,8 @@
 overrun into ExtractionError('timeout'). The alarm interrupts Python code (pdfminer's
 parser, where hostile PDFs loop) and waits on subprocesses (Tesseract, which the OCR
 reader then kills); C code is bounded by the other limits instead: MAX_FILE_BYTES
-here, open_pdf.MAX_PAGES, ocr.MAX_RENDER_PIXELS.
+and MAX_FILE_PAGES here, ocr.MAX_RENDER_PIXELS. MAX_MANIFESTO_PAGES bounds each manifesto
+of a file (a booklet holds a whole city's year), apart from the whole file's cap.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ T = TypeVar("T")
 FILE_TIMEOUT_SECONDS = 120.0
 # Manifestos are a few hundred KiB, scans a few MiB; a file past this is not read into memory.
 MAX_FILE_BYTES = 200 * 2**20
+# A manifesto has a few pages; a booklet of a large city's year (60 departments × 5 pages) stays
+# under the file's cap, while a file past it (a budget book) would hold a batch worker for minutes.
+MAX_MANIFESTO_PAGES = 100
+MAX_FILE_PAGES = 500
 
 
 class _Expired(BaseException):
@@ -63,3 +68,18 @@ def check_file_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 2**20
         raise ExtractionError("too_large", f"{size / 2**20:.0f} MiB, more than the {limit} MiB a manifesto may have")
+
+
+def check_file_pages(pages: int) -> None:
+    """Raise ExtractionError('too_large') for a file of more than MAX_FILE_PAGES pages."""
+    if pages > MAX_FILE_PAGES:
+        raise ExtractionError("too_large", f"{pages} pages, more than the {MAX_FILE_PAGES} a file may have")
+
+
+def check_manifesto_pages(first_page: int, last_page: int) -> None:
+    """Raise ExtractionError('too_large') for one manifesto spanning more than MAX_MANIFESTO_PAGES pages."""
+    pages = last_page - first_page + 1
+    if pages > MAX_MANIFESTO_PAGES:
+        raise ExtractionError(
+            "too_large", f"pages {first_page}–{last_page}: {pages} pages, more than the {MAX_MANIFESTO_PAGES} a manifesto may have"
+        )

@@ -18,7 +18,23 @@ class Source(_Record):
 
     file: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    pages: int = Field(ge=1)
+    pages: int = Field(ge=1)  # of the whole file
+    part: int = Field(default=1, ge=1)  # 1-based position of the manifesto in its file (a booklet holds several)
+    first_page: int = Field(ge=1)  # the file's pages the manifesto occupies; unless given, all of them
+    last_page: int = Field(ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_file_unless_given(cls, data: object) -> object:
+        if isinstance(data, dict) and "pages" in data:
+            return {"first_page": 1, "last_page": data["pages"], **data}
+        return data
+
+    @model_validator(mode="after")
+    def _pages_in_file(self) -> Source:
+        if not self.first_page <= self.last_page <= self.pages:
+            raise ValueError(f"pages {self.first_page}–{self.last_page} do not lie within the file's {self.pages}")
+        return self
 
 
 class RatingLevel(_Record):

@@ -1,7 +1,7 @@
 """Open PDF bytes with pdfplumber and classify what cannot be read.
 
 Turns pdfminer's many exceptions into the user-facing error kinds: not_pdf (no PDF
-header), encrypted (a password is missing or wrong), too_large (more than MAX_PAGES
+header), encrypted (a password is missing or wrong), too_large (more than limits.MAX_FILE_PAGES
 pages), corrupt (damaged beyond repair), no_text_layer (nothing to read: scanned
 pages while OCR is not installed, or images showing no table). A damaged file is
 not given up at once: qpdf (through pikepdf) rebuilds it and it is read again, and
@@ -25,15 +25,13 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from . import ocr
 from .document import Document
 from .errors import ExtractionError
+from .limits import MAX_FILE_PAGES, check_file_pages
 from .models import ReadWarning
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
 
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
-# A 部局マニフェスト has a few pages; a whole department's bundle stays well under this,
-# while a file past it (a budget book) would hold a batch worker for minutes.
-MAX_PAGES = 100
 # What pdfminer, pdfplumber and pdfium raise for a file they cannot parse (pdfminer resolves
 # objects recursively, so hostile nesting ends in RecursionError).
 DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
@@ -87,7 +85,7 @@ def repair(data: bytes, password: str | None, damage: str) -> bytes:
 def _read(data: bytes, password: str | None) -> Document:
     """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR."""
     with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
-        check_page_count(pdf)
+        check_pages(pdf)
         read_scanned = ocr.read_scanned_page if ocr.ocr_available() else None
         document = read_pdf(pdf, read_scanned)
         if not any(row.cells for row in document.rows):
@@ -97,17 +95,15 @@ def _read(data: bytes, password: str | None) -> Document:
 
 def _read_pdfium(data: bytes, password: str | None) -> Document:
     """Given PDF bytes, return their Document read by pdfium; by pdfplumber where pdfium cannot serve (scans, empty pages)."""
-    document = read_pdfium(data, password, MAX_PAGES)
+    document = read_pdfium(data, password, MAX_FILE_PAGES)
     return document if document is not None else _read(data, password)
 
 
-def check_page_count(pdf: pdfplumber.PDF) -> None:
-    """Raise too_large when the PDF has more than MAX_PAGES pages (the declared count is checked first: it is free)."""
+def check_pages(pdf: pdfplumber.PDF) -> None:
+    """Raise too_large when the PDF has more than MAX_FILE_PAGES pages (the declared count is checked first: it is free)."""
     pages = resolve1(pdf.doc.catalog.get("Pages"))
     declared = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
-    count = declared if isinstance(declared, int) and declared > MAX_PAGES else len(pdf.pages)
-    if count > MAX_PAGES:
-        raise ExtractionError("too_large", f"{count} pages, more than the {MAX_PAGES} a manifesto may have")
+    check_file_pages(declared if isinstance(declared, int) and declared > MAX_FILE_PAGES else len(pdf.pages))
 
 
 def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:

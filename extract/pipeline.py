@@ -1,7 +1,10 @@
-"""One file in, one record out: the I/O edge that runs reader → blocks → build.
+"""One file in, its records out: the I/O edge that runs reader → segments → blocks → build.
 
 `extract_file` reads the bytes once, picks the reader by content (PDF or web page),
-and turns every failure into an ExtractionError naming the file and the reason.
+splits the file into the manifestos it holds (segment.py: one, or a booklet's many),
+and turns every failure into an ExtractionError naming the file and the reason. A file
+of one manifesto fails as a whole; in a booklet, a manifesto that fails is a FailedPart
+beside the others' records, so that one damaged department loses nothing else.
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import Labels, find_blocks
+from .blocks import find_blocks
 from .build import Marks, Trace, build
 from .document import Document
 from .errors import ExtractionError
-from .limits import check_file_size
-from .models import Manifesto, Source
+from .labels import Labels
+from .limits import check_file_size, check_manifesto_pages
+from .models import Manifesto, ReadWarning, Source
 from .normalize import Calendar
 from .open_pdf import read_pdf_bytes
 from .read_text import read_web
 from .readable import check_readable
+from .segment import Part, segment
 from .vocabulary import Vocabulary, resolve
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
@@ -31,6 +36,23 @@ class Extraction:
 
     record: Manifesto
     traces: list[Trace]
+
+
+@dataclass(frozen=True)
+class FailedPart:
+    """A manifesto of a booklet that gave no record: where it lies in the file and why."""
+
+    part: int
+    first_page: int
+    last_page: int
+    error: ExtractionError
+
+    @property
+    def message(self) -> str:
+        """The failure's reason, naming the part and its pages."""
+        first, last = self.first_page, self.last_page
+        pages = f"page {first}" if first == last else f"pages {first}–{last}"
+        return f"part {self.part} ({pages}): {self.error.reason}"
 
 
 def prepare(vocabulary: Vocabulary | str | Path | None = None) -> Vocabulary:
@@ -49,22 +71,50 @@ def extract_bytes(
     password: str | None = None,
     reader: str = "pdfplumber",
     vocabulary: Vocabulary | str | Path | None = None,
-) -> Extraction:
-    """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS;
-    `vocabulary`: a user's vocabulary file extending the built-in one, or a loaded Vocabulary)."""
+) -> list[Extraction | FailedPart]:
+    """Given a file's bytes and name, return one Extraction per manifesto it holds, in file order
+    (`reader`: open_pdf.READERS; `vocabulary`: a user's vocabulary file extending the built-in one,
+    or a loaded Vocabulary). Raises ExtractionError when the file cannot be read, or when it holds
+    one manifesto and that fails; in a booklet, a manifesto that fails is a FailedPart."""
     vocabulary = resolve(vocabulary)
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
     try:
         document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
-        source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
-        blocks = find_blocks(document, vocabulary)
-        record, traces = build(blocks, source, ocr=document.ocr, reader_warnings=document.warnings, vocabulary=vocabulary)
+        parts = segment(document, vocabulary)
+        source = {"file": Path(name).name, "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
+        if len(parts) == 1:
+            return [_extract_part(parts[0], source, document.warnings, vocabulary)]
+        return [_extract_or_fail(part, source, document.warnings, vocabulary) for part in parts]
     except ExtractionError as error:
         error.file = error.file or name
         raise
+
+
+def _extract_part(
+    part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning], vocabulary: Vocabulary
+) -> Extraction:
+    """Given one manifesto's Part, return its Extraction, or raise ExtractionError.
+
+    Of the reader's warnings it takes those about its own pages and those about the whole file.
+    """
+    check_manifesto_pages(part.first_page, part.last_page)
+    pages = range(part.first_page, part.last_page + 1)
+    warnings = [w for w in reader_warnings if w.page is None or w.page in pages] + part.warnings()
+    where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
+    blocks = find_blocks(part.document, vocabulary)
+    record, traces = build(blocks, where, ocr=part.document.ocr, reader_warnings=warnings, vocabulary=vocabulary)
     return Extraction(record, traces)
+
+
+def _extract_or_fail(
+    part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning], vocabulary: Vocabulary
+) -> Extraction | FailedPart:
+    try:
+        return _extract_part(part, source, reader_warnings, vocabulary)
+    except ExtractionError as error:
+        return FailedPart(part.number, part.first_page, part.last_page, error)
 
 
 def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
@@ -79,8 +129,8 @@ def extract_file(
     password: str | None = None,
     reader: str = "pdfplumber",
     vocabulary: Vocabulary | str | Path | None = None,
-) -> Extraction:
-    """Given a path, return its Extraction or raise ExtractionError naming the file (options as extract_bytes)."""
+) -> list[Extraction | FailedPart]:
+    """Given a path, return its manifestos' Extractions (options as extract_bytes) or raise ExtractionError naming the file."""
     path = Path(path)
     try:
         check_file_size(path.stat().st_size)

@@ -3,7 +3,8 @@
 Every list in a record becomes its own table keyed back to its manifesto, with
 foreign keys that cascade, so one DELETE of a manifesto removes all its rows.
 Each file is written in one transaction: a batch killed at any moment leaves every
-manifesto stored whole or not at all. `manifesto_rows` (pure) turns an Extraction
+manifesto stored whole or not at all. A booklet's manifestos are stored one by one under
+the file's path, each keyed by `manifesto_id` (its file's sha256, `-N` added for part N ≥ 2). `manifesto_rows` (pure) turns an Extraction
 into rows; the functions around it are the I/O. docs/database.md documents the schema.
 """
 
@@ -33,9 +34,12 @@ _HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifestos (
     sha256 TEXT PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
     file TEXT NOT NULL,
     pages INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    first_page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
     title TEXT NOT NULL,
     fiscal_year INTEGER NOT NULL,
     era TEXT NOT NULL,
@@ -47,7 +51,8 @@ CREATE TABLE IF NOT EXISTS manifestos (
     coverage REAL NOT NULL,
     municipality_code TEXT,
     extracted_at TEXT NOT NULL,
-    tool_version TEXT NOT NULL
+    tool_version TEXT NOT NULL,
+    UNIQUE (path, part)
 );
 CREATE TABLE IF NOT EXISTS goals (
     id INTEGER PRIMARY KEY,
@@ -112,11 +117,13 @@ CREATE TABLE IF NOT EXISTS provenance (
     confidence REAL
 );
 CREATE TABLE IF NOT EXISTS failures (
-    path TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    part INTEGER,
     sha256 TEXT,
     kind TEXT NOT NULL,
     message TEXT NOT NULL,
-    time TEXT NOT NULL
+    time TEXT NOT NULL,
+    UNIQUE (path, part)
 );
 CREATE INDEX IF NOT EXISTS manifestos_fiscal_year ON manifestos (fiscal_year);
 CREATE INDEX IF NOT EXISTS manifestos_department ON manifestos (department);
@@ -210,12 +217,11 @@ def manifesto_rows(
 ) -> ManifestoRows:
     """Given an Extraction and where its file lies, return its rows for every table (pure)."""
     record = extraction.record
-    sha = record.source.sha256
+    sha = manifesto_id(record.source.sha256, record.source.part)
     manifesto = {
         "sha256": sha,
         "path": path,
-        "file": record.source.file,
-        "pages": record.source.pages,
+        **record.source.model_dump(include={"file", "pages", "part", "first_page", "last_page"}),
         **record.model_dump(include=set(_HEADER_FIELDS)),
         "ocr": int(record.ocr),
         "coverage": record.coverage,
@@ -271,8 +277,9 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
     The inverse of manifesto_rows: every contract field is stored, so the record comes back whole.
     """
     row = rows.manifesto
+    source = {field: row[field] for field in ("file", "pages", "part", "first_page", "last_page")}
     return Manifesto(
-        source={"file": row["file"], "sha256": row["sha256"], "pages": row["pages"]},
+        source={**source, "sha256": file_sha256(row["sha256"])},
         **{field: row[field] for field in _HEADER_FIELDS},
         rating_scale=[{"score": level["score"], "label": level["label"]} for level in rows.rating_scale],
         goals=[
@@ -337,18 +344,30 @@ def reading(path: str | Path) -> Iterator[Database]:
         db.close()
 
 
+def manifesto_id(sha256: str, part: int) -> str:
+    """Given a file's sha256 and a manifesto's part in it, return the manifesto's key (manifestos.sha256)."""
+    return sha256 if part == 1 else f"{sha256}-{part}"
+
+
+def file_sha256(manifesto: str) -> str:
+    """Given a manifesto's key, return its file's sha256."""
+    return manifesto.split("-")[0]
+
+
 def stored_sha256(db: Database) -> set[str]:
-    """Return the sha256 of every stored manifesto (a file with one of these is unchanged)."""
-    return {row["sha256"] for row in db.query("SELECT sha256 FROM manifestos")}
+    """Return the sha256 of every file with a stored manifesto (a file with one of these is unchanged)."""
+    return {file_sha256(row["sha256"]) for row in db.query("SELECT sha256 FROM manifestos")}
 
 
 def store(db: Database, extraction: Extraction, path: str, *, municipality_code: str | None = None) -> None:
-    """Store one Extraction in one transaction, replacing what `path` or the same bytes had stored before."""
+    """Store one Extraction in one transaction, replacing what the same bytes had stored before; its file's
+    first part replaces everything `path` had stored, later parts of a booklet are added beside it."""
     rows = manifesto_rows(
         extraction, path, municipality_code=municipality_code, extracted_at=_now(), tool_version=__version__
     )
     with db.atomic():
-        _forget(db, path)
+        if extraction.record.source.part == 1:
+            _forget(db, path)
         db.execute("DELETE FROM manifestos WHERE sha256 = ?", [rows.manifesto["sha256"]])
         db["manifestos"].insert(rows.manifesto)
         # Each means row inserted after its goal would index the goal's whole text again (a
@@ -364,19 +383,24 @@ def store(db: Database, extraction: Extraction, path: str, *, municipality_code:
             db[table].insert_all(getattr(rows, table))
 
 
-def record_failure(db: Database, path: str, sha256: str | None, kind: str, message: str) -> None:
-    """Record that `path` could not be stored, in one transaction; what it had stored before is now stale and goes."""
+def record_failure(
+    db: Database, path: str, sha256: str | None, kind: str, message: str, *, part: int | None = None
+) -> None:
+    """Record that `path` (or its booklet's manifesto `part`) could not be stored, in one transaction;
+    what the file had stored before is stale and goes, unless this is a later part of a booklet being stored."""
     with db.atomic():
-        _forget(db, path)
+        if part is None or part == 1:
+            _forget(db, path)
         db["failures"].insert(
-            {"path": path, "sha256": sha256, "kind": kind, "message": message, "time": _now()}
+            {"path": path, "part": part, "sha256": sha256, "kind": kind, "message": message, "time": _now()}
         )
 
 
 def forget_failures(db: Database, paths: Iterable[str]) -> None:
-    """Delete the failures recorded for `paths` (files that now hold stored bytes), in one transaction."""
+    """Delete the failures of whole files recorded for `paths` (files that now hold stored bytes), in one
+    transaction; a failed part of a booklet stored unchanged stays recorded."""
     with db.atomic():
-        db.conn.executemany("DELETE FROM failures WHERE path = ?", ((path,) for path in paths))
+        db.conn.executemany("DELETE FROM failures WHERE path = ? AND part IS NULL", ((path,) for path in paths))
 
 
 def set_municipality(db: Database, paths: Iterable[str], code: str) -> None:

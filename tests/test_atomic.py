@@ -70,7 +70,7 @@ def complete_manifestos(db: Database, expected: dict[str, dict[str, int]]) -> se
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, archive, jobs):
     db_path = tmp_path / "m.db"
-    extractions = [extract_file(path) for path in sorted(archive.iterdir())]
+    extractions = [extract_file(path)[0] for path in sorted(archive.iterdir())]
     expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
 
     killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)

@@ -20,7 +20,7 @@ def test_corpus_cycles_the_text_samples_with_distinct_bytes_and_the_same_records
     assert len({hashlib.sha256(path.read_bytes()).hexdigest() for path in corpus}) == len(corpus)
     again = corpus[len(sources)]
     assert again.name.endswith(sources[0].name)
-    assert extract_file(again).record.model_dump(exclude={"source"}) == extract_file(sources[0]).record.model_dump(
+    assert extract_file(again)[0].record.model_dump(exclude={"source"}) == extract_file(sources[0])[0].record.model_dump(
         exclude={"source"}
     )
     assert build_corpus(tmp_path, 3, sources) == corpus[:3]  # reused

@@ -18,6 +18,7 @@ import broken_pdfs
 from conftest import ROOT, SAMPLES
 from extract import ocr
 from extract.errors import ERROR_KINDS, ExtractionError
+from extract.limits import MAX_FILE_PAGES
 from extract.pipeline import extract_bytes, extract_file
 
 MANIFESTO = ROOT / ".venv" / "bin" / "manifesto"
@@ -49,7 +50,7 @@ CASES: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...], tuple[str, ...
     "not_a_manifesto": ("hello.pdf", broken_pdfs.text_pdf, (), ("no goal markers",)),
     "incomplete": ("partial.txt", lambda: TEXT_CAPTURE_WITHOUT_GOALS, (), ("no usable goal",)),
     "timeout": ("scan.pdf", SCANNED.read_bytes, ("--timeout", "0.2"), ("0.2 s",)),
-    "too_large": ("book.pdf", lambda: broken_pdfs.many_pages_pdf(101), (), ("101 pages",)),
+    "too_large": ("book.pdf", lambda: broken_pdfs.many_pages_pdf(MAX_FILE_PAGES + 1), (), (f"{MAX_FILE_PAGES + 1} pages",)),
 }
 
 
@@ -133,7 +134,7 @@ def test_corrupt_when_qpdf_cannot_repair():
 
 @pytest.mark.parametrize("share", [0.3, 0.6, 0.9])
 def test_truncated_manifesto_is_repaired_and_read_with_a_warning(share):
-    record = extract_bytes(broken_pdfs.truncated_sample(share), "cut.pdf").record
+    record = extract_bytes(broken_pdfs.truncated_sample(share), "cut.pdf")[0].record
     assert [g.number for g in record.goals] == [1, 2, 3]
     assert [w.kind for w in record.warnings] == ["repaired"]
     assert "repair with qpdf" in record.warnings[0].message
@@ -182,8 +183,8 @@ def test_incomplete_names_what_is_missing():
 
 def test_too_large_by_pages_is_answered_before_reading_them():
     with pytest.raises(ExtractionError) as raised:
-        extract_bytes(broken_pdfs.many_pages_pdf(101), "x.pdf")
-    assert raised.value.kind == "too_large" and "more than the 100" in raised.value.reason
+        extract_bytes(broken_pdfs.many_pages_pdf(MAX_FILE_PAGES + 1), "x.pdf")
+    assert raised.value.kind == "too_large" and f"more than the {MAX_FILE_PAGES} a file" in raised.value.reason
 
 
 def test_too_large_by_bytes_is_answered_before_reading_the_file(tmp_path, monkeypatch):

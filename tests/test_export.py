@@ -170,7 +170,7 @@ def test_json_lines_hold_one_contract_record_per_manifesto(db_path, out):
     lines = (out / RECORDS).read_text(encoding="utf-8").splitlines()
     records = [Manifesto.model_validate_json(line) for line in lines]
     assert len(records) == Database(db_path)["manifestos"].count
-    expected = {record.source.sha256: record for record in (extract_file(SAMPLES / name).record for name in DB_SAMPLES)}
+    expected = {record.source.sha256: record for record in (extract_file(SAMPLES / name)[0].record for name in DB_SAMPLES)}
     assert {record.source.sha256: record for record in records} == expected
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES, expected_path, golden_samples
+from conftest import ROOT, SAMPLES, expected_path, golden_samples, one_manifesto_source
 from extract.errors import ExtractionError
 from extract.pipeline import extract_file
 
@@ -38,9 +38,10 @@ def _vocabulary(source):
 @pytest.mark.parametrize("source", _golden_params())
 def test_record_equals_golden(source, load_expected):
     expected = load_expected(source)
-    record = extract_file(source, vocabulary=_vocabulary(source)).record.model_dump(mode="json")
+    (extraction,) = extract_file(source, vocabulary=_vocabulary(source))
+    record = extraction.record.model_dump(mode="json")
     assert set(record) - set(expected) <= ADDED_FIELDS
-    assert {key: record[key] for key in expected} == expected
+    assert {key: record[key] for key in expected} == {**expected, "source": one_manifesto_source(expected["source"])}
 
 
 @pytest.mark.parametrize("source", golden_samples(), ids=lambda path: str(path.relative_to(SAMPLES)))
@@ -48,7 +49,8 @@ def test_every_printed_character_is_accounted_for(source, load_expected):
     """Coverage is 1.0 on a golden sample, unless its golden file says which share a correct reading
     leaves unplaced (level text printed before any marker); each unplaced run is a warning."""
     expected = load_expected(source)
-    record = extract_file(source, vocabulary=_vocabulary(source)).record
+    (extraction,) = extract_file(source, vocabulary=_vocabulary(source))
+    record = extraction.record
     unplaced = [w for w in record.warnings if w.kind == "unplaced_text"]
     assert record.coverage == expected.get("coverage", 1.0)
     assert bool(unplaced) == (record.coverage < 1.0)
@@ -66,8 +68,9 @@ def test_cli_prints_the_expected_record(name):
         [sys.executable, "-m", "extract.cli", "extract", str(SAMPLES / name)],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
-    printed = json.loads(result.stdout)
+    printed = json.loads(result.stdout)  # one JSON document, as before booklets were split
     expected = json.loads(expected_path(SAMPLES / name).read_text(encoding="utf-8"))
+    expected["source"] = one_manifesto_source(expected["source"])
     assert {key: printed[key] for key in expected} == expected
     assert printed["ocr"] is False and printed["warnings"] == []
 

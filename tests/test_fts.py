@@ -20,7 +20,7 @@ def goals_containing(sample_dir, words: list[str]) -> set[tuple[str, int]]:
     """The oracle: (file, goal number) of every goal whose texts contain all words (ASCII case ignored)."""
     found = set()
     for name in DB_SAMPLES:
-        for goal in extract_file(sample_dir / name).record.goals:
+        for goal in extract_file(sample_dir / name)[0].record.goals:
             texts = "\n".join(filter(None, [*(getattr(goal, f) for f in SEARCHABLE if f != "means"), *goal.means]))
             if all(word.lower() in texts.lower() for word in words):
                 found.add((name, goal.number))
@@ -55,7 +55,7 @@ def test_search_finds_exactly_the_goals_containing_every_word(sample_db, sample_
 
 
 def test_means_are_searched(sample_db, sample_dir):
-    means = extract_file(sample_dir / IGA).record.goals[2].means[0]
+    means = extract_file(sample_dir / IGA)[0].record.goals[2].means[0]
     assert (IGA, 3) in found(sample_db, means[:6])
 
 

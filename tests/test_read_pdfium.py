@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLES, expected_path
+from conftest import SAMPLES, expected_path, one_manifesto_source
 from extract.cli import main
 from extract.pipeline import extract_file
 from extract.read_pdfium import read_pdfium
@@ -18,15 +18,15 @@ REAL_FORMAT = ("iga-2021-digital.pdf", "sample-2020-kenko.pdf")
 def test_pdfium_reads_the_golden_record(name):
     expected = json.loads(expected_path(SAMPLES / name).read_text(encoding="utf-8"))
 
-    record = extract_file(SAMPLES / name, reader="pdfium").record.model_dump(mode="json")
+    record = extract_file(SAMPLES / name, reader="pdfium")[0].record.model_dump(mode="json")
 
-    assert {key: record[key] for key in expected} == expected
+    assert {key: record[key] for key in expected} == {**expected, "source": one_manifesto_source(expected["source"])}
 
 
 @pytest.mark.parametrize("name", REAL_FORMAT)
 def test_pdfium_finds_the_same_table_rows_as_pdfplumber(name):
-    by_pdfium = extract_file(SAMPLES / name, reader="pdfium")
-    by_pdfplumber = extract_file(SAMPLES / name)
+    by_pdfium = extract_file(SAMPLES / name, reader="pdfium")[0]
+    by_pdfplumber = extract_file(SAMPLES / name)[0]
 
     assert [(t.path, t.page) for t in by_pdfium.traces] == [(t.path, t.page) for t in by_pdfplumber.traces]
     for mine, theirs in zip(by_pdfium.traces, by_pdfplumber.traces):

@@ -12,8 +12,8 @@ SEED = SAMPLES / "web" / "iga-2021-digital.seed.txt"
 
 
 def test_seed_capture_yields_the_pdf_goals():
-    from_pdf = extract_file(SAMPLES / "iga-2021-digital.pdf").record
-    from_seed = extract_file(SEED).record
+    from_pdf = extract_file(SAMPLES / "iga-2021-digital.pdf")[0].record
+    from_seed = extract_file(SEED)[0].record
     # A web page has no pages, so `page` is the one goal field that cannot agree.
     strip_page = lambda goal: goal.model_dump(exclude={"page"})  # noqa: E731
     assert [strip_page(g) for g in from_seed.goals] == [strip_page(g) for g in from_pdf.goals]

@@ -14,13 +14,13 @@ from extract.store import open_db
 
 @pytest.mark.parametrize("name", DB_SAMPLES)
 def test_row_counts_equal_the_record(sample_db, sample_dir, name):
-    extraction = extract_file(sample_dir / name)
+    extraction = extract_file(sample_dir / name)[0]
     db = Database(sample_db)
     assert stored_rows(db, extraction.record.source.sha256) == expected_rows(extraction)
 
 
 def test_tables_hold_both_samples_and_nothing_else(sample_db, sample_dir):
-    extractions = [extract_file(sample_dir / name) for name in DB_SAMPLES]
+    extractions = [extract_file(sample_dir / name)[0] for name in DB_SAMPLES]
     db = Database(sample_db)
     for table, count in expected_rows(extractions[0]).items():
         assert db[table].count == count + expected_rows(extractions[1])[table], table
@@ -29,7 +29,7 @@ def test_tables_hold_both_samples_and_nothing_else(sample_db, sample_dir):
 
 @pytest.mark.parametrize("name", DB_SAMPLES)
 def test_values_equal_the_record(sample_db, sample_dir, name):
-    extraction = extract_file(sample_dir / name)
+    extraction = extract_file(sample_dir / name)[0]
     record = extraction.record
     db = Database(sample_db)
     [manifesto] = db.query("SELECT * FROM manifestos WHERE sha256 = ?", [record.source.sha256])
@@ -57,7 +57,7 @@ def test_values_equal_the_record(sample_db, sample_dir, name):
 
 @pytest.mark.parametrize("name", DB_SAMPLES)
 def test_provenance_gives_page_and_box_of_every_traced_value(sample_db, sample_dir, name):
-    extraction = extract_file(sample_dir / name)
+    extraction = extract_file(sample_dir / name)[0]
     db = Database(sample_db)
     rows = list(
         db.query(
@@ -74,7 +74,7 @@ def test_provenance_gives_page_and_box_of_every_traced_value(sample_db, sample_d
 
 
 def test_provenance_names_the_goal_by_number(sample_db, sample_dir):
-    record = extract_file(sample_dir / "iga-2021-digital.pdf").record
+    record = extract_file(sample_dir / "iga-2021-digital.pdf")[0].record
     db = Database(sample_db)
     for goal in record.goals:
         [row] = db.query(
@@ -85,7 +85,7 @@ def test_provenance_names_the_goal_by_number(sample_db, sample_dir):
 
 
 def test_goal_overview_has_one_row_per_goal_with_its_rating_label(sample_db, sample_dir):
-    records = [extract_file(sample_dir / name).record for name in DB_SAMPLES]
+    records = [extract_file(sample_dir / name)[0].record for name in DB_SAMPLES]
     db = Database(sample_db)
     rows = list(db.query("SELECT department, goal, self_rating, rating_label FROM goal_overview"))
     expected = [

@@ -27,10 +27,10 @@ def test_second_run_inserts_nothing_and_touches_nothing(sample_db, sample_dir):
 
 
 def test_a_changed_file_replaces_its_rows(sample_db, sample_dir):
-    old = extract_file(sample_dir / IGA)
+    old = extract_file(sample_dir / IGA)[0]
     old_goal_ids = {row["id"] for row in Database(sample_db).query("SELECT id FROM goals WHERE manifesto = ?", [old.record.source.sha256])}
     changed_copy(sample_dir / IGA, sample_dir / IGA, "edited")
-    new = extract_file(sample_dir / IGA)
+    new = extract_file(sample_dir / IGA)[0]
     assert new.record.source.sha256 != old.record.source.sha256
 
     summary = run_batch([sample_dir], sample_db, workers=1)
@@ -65,12 +65,12 @@ def start_of_year(extraction: Extraction) -> Extraction:
 
 
 def test_versions_of_one_manifesto_are_kept_and_linked_and_overview_shows_the_evaluated_one(sample_db, sample_dir):
-    year_end = extract_file(sample_dir / IGA)
+    year_end = extract_file(sample_dir / IGA)[0]
     db = open_db(sample_db)
     store(db, start_of_year(year_end), "early/iga-2021-digital.pdf")
     changed_copy(sample_dir / IGA, sample_dir / IGA, "reissued")  # the year-end file changes: it is replaced, not added
     run_batch([sample_dir], sample_db, workers=1)
-    reissued = extract_file(sample_dir / IGA).record.source.sha256
+    reissued = extract_file(sample_dir / IGA)[0].record.source.sha256
 
     versions = list(
         db.query(
@@ -88,14 +88,14 @@ def test_versions_of_one_manifesto_are_kept_and_linked_and_overview_shows_the_ev
 
 
 def test_overview_shows_the_latest_version_when_none_is_evaluated(tmp_path, sample_dir):
-    early = start_of_year(extract_file(sample_dir / IGA))
+    early = start_of_year(extract_file(sample_dir / IGA)[0])
     db = open_db(tmp_path / "m.db")
     store(db, early, "early.pdf")
     assert [r["manifesto"] for r in db.query("SELECT DISTINCT manifesto FROM goal_overview")] == ["0" * 64]
 
 
 def test_storing_the_same_extraction_again_replaces_it(tmp_path, sample_dir):
-    extraction = extract_file(sample_dir / IGA)
+    extraction = extract_file(sample_dir / IGA)[0]
     db = open_db(tmp_path / "m.db")
     store(db, extraction, "a.pdf")
     store(db, extraction, "a.pdf")
@@ -103,7 +103,7 @@ def test_storing_the_same_extraction_again_replaces_it(tmp_path, sample_dir):
 
 
 def test_a_text_layer_version_is_shown_before_an_ocr_scan_of_it(tmp_path, sample_dir):
-    text = extract_file(sample_dir / IGA)
+    text = extract_file(sample_dir / IGA)[0]
     record = text.record
     scan = Extraction(
         record.model_copy(update={"ocr": True, "source": record.source.model_copy(update={"sha256": "1" * 64})}),

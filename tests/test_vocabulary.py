@@ -95,13 +95,13 @@ def test_a_bad_vocabulary_is_a_usage_error_naming_the_file_and_entry(tmp_path, c
 
 def test_a_wording_the_vocabulary_lacks_reads_only_once_the_user_adds_it(tmp_path):
     text = HEADER + COLUMNS.format(mission="部のミッション") + GOAL.format(marker="◎部局目標1")
-    without = extract_bytes(text.encode(), "m.txt").record
+    without = extract_bytes(text.encode(), "m.txt")[0].record
     assert without.goals[0].mission == ""
     assert without.coverage < 1.0
     assert any(w.kind == "unplaced_text" and "部のミッション" in w.message for w in without.warnings)
     path = tmp_path / "city.toml"
     path.write_text('[goal.labels]\nmission = ["部のミッション"]\n', encoding="utf-8")
-    with_it = extract_bytes(text.encode(), "m.txt", vocabulary=path).record
+    with_it = extract_bytes(text.encode(), "m.txt", vocabulary=path)[0].record
     assert with_it.goals[0].mission == "市民の安全を守る"
     assert (with_it.coverage, with_it.warnings) == (1.0, [])
 
@@ -110,4 +110,4 @@ def test_a_goal_marker_word_the_user_adds(tmp_path):
     text = HEADER + COLUMNS.format(mission="組織使命") + GOAL.format(marker="★重点取組1")
     path = tmp_path / "city.toml"
     path.write_text('[goal]\nwords = ["重点取組"]\n', encoding="utf-8")
-    assert [g.number for g in extract_bytes(text.encode(), "m.txt", vocabulary=path).record.goals] == [1]
+    assert [g.number for g in extract_bytes(text.encode(), "m.txt", vocabulary=path)[0].record.goals] == [1]

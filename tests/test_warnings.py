@@ -12,6 +12,7 @@ import pytest
 import regex
 
 import broken_pdfs
+from conftest import BOOKLETS
 from extract.document import Cell, Document, Line, Row
 from extract.errors import ExtractionError
 from extract.pipeline import extract_bytes
@@ -34,7 +35,7 @@ def capture(goals: str = "", *, legend: str = LEGEND, rating: str = "") -> bytes
 
 
 def warnings_of(data: bytes, name: str = "m.txt") -> list[tuple[str, int | None]]:
-    return [(w.kind, w.goal) for w in extract_bytes(data, name).record.warnings]
+    return [(w.kind, w.goal) for w in extract_bytes(data, name)[0].record.warnings]
 
 
 def goal(number: int, level: str = LEVEL) -> str:
@@ -53,6 +54,7 @@ CASES: dict[str, tuple[bytes, int | None]] = {
     "goal_unreadable": (capture(goal(1) + "◎部局目標2\n"), 2),
     "unplaced_text": (capture(goal(1) + "※予算は別に定める\n" + goal(2)), None),
     "outside_text": (capture(goal(1)) + "\nこの記事の担当 総務課\n".encode(), None),
+    "skipped_pages": ((BOOKLETS / "council-agenda-manifesto-between-items.pdf").read_bytes(), None),  # agenda pages
 }
 
 
