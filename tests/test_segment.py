@@ -19,6 +19,7 @@ from extract import limits
 from extract.batch import run_batch
 from extract.document import Cell, Document, Line, Row
 from extract.pipeline import Extraction, FailedPart, extract_bytes, extract_file
+from extract.vocabulary import load_vocabulary
 from extract.segment import segment
 from extract.store import read_records
 
@@ -26,6 +27,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from make_booklets import FORTY, assemble  # noqa: E402  (pikepdf only: the 40-department booklet is made here)
 
 BOOKLET_FILES = sorted(BOOKLETS.glob("*.pdf"))
+
+VOCABULARY = load_vocabulary()
 
 
 # --- the rules, on hand-made pages ------------------------------------------------------------
@@ -54,7 +57,7 @@ def document(*pages: list[Row], count: int | None = None) -> Document:
 
 
 def ranges(doc: Document) -> list[tuple[int, int, tuple[int, ...]]]:
-    return [(part.first_page, part.last_page, part.skipped) for part in segment(doc)]
+    return [(part.first_page, part.last_page, part.skipped) for part in segment(doc, VOCABULARY)]
 
 
 def test_one_manifesto_over_several_pages_is_one_part():
@@ -80,7 +83,7 @@ def test_pages_of_no_manifesto_are_skipped_and_named_by_the_next_record_or_the_l
         page(4, text="議案第15号"), page(5, "建設部", (1,)), page(6, text="報告第3号"), page(7),
     )
     assert ranges(doc) == [(3, 3, (1, 2)), (5, 5, (4, 6))]  # page 7 is blank: nothing was lost there
-    (warning,) = segment(doc)[1].warnings()
+    (warning,) = segment(doc, VOCABULARY)[1].warnings()
     assert (warning.kind, warning.page) == ("skipped_pages", 4) and "4, 6" in warning.message
 
 
@@ -90,7 +93,7 @@ def test_a_file_without_a_department_header_is_one_part_of_every_page():
 
 def test_parts_keep_the_files_page_numbers():
     doc = document(page(1, "総務部", (1,)), page(2, "建設部", (1,)))
-    second = segment(doc)[1].document
+    second = segment(doc, VOCABULARY)[1].document
     assert {row.page for row in second.rows} == {2} and second.pages == 2
 
 
