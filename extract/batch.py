@@ -79,6 +79,7 @@ class Summary:
     warnings: int = 0
     removed: int = 0
     pruned: int = 0
+    prune: bool = False  # whether the batch was asked to prune
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -91,8 +92,9 @@ class Summary:
             f"{self.moved} moved, {self.failed} failed, {self.warnings} warnings"
         )
         if self.removed:
-            line += f"; {self.removed} gone from the archive"
-            line += f" ({self.pruned} manifestos pruned)" if self.pruned else " (their rows kept: --prune deletes them)"
+            line += f"; {self.removed} gone from the archive" + ("" if self.prune else " (rows kept: --prune deletes them)")
+        if self.prune:
+            line += f"; {self.pruned} manifestos pruned"
         return "\n".join([line, *(f"warning: {note}" for note in self.notes)])
 
 
@@ -268,7 +270,7 @@ def run_batch(
         for seen, owner in todo.duplicates:
             note_duplicate(db, seen, owner)
         summary = Summary(files=len(files), unchanged=len(todo.unchanged), duplicates=len(todo.duplicates),
-                          moved=len(todo.moved))
+                          moved=len(todo.moved), prune=prune_removed)
         jobs = todo.jobs
         workers = min(workers or os.cpu_count() or 1, len(jobs))
         where = f"Dask cluster at {dask}" if dask else f"{workers} workers"

@@ -482,6 +482,7 @@ def note_moved(db: Database, file: SeenFile, old: str) -> None:
     """Record that the file stored from `old` (gone) is now `file`: its manifestos and duplicates follow it."""
     with db.atomic():
         _move(db, old, file.path)
+        db.execute("UPDATE files SET outcome = 'removed', duplicate_of = NULL WHERE path = ?", [old])
         db.execute("DELETE FROM failures WHERE path = ?", [file.path])
         _see(db, file, "stored")
 
