@@ -22,7 +22,7 @@ import regex
 from sqlite_utils import Database
 
 OBJECTIVE_WEIGHT = 0.8  # the objective names the goal; the mission (often shared by several goals) only helps
-SERIES_THRESHOLD = 0.5  # a reworded objective of the same goal scores 0.55-0.9; another goal under the same mission < 0.35
+SERIES_THRESHOLD = 0.5  # a reworded objective of the same goal scores 0.55-0.9; another goal under the same mission < 0.4
 NGRAM = 2  # character bigrams: most Japanese words are two or more characters
 
 _SPACE = regex.compile(r"\s+")
