@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime, timezone
 import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -42,8 +42,6 @@ SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the 
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
 INTERNAL = "internal"  # failure kind of a bug or a crashed worker, beside errors.ERROR_KINDS
 PARENT_CHECK_SECONDS = 0.5
-
-
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
 
 

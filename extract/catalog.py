@@ -192,11 +192,13 @@ PROVENANCE = Table(
     (_TO_MANIFESTO,),
 )
 
+_FILE_SHA256 = Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256)
+
 FAILURES = Table(
     "failures", "読み取れなかったファイル", "Files the last batch could not store, and why",
     (
         Field("path", "string", "ファイルのパス", "Path of the file", required=True),
-        Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256),
+        _FILE_SHA256,
         Field("kind", "string", "種類", "Error kind, e.g. encrypted, not_a_manifesto, internal", required=True),
         Field("message", "string", "理由", "Why it failed", required=True),
         Field("time", "datetime", "日時", "UTC time of the attempt (ISO 8601)", required=True),
@@ -208,7 +210,7 @@ FILES = Table(
     "files", "読み込んだファイル", "Every path a batch saw, with what became of it",
     (
         Field("path", "string", "ファイルのパス", "Path of the file as the batch found it", required=True),
-        Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256),
+        _FILE_SHA256,
         Field("size", "integer", "バイト数", "Size in bytes when last seen"),
         Field("mtime", "datetime", "更新日時", "Modification time when last seen (UTC, ISO 8601)"),
         Field("outcome", "string", "結果", "stored, duplicate (of duplicate_of), failed (see failures) or removed (gone)",

@@ -4,7 +4,11 @@ Every list in a record becomes its own table keyed back to its manifesto, with
 foreign keys that cascade, so one DELETE of a manifesto removes all its rows.
 Each file is written in one transaction: a batch killed at any moment leaves every
 manifesto stored whole or not at all. `manifesto_rows` (pure) turns an Extraction
-into rows; the functions around it are the I/O. docs/database.md documents the schema.
+into rows; the functions around it are the I/O. A manifesto is identified by its file's
+sha256 and its part in the file (a booklet holds several); `files` says what became of
+every path a batch saw, `settings` keeps batch-wide settings, and the `versions` view
+picks the copy to trust. migrate.py checks and upgrades the schema version on opening.
+docs/database.md documents the schema.
 """
 
 from __future__ import annotations
