@@ -32,7 +32,8 @@ _V0_TABLES = ("manifestos", "goals", "milestones", "means", "rating_scale", "war
 
 # Schema 0 → 1. The old tables are renamed aside, the new schema created, the rows copied (goal ids kept, each
 # manifesto given an id), and the old tables dropped. Each copy names the old table it reads; a table an early
-# 0.1 database lacks is skipped, and a column it lacks gets the default in _V0_DEFAULTS.
+# 0.1 database lacks is skipped, and a column it lacks gets the default in _V0_DEFAULTS. Every insert names its
+# columns, so that columns the current schema adds (NULL or a default for old rows) need no change here.
 _FROM_V0 = (
     ("manifestos", """INSERT INTO manifestos (sha256, part, path, file, pages, title, fiscal_year, era, department,
         position, head, aspiration, ocr, coverage, municipality_code, extracted_at, tool_version)
@@ -40,21 +41,24 @@ _FROM_V0 = (
                {aspiration}, {ocr}, NULL, {municipality_code}, {extracted_at}, {tool_version}
         FROM v0_manifestos ORDER BY fiscal_year, department, path"""),
     # children before their goals, so that each goal's insert indexes its whole text once (store.py does the same)
-    ("milestones", "INSERT INTO milestones SELECT * FROM v0_milestones"),
-    ("means", "INSERT INTO means SELECT * FROM v0_means"),
+    ("milestones", """INSERT INTO milestones (goal, seq, text, period, start, "end")
+        SELECT goal, seq, text, period, start, "end" FROM v0_milestones"""),
+    ("means", "INSERT INTO means (goal, seq, text) SELECT goal, seq, text FROM v0_means"),
     ("goals", """INSERT INTO goals (id, manifesto, number, mission, objective, current_state, target, achieved_state,
         self_rating, rating_reason, page)
         SELECT g.id, m.id, g.number, g.mission, g.objective, g.current_state, g.target, g.achieved_state,
                g.self_rating, g.rating_reason, g.page
         FROM v0_goals g JOIN manifestos m ON m.sha256 = g.manifesto"""),
-    ("rating_scale", """INSERT INTO rating_scale SELECT m.id, r.seq, r.score, r.label
+    ("rating_scale", """INSERT INTO rating_scale (manifesto, seq, score, label) SELECT m.id, r.seq, r.score, r.label
         FROM v0_rating_scale r JOIN manifestos m ON m.sha256 = r.manifesto"""),
-    ("warnings", """INSERT INTO warnings SELECT m.id, w.seq, w.kind, w.message, w.goal, w.page
+    ("warnings", """INSERT INTO warnings (manifesto, seq, kind, message, goal, page)
+        SELECT m.id, w.seq, w.kind, w.message, w.goal, w.page
         FROM v0_warnings w JOIN manifestos m ON m.sha256 = w.manifesto"""),
     ("provenance", """INSERT INTO provenance (id, manifesto, path, goal, field, page, x0, top, x1, bottom, confidence)
         SELECT p.id, m.id, p.path, p.goal, p.field, p.page, p.x0, p.top, p.x1, p.bottom, p.confidence
         FROM v0_provenance p JOIN manifestos m ON m.sha256 = p.manifesto"""),
-    ("failures", "INSERT INTO failures SELECT * FROM v0_failures"),
+    ("failures", """INSERT INTO failures (path, sha256, kind, message, time)
+        SELECT path, sha256, kind, message, time FROM v0_failures"""),
     # every path the old database knew becomes a `files` row; size and mtime are filled in when a batch sees it
     ("manifestos", """INSERT INTO files (path, sha256, size, mtime, outcome, duplicate_of, seen_at)
         SELECT path, sha256, NULL, NULL, 'stored', NULL, extracted_at FROM manifestos"""),

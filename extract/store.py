@@ -317,7 +317,8 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
     """
     row = rows.manifesto
     source = {field: row[field] for field in ("file", "sha256", "pages", *_SOURCE_PARTS)}
-    extras = {field: row[field] for field in ("coverage",) if field in Manifesto.model_fields}
+    # coverage is NULL where never measured (rows migrated from schema 0): the record then keeps the model's default
+    extras = {field: row[field] for field in ("coverage",) if field in Manifesto.model_fields and row[field] is not None}
     return Manifesto(
         source=source,
         **{field: row[field] for field in _HEADER_FIELDS},
