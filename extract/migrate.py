@@ -2,7 +2,7 @@
 
 A database made by this tool carries `PRAGMA application_id` = APPLICATION_ID and
 `PRAGMA user_version` = the schema version it was written with. Before anything is
-written, `prepare` reads both (and, for a database of release 0.1.0 (commit 2bafc28),
+written, `upgrade` reads both (and, for a database of release 0.1.0 (commit 2bafc28),
 which set neither, the shape of its tables) and then either creates the schema in an
 empty file, leaves a current one alone, migrates an older one in one transaction, or
 refuses with a one-line UsageError naming the file and the versions. docs/database.md
@@ -79,7 +79,7 @@ _V0_DEFAULTS = {
 }
 
 
-def prepare(db: Database, path: Path, schema: str) -> int | None:
+def upgrade(db: Database, path: Path, schema: str) -> int | None:
     """Make the database at `path` hold the current schema; return the version it was migrated from, else None.
 
     `schema` is the current schema's SQL (store.SCHEMA). An empty file gets it; a current

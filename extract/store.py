@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import UsageError
-from .migrate import SCHEMA_VERSION, prepare, schema_version
+from .migrate import SCHEMA_VERSION, schema_version, upgrade
 from .models import Manifesto, Source
 from .pipeline import Extraction
 from .series import relink_goals
@@ -375,7 +375,7 @@ def open_db(path: str | Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     try:
-        migrated_from = prepare(db, path, SCHEMA)
+        migrated_from = upgrade(db, path, SCHEMA)
         if migrated_from is not None:
             relink_goals(db)
     except BaseException:
