@@ -35,9 +35,10 @@ _V0_TABLES = ("manifestos", "goals", "milestones", "means", "rating_scale", "war
 # 0.1 database lacks is skipped, and a column it lacks gets the default in _V0_DEFAULTS. Every insert names its
 # columns, so that columns the current schema adds (NULL or a default for old rows) need no change here.
 _FROM_V0 = (
-    ("manifestos", """INSERT INTO manifestos (sha256, part, path, file, pages, title, fiscal_year, era, department,
-        position, head, aspiration, ocr, coverage, municipality_code, extracted_at, tool_version)
-        SELECT sha256, 1, path, file, pages, title, fiscal_year, era, department, position, head,
+    # a file of release 0.1 held one manifesto: part 1, on all its pages
+    ("manifestos", """INSERT INTO manifestos (sha256, part, first_page, last_page, path, file, pages, title, fiscal_year,
+        era, department, position, head, aspiration, ocr, coverage, municipality_code, extracted_at, tool_version)
+        SELECT sha256, 1, 1, pages, path, file, pages, title, fiscal_year, era, department, position, head,
                {aspiration}, {ocr}, NULL, {municipality_code}, {extracted_at}, {tool_version}
         FROM v0_manifestos ORDER BY fiscal_year, department, path"""),
     # children before their goals, so that each goal's insert indexes its whole text once (store.py does the same)

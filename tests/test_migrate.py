@@ -87,7 +87,8 @@ def test_opening_a_2bafc28_database_migrates_every_row(old_db):
     assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute("SELECT DISTINCT part, coverage FROM manifestos").fetchall() == [(1, None)]
+    assert db.execute("SELECT DISTINCT part, first_page, last_page = pages, coverage FROM manifestos").fetchall() == [
+        (1, 1, 1, None)]
     assert db.execute("SELECT outcome, count(*) FROM files GROUP BY 1 ORDER BY 1").fetchall() == [("failed", 1), ("stored", 3)]
     assert db.execute("SELECT name, value FROM settings").fetchall() == [("municipality_code", "242161")]
     assert db["goals_fts"].count == db["goals"].count
