@@ -1,11 +1,15 @@
 """`manifesto batch`: convert every PDF under some paths into the database, in parallel and resumably.
 
-Files are hashed first: one whose sha256 is already stored is skipped without being
-parsed, so a rerun does only what is new, changed or failed before. Worker processes
-parse (the CPU-bound part); the main process alone writes, one transaction per file,
-so the database never has two writers and a batch killed at any moment leaves only
-whole files. A file that fails is recorded in `failures` and the batch goes on; in a
-booklet of several manifestos, each is stored, and one that fails is recorded as its part.
+Files are hashed first: one whose sha256 is already stored is not parsed again (unchanged
+at its path, a duplicate at another, or moved when the stored path is gone), so a rerun
+does only what is new, changed or failed before. Every path seen gets its `files` row.
+Worker processes parse (the CPU-bound part); the main process alone writes, one
+transaction per file, so the database never has two writers and a batch killed at any
+moment leaves only whole manifestos. A file that fails is recorded in `failures` and the
+batch goes on; in a booklet of several manifestos, each is stored, and one that fails is
+recorded as its part. Files gone from under the paths are marked removed (their rows deleted
+only with `prune`); the archive's municipality code is a stored setting; the goal
+series are relinked at the end.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -28,20 +33,25 @@ from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .municipality import lookup
 from .pipeline import Extraction, FailedPart, extract_file, prepare
-from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
+from .series import relink_goals
+from .store import (
+    SeenFile, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db, prune,
+    put_setting, record_failure, store, stored_paths,
+)
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
 INTERNAL = "internal"  # failure kind of a bug or a crashed worker, beside errors.ERROR_KINDS
 PARENT_CHECK_SECONDS = 0.5
+MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
 
 
 @dataclass(frozen=True)
 class Job:
-    """A file to parse, with its sha256 (None when it cannot be read)."""
+    """A file to parse, as it was seen (its sha256 is None when it cannot be read)."""
 
     path: Path
-    sha256: str | None
+    seen: SeenFile
 
 
 @dataclass(frozen=True)
@@ -57,25 +67,35 @@ Outcome = list[Extraction | FailedPart] | Failed  # a file's manifestos (one, or
 
 @dataclass
 class Summary:
-    """What a batch did, counted file by file."""
+    """What a batch did, counted file by file, and what the user should know about the archive."""
 
     files: int = 0
     stored: int = 0
-    skipped: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    moved: int = 0
     failed: int = 0
     warnings: int = 0
     partial: int = 0  # stored with coverage below 1.0: some printed text reached no field
-
+    removed: int = 0
+    pruned: int = 0
+    prune: bool = False  # whether the batch was asked to prune
+    notes: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         return EXIT_FAILED if self.failed else EXIT_OK
 
     def __str__(self) -> str:
-        return (
-            f"{self.files} files: {self.stored} stored, {self.skipped} skipped (unchanged), "
-            f"{self.failed} failed, {self.warnings} warnings, {self.partial} below full coverage"
+        line = (
+            f"{self.files} files: {self.stored} stored, {self.unchanged} unchanged, {self.duplicates} duplicates, "
+            f"{self.moved} moved, {self.failed} failed, {self.warnings} warnings, {self.partial} below full coverage"
         )
+        if self.removed:
+            line += f"; {self.removed} gone from the archive" + ("" if self.prune else " (rows kept: --prune deletes them)")
+        if self.prune:
+            line += f"; {self.pruned} manifestos pruned"
+        return "\n".join([line, *(f"warning: {note}" for note in self.notes)])
 
 
 def collect(paths: Iterable[str | Path]) -> list[Path]:
@@ -91,30 +111,65 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
     return list(found)
 
 
-def sha256_of(path: Path) -> str | None:
-    """Return the hex sha256 of a file's bytes, or None when it cannot be read (parsing will say why)."""
+def see(path: Path) -> SeenFile:
+    """Return a file as seen now: its sha256, size and mtime (None each when it cannot be read: parsing will say why)."""
     try:
         with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+            sha = hashlib.file_digest(file, "sha256").hexdigest()
+            status = os.fstat(file.fileno())
     except OSError:
-        return None
+        return SeenFile(str(path), None)
+    mtime = datetime.fromtimestamp(status.st_mtime, timezone.utc).isoformat(timespec="seconds")
+    return SeenFile(str(path), sha, status.st_size, mtime)
 
 
-def plan(files: Sequence[Path], stored: set[str]) -> tuple[list[Job], list[Path]]:
-    """Given files and the stored sha256s, return the jobs to parse and the files skipped.
+@dataclass(frozen=True)
+class Plan:
+    """What a batch does with each file: parse it, or note it as unchanged, a duplicate (of a path) or moved (from one)."""
 
-    A file is skipped when its bytes are already stored, or already queued under another path.
+    jobs: list[Job]
+    unchanged: list[SeenFile]
+    duplicates: list[tuple[SeenFile, str]]
+    moved: list[tuple[SeenFile, str]]
+
+
+def plan(files: Sequence[Path], stored: dict[str, str]) -> Plan:
+    """Given files and the path each stored sha256 is stored under, return what to do with each file.
+
+    Bytes stored under this path are unchanged; stored under a path that is gone, moved
+    here; stored (or queued earlier in this batch) under another path, a duplicate of it.
     """
-    seen = set(stored)
-    jobs, skipped = [], []
+    owners = dict(stored)
+    result = Plan([], [], [], [])
     for path in files:
-        sha = sha256_of(path)
-        if sha is not None and sha in seen:
-            skipped.append(path)
+        seen = see(path)
+        owner = owners.get(seen.sha256) if seen.sha256 is not None else None
+        if owner is None:
+            result.jobs.append(Job(path, seen))
+            if seen.sha256 is not None:
+                owners[seen.sha256] = seen.path
+        elif owner == seen.path:
+            result.unchanged.append(seen)
+        elif seen.sha256 in stored and not Path(owner).exists():
+            result.moved.append((seen, owner))
+            owners[seen.sha256] = seen.path
         else:
-            jobs.append(Job(path, sha))
-        seen.add(sha)
-    return jobs, skipped
+            result.duplicates.append((seen, owner))
+    return result
+
+
+def municipality_for(db_path: str | Path, stored: str | None, given: str | None, *, mixed: bool) -> str | None:
+    """Return the code this batch records: the one given, else the archive's stored one (pure).
+
+    A code other than the stored one is refused (UsageError) unless `mixed`, the user's
+    word that the archive holds several municipalities.
+    """
+    if given is None or given == stored or stored is None or mixed:
+        return given or stored
+    raise UsageError(
+        f"{db_path}: this archive's municipality is {stored}, not {given}: give the same code, none (the stored "
+        "one is used), or add --mixed to store these files under another municipality"
+    )
 
 
 @dataclass(frozen=True)
@@ -187,29 +242,44 @@ def run_batch(
     workers: int | None = None,
     settings: ParseSettings = ParseSettings(),
     municipality_code: str | None = None,
+    mixed: bool = False,
+    prune_removed: bool = False,
     dask: str | None = None,
 ) -> Summary:
     """Store every file under `paths` in the database at `db_path` and return what was done.
 
     `municipality_code` (全国地方公共団体コード) is recorded for every manifesto stored or
-    skipped as unchanged. `dask`, a scheduler address, parses on that Dask cluster
-    instead of local workers (cluster.py). Raises UsageError when a path does not exist,
-    the code is invalid or unknown, or the cluster unreachable; a file that cannot be
-    stored never raises. `settings` say how each file is parsed.
+    unchanged, and kept as the archive's setting the first time it is given; without it,
+    the stored one is used; another one is refused unless `mixed`. Files once seen under
+    `paths` that are gone are marked removed, and with `prune_removed` their manifestos are
+    deleted. `dask`, a scheduler address, parses on that Dask cluster instead of local
+    workers (cluster.py). Raises UsageError when a path does not exist, the code is
+    invalid, unknown or not the archive's, the database is not this tool's, or the cluster
+    unreachable; a file that cannot be stored never raises. `settings` say how each file is parsed.
     """
     if municipality_code is not None:
         lookup(municipality_code)
-    files = collect(paths)
+    roots = [Path(path) for path in paths]
+    files = collect(roots)
     db = open_db(db_path)
     try:
-        jobs, skipped = plan(files, stored_sha256(db))
-        forget_failures(db, map(str, skipped))
-        if municipality_code is not None:
-            set_municipality(db, map(str, skipped), municipality_code)
-        summary = Summary(files=len(files), skipped=len(skipped))
+        stored_code = get_setting(db, MUNICIPALITY)
+        code = municipality_for(db_path, stored_code, municipality_code, mixed=mixed)
+        if stored_code is None and code is not None:
+            put_setting(db, MUNICIPALITY, code)
+        todo = plan(files, stored_paths(db))
+        note_unchanged(db, todo.unchanged, code, relabel=municipality_code is not None)
+        for seen, old in todo.moved:
+            note_moved(db, seen, old)
+        for seen, owner in todo.duplicates:
+            note_duplicate(db, seen, owner)
+        summary = Summary(files=len(files), unchanged=len(todo.unchanged), duplicates=len(todo.duplicates),
+                          moved=len(todo.moved), prune=prune_removed)
+        jobs = todo.jobs
         workers = min(workers or os.cpu_count() or 1, len(jobs))
         where = f"Dask cluster at {dask}" if dask else f"{workers} workers"
-        start = f"{len(files)} files: {len(skipped)} unchanged, {len(jobs)} to parse ({where})"
+        start = (f"{len(files)} files: {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
+                 f"{summary.moved} moved, {len(jobs)} to parse ({where})")
         if dask:
             from .cluster import dask_outcomes  # imports distributed, an optional extra: only when asked for
 
@@ -219,11 +289,16 @@ def run_batch(
         with Progress(len(jobs), start) as progress:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
-                    record_failure(db, str(job.path), job.sha256, outcome.kind, outcome.message)
+                    record_failure(db, str(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
                     summary.failed += 1
                 else:
-                    _store_parts(db, outcome, job, municipality_code, summary)
+                    _store_parts(db, outcome, job, code, summary)
                 progress.advance(job, outcome, summary.failed)
+        summary.removed = len(mark_removed(db, roots))
+        if prune_removed:
+            summary.pruned = prune(db, roots)
+        relink_goals(db)
+        summary.notes.extend(archive_notes(db))
         return summary
     finally:
         db.close()
@@ -240,14 +315,23 @@ def _store_parts(
     with db.atomic():
         for part in parts:
             if isinstance(part, FailedPart):
-                record_failure(db, path, job.sha256, part.error.kind, part.message, part=part.part)
+                record_failure(db, path, job.seen.sha256, part.error.kind, part.message, seen=job.seen, part=part.part)
             else:
-                store(db, part, path, municipality_code=municipality_code)
+                store(db, part, path, municipality_code=municipality_code, seen=job.seen)
                 summary.warnings += len(part.record.warnings)
                 summary.partial += part.record.coverage < 1.0
     failed = any(isinstance(part, FailedPart) for part in parts)
     summary.failed += int(failed)
     summary.stored += int(not failed)
+
+
+def archive_notes(db: Database) -> list[str]:
+    """Return what the user should know about the whole archive after a batch: manifestos missing a municipality code."""
+    missing, coded = code_counts(db)
+    if missing and coded:
+        return [f"{missing} manifestos have no municipality code beside {coded} with one: versions and averages "
+                "treat them as another municipality; rerun their paths with --municipality CODE"]
+    return []
 
 
 class Progress:

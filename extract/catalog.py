@@ -47,7 +47,6 @@ class Table:
 
 
 SHA256 = r"^[0-9a-f]{64}$"
-MANIFESTO_ID = r"^[0-9a-f]{64}(-[0-9]+)?$"  # store.manifesto_id: a file's sha256, -N for part N >= 2 of a booklet
 MUNICIPALITY_CODE = r"^[0-9]{6}$"
 
 _CODE, _PREFECTURE, _CITY = MUNICIPALITY_COLUMNS
@@ -61,10 +60,9 @@ MUNICIPALITY_FIELDS = (
 
 
 # The columns, and their foreign keys, by which the tables below belong to a manifesto or a goal.
-_TO_MANIFESTO = ForeignKey(("manifesto",), "manifestos", ("sha256",))
+_TO_MANIFESTO = ForeignKey(("manifesto",), "manifestos", ("id",))
 _TO_GOAL = ForeignKey(("goal",), "goals", ("id",))
-_MANIFESTO = Field("manifesto", "string", "マニフェストID", "The manifesto's id (manifestos.sha256)",
-                   required=True, pattern=MANIFESTO_ID)
+_MANIFESTO = Field("manifesto", "integer", "マニフェストID", "The manifesto's id (manifestos.id)", required=True)
 _GOAL_ID = Field("goal", "integer", "部局目標ID", "The goal's id (goals.id)", required=True)
 
 
@@ -74,18 +72,18 @@ def _seq_field(what: str) -> Field:
 
 MANIFESTOS = Table(
     "manifestos", "部局マニフェスト",
-    "One row per manifesto file: a department's manifesto for one fiscal year",
+    "One row per manifesto: a department's manifesto for one fiscal year (a file may hold several, as parts)",
     (
-        Field("sha256", "string", "マニフェストID",
-              "Identifies the manifesto: hex sha256 of the file's bytes, followed by -N for the N-th (N >= 2) "
-              "manifesto of a file holding several", required=True, pattern=MANIFESTO_ID),
-        Field("path", "string", "ファイルのパス", "Path of the file as the batch found it"),
+        Field("id", "integer", "マニフェストID", "Identifier of the manifesto within this data set", required=True),
+        Field("sha256", "string", "ファイルのsha256", "Hex sha256 of the file's bytes; with part, identifies the manifesto",
+              required=True, pattern=SHA256),
+        Field("part", "integer", "ファイル内の順番", "1-based place of the manifesto in its file (1 for a file of one)",
+              required=True),
+        Field("first_page", "integer", "開始ページ", "First page of the manifesto in its file, when the file holds several"),
+        Field("last_page", "integer", "終了ページ", "Last page of the manifesto in its file, when the file holds several"),
+        Field("path", "string", "ファイルのパス", "Path of the file as the batch found it (where it is now, if moved)"),
         Field("file", "string", "ファイル名", "File name of the PDF (or web page)", required=True),
         Field("pages", "integer", "ページ数", "Page count of the file", required=True),
-        Field("part", "integer", "ファイル内の順番", "1-based position of the manifesto in its file (1 for a file of one)",
-              required=True),
-        Field("first_page", "integer", "開始ページ", "First page of the file the manifesto occupies", required=True),
-        Field("last_page", "integer", "終了ページ", "Last page of the file the manifesto occupies", required=True),
         Field("title", "string", "表題", "Title as printed, e.g. 2021(令和3)年度 部局マニフェスト", required=True),
         Field("fiscal_year", "integer", "年度", "Gregorian year in which the fiscal year (April to March) starts",
               required=True),
@@ -95,8 +93,7 @@ MANIFESTOS = Table(
         Field("head", "string", "氏名", "Name of the department's head"),
         Field("aspiration", "string", "年度の抱負", "The head's aspiration for the year"),
         Field("ocr", "boolean", "OCR読取", "True when the text was read by OCR from scanned pages", required=True),
-        Field("coverage", "number", "読取率", "Share (0 to 1) of the printed text that reached a field or was recognised",
-              required=True),
+        Field("coverage", "number", "読取率", "Share (0-1) of the document's text placed in the record, when measured"),
         Field("municipality_code", "string", _CODE, "Nationwide local government code of the publisher, when known",
               pattern=MUNICIPALITY_CODE),
         Field("extracted_at", "datetime", "抽出日時", "UTC time the record was extracted and stored (ISO 8601)",
@@ -104,7 +101,7 @@ MANIFESTOS = Table(
         Field("tool_version", "string", "抽出ツールの版", "Version of manifesto-extract that extracted the record",
               required=True),
     ),
-    ("sha256",),
+    ("id",),
 )
 
 GOALS = Table(
@@ -198,13 +195,15 @@ PROVENANCE = Table(
     (_TO_MANIFESTO,),
 )
 
+_FILE_SHA256 = Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256)
+
 FAILURES = Table(
     "failures", "読み取れなかったファイル", "Files the last batch could not store, and why",
     (
         Field("path", "string", "ファイルのパス", "Path of the file", required=True),
         Field("part", "integer", "ファイル内の順番",
-              "The failed manifesto's position in a file holding several; empty when the whole file failed"),
-        Field("sha256", "string", "ファイルのsha256", "sha256 of its bytes; empty when unreadable", pattern=SHA256),
+              "The failed manifesto's position in a file holding several; 0 when the whole file failed", required=True),
+        _FILE_SHA256,
         Field("kind", "string", "種類", "Error kind, e.g. encrypted, not_a_manifesto, internal", required=True),
         Field("message", "string", "理由", "Why it failed", required=True),
         Field("time", "datetime", "日時", "UTC time of the attempt (ISO 8601)", required=True),
@@ -212,4 +211,80 @@ FAILURES = Table(
     ("path", "part"),
 )
 
-TABLES = (MANIFESTOS, GOALS, MILESTONES, MEANS, RATING_SCALE, WARNINGS, PROVENANCE, FAILURES)
+FILES = Table(
+    "files", "読み込んだファイル", "Every path a batch saw, with what became of it",
+    (
+        Field("path", "string", "ファイルのパス", "Path of the file as the batch found it", required=True),
+        _FILE_SHA256,
+        Field("size", "integer", "バイト数", "Size in bytes when last seen"),
+        Field("mtime", "datetime", "更新日時", "Modification time when last seen (UTC, ISO 8601)"),
+        Field("outcome", "string", "結果", "stored, duplicate (of duplicate_of), failed (see failures) or removed (gone)",
+              required=True),
+        Field("duplicate_of", "string", "同一内容のファイル", "For a duplicate: the path its bytes are stored under"),
+        Field("seen_at", "datetime", "確認日時", "UTC time a batch last saw the path (ISO 8601)", required=True),
+    ),
+    ("path",),
+)
+
+SETTINGS = Table(
+    "settings", "設定", "Batch-wide settings kept for every later run, e.g. municipality_code",
+    (
+        Field("name", "string", "設定名", "Name of the setting", required=True),
+        Field("value", "string", "値", "Its value", required=True),
+        Field("set_at", "datetime", "設定日時", "UTC time it was first given (ISO 8601)", required=True),
+    ),
+    ("name",),
+)
+
+GOAL_SERIES = Table(
+    "goal_series", "年度をまたぐ部局目標", "Each goal linked to the goal of the department's previous fiscal year it continues",
+    (
+        Field("goal", "integer", "部局目標ID", "The goal's id (goals.id)", required=True),
+        Field("series", "integer", "系列ID", "Id of the series: goals.id of its first goal", required=True),
+        Field("previous", "integer", "前年度の部局目標ID", "goals.id of the goal it continues; empty when it starts the series"),
+        Field("score", "number", "類似度", "Similarity (0-1) of its objective and mission to the previous goal's"),
+    ),
+    ("goal",),
+    (_TO_GOAL, ForeignKey(("previous",), "goals", ("id",))),
+)
+
+TABLES = (MANIFESTOS, GOALS, MILESTONES, MEANS, RATING_SCALE, WARNINGS, PROVENANCE, FAILURES, FILES, SETTINGS, GOAL_SERIES)
+LOCAL_TABLES = ("failures", "files", "settings")  # the batch's record of local files and options: not published
+
+# Columns every published row carries from its manifesto and version, so that each CSV stands alone.
+_MANIFESTO_FIELDS = {field.name: field for field in MANIFESTOS.fields}
+VERSION_FIELDS = (
+    _MANIFESTO_FIELDS["fiscal_year"],
+    _MANIFESTO_FIELDS["era"],
+    _MANIFESTO_FIELDS["department"],
+    Field("version", "integer", "版", "1, 2, … among the versions of this department and fiscal year (see versions)",
+          required=True),
+    Field("latest", "boolean", "最新版", "True for the version shown by default (goal_overview)", required=True),
+)
+
+_GOAL_FIELDS = {field.name: field for field in GOALS.fields}
+GOAL_OVERVIEW = Table(
+    "goal_overview", "部局目標一覧", "One row per goal with its manifesto, rating label and series: the flat table to start from",
+    (
+        _MANIFESTO_FIELDS["municipality_code"],
+        *(VERSION_FIELDS[:3]),
+        _MANIFESTO_FIELDS["position"],
+        _MANIFESTO_FIELDS["head"],
+        Field("goal", "integer", "目標番号", "N of ◎部局目標N", required=True),
+        *(_GOAL_FIELDS[name] for name in ("mission", "objective", "current_state", "target", "achieved_state",
+                                          "self_rating")),
+        Field("rating_label", "string", "評価", "The legend's label for the self-rating"),
+        _GOAL_FIELDS["rating_reason"],
+        _GOAL_FIELDS["page"],
+        VERSION_FIELDS[3],
+        Field("versions", "integer", "版の数", "How many versions this department and fiscal year has", required=True),
+        VERSION_FIELDS[4],
+        Field("series", "integer", "系列ID", "The goal's series across fiscal years (goal_series.series)"),
+        _MANIFESTO_FIELDS["path"],
+        _MANIFESTO_FIELDS["sha256"],
+        _MANIFESTO,
+        Field("goal_id", "integer", "部局目標ID", "The goal's id (goals.id), to join milestones and means", required=True),
+    ),
+    ("goal_id",),
+    (_TO_MANIFESTO, ForeignKey(("goal_id",), "goals", ("id",))),
+)

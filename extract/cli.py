@@ -19,7 +19,8 @@ from .pipeline import FailedPart, extract_file
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
-from .store import reading, run_query
+from .query import QUERY_TIME_LIMIT_SECONDS, run_query
+from .store import reading
 from .vocabulary import load_vocabulary
 
 DEFAULT_DB = "output/manifestos.db"
@@ -50,8 +51,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     load_vocabulary(args.vocabulary)  # a bad vocabulary file is a usage error before any file is read
     settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
                              vocabulary=args.vocabulary)
-    summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings,
-                        municipality_code=args.municipality, dask=args.dask)
+    summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings, municipality_code=args.municipality,
+                        mixed=args.mixed, prune_removed=args.prune, dask=args.dask)
     print(summary)
     if summary.failed:
         print(f"failed files: manifesto query --db {args.db} \"SELECT * FROM failures\"", file=sys.stderr)
@@ -61,7 +62,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the goals whose texts contain every word."""
     with reading(args.db) as db:
-        found = search(db, " ".join(args.words), limit=args.limit)
+        found = search(db, " ".join(args.words), limit=args.limit, all_versions=args.all_versions)
     print(render(SEARCH_COLUMNS, [[row[column] for column in SEARCH_COLUMNS] for row in found], args.format))
     return 0
 
@@ -69,7 +70,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     """Print the result of one read-only SQL statement."""
     with reading(args.db) as db:
-        columns, rows = run_query(db, args.sql)
+        columns, rows = run_query(db, args.sql, time_limit=args.time_limit)
     print(render(columns, rows, args.format))
     return 0
 
@@ -78,7 +79,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the database as open data (CSV + datapackage.json, JSON Lines, Parquet); list the files written."""
     from .export import export  # pyarrow: loaded only by the commands that need it
 
-    for path in export(args.db, args.out, args.formats, bom=args.bom):
+    for path in export(args.db, args.out, args.formats, bom=args.bom, all_versions=args.all_versions):
         print(path)
     return 0
 
@@ -95,7 +96,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report of charts; print its path."""
     from .report import write_report  # matplotlib: loaded only when charting
 
-    print(write_report(args.db, args.out))
+    print(write_report(args.db, args.out, all_versions=args.all_versions))
     return 0
 
 
@@ -133,6 +134,11 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--password", help="password of encrypted PDFs")
     batch.add_argument("--municipality", metavar="CODE",
                        help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto")
+    batch.add_argument("--mixed", action="store_true",
+                       help="the archive holds several municipalities: store these files under --municipality CODE "
+                            "although the archive's stored code differs")
+    batch.add_argument("--prune", action="store_true",
+                       help="delete the manifestos whose files are all gone from under the paths (else only marked removed)")
     batch.add_argument("--timeout", type=float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
                        help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; failure kind timeout)")
     batch.add_argument("--dask", metavar="ADDRESS",
@@ -149,6 +155,8 @@ def parser() -> argparse.ArgumentParser:
     search_.set_defaults(run=cmd_search)
     query = commands.add_parser("query", help="print the result of one read-only SQL statement")
     query.add_argument("sql", metavar="SQL", help='e.g. "SELECT * FROM goal_overview"')
+    query.add_argument("--time-limit", type=float, default=QUERY_TIME_LIMIT_SECONDS, metavar="SECONDS",
+                       help=f"stop the statement after this long (default {QUERY_TIME_LIMIT_SECONDS:g})")
     query.set_defaults(run=cmd_query)
     export_ = commands.add_parser("export", help="write the database as open data: CSV with datapackage.json, JSON Lines, Parquet")
     export_.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
@@ -164,6 +172,9 @@ def parser() -> argparse.ArgumentParser:
     report.set_defaults(run=cmd_report)
     for reader in (search_, query, export_, serve_, report):
         reader.add_argument("--db", default=DEFAULT_DB, help=f"the database to read (default {DEFAULT_DB})")
+    for chooser in (search_, export_, report):
+        chooser.add_argument("--all-versions", action="store_true",
+                             help="include every version of each manifesto, not only the latest (see versions)")
     for printer in (search_, query):
         printer.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
     return top

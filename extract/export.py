@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from sqlite_utils import Database
 
 from . import __version__
-from .catalog import MUNICIPALITY_FIELDS, Field, Table
+from .catalog import GOAL_OVERVIEW, LOCAL_TABLES, MUNICIPALITY_FIELDS, VERSION_FIELDS, Field, Table
 from .catalog import TABLES as CATALOG
 from .errors import UsageError
 from .municipality import Municipality, bundled_table, place_names
@@ -43,20 +43,28 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
 }
 
-# What is published: every table but `failures` (the batch's log of local files, not data).
-PUBLISHED = tuple(table for table in CATALOG if table.name != "failures")
+# What is published: every table but the batch's record of local files and options, and the flat goal_overview.
+PUBLISHED = (*(table for table in CATALOG if table.name not in LOCAL_TABLES), GOAL_OVERVIEW)
 # Columns of the database left out of the files: a local path, and the code that becomes 全国地方公共団体コード.
-LEFT_OUT = {"manifestos": {"path", "municipality_code"}}
-# SQL for the sha256 of the manifesto a row of each table belongs to (the row is `t`).
+LEFT_OUT = {"manifestos": {"path", "municipality_code"}, "goal_overview": {"path", "municipality_code"}}
+# SQL for the id of the manifesto a row of each table belongs to (the row is `t`).
+_OF_GOAL = "(SELECT manifesto FROM goals WHERE id = t.goal)"
 _MANIFESTO_OF = {
-    "manifestos": "t.sha256",
+    "manifestos": "t.id",
     "goals": "t.manifesto",
-    "milestones": "(SELECT manifesto FROM goals WHERE id = t.goal)",
-    "means": "(SELECT manifesto FROM goals WHERE id = t.goal)",
+    "milestones": _OF_GOAL,
+    "means": _OF_GOAL,
     "rating_scale": "t.manifesto",
     "warnings": "t.manifesto",
     "provenance": "t.manifesto",
+    "goal_series": _OF_GOAL,
+    "goal_overview": "t.manifesto",
 }
+# Where a published table's rows are read: goal_overview from the view of every version, filtered like the rest.
+_SOURCE = {"goal_overview": "goal_versions"}
+# SQL for each column a row carries from its manifesto (`m`) and version (`v`).
+_CONTEXT_SQL = {"fiscal_year": "m.fiscal_year", "era": "m.era", "department": "m.department",
+                "version": "v.version", "latest": "v.latest"}
 _ARROW_TYPES = {
     "string": pa.string(),
     "integer": pa.int64(),
@@ -68,9 +76,16 @@ _ARROW_TYPES = {
 _CODE, _PREFECTURE, _CITY = (field.name for field in MUNICIPALITY_FIELDS)
 
 
+def context_fields(table: Table) -> tuple[Field, ...]:
+    """Return the manifesto's and version's columns that `table`'s rows are published with, beyond their own."""
+    own = {field.name for field in table.fields}
+    return tuple(field for field in VERSION_FIELDS if field.name not in own)
+
+
 def published_fields(table: Table) -> tuple[Field, ...]:
-    """Return the columns of `table` as published: the municipality's three, then the table's own."""
-    return MUNICIPALITY_FIELDS + tuple(f for f in table.fields if f.name not in LEFT_OUT.get(table.name, ()))
+    """Return the columns of `table` as published: the municipality's three, the manifesto's context, the table's own."""
+    own = tuple(f for f in table.fields if f.name not in LEFT_OUT.get(table.name, ()))
+    return MUNICIPALITY_FIELDS + context_fields(table) + own
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -128,14 +143,19 @@ def csv_cell(value: object) -> str:
     return str(value)
 
 
-def read_table(db: Database, table: Table) -> list[dict]:
-    """Return every row of `table` as published, in primary-key order."""
+def read_table(db: Database, table: Table, *, all_versions: bool = False) -> list[dict]:
+    """Return every row of `table` as published, in primary-key order: of the latest versions, or of all."""
     fields = published_fields(table)
-    own = ", ".join(f't."{field.name}"' for field in fields if field not in MUNICIPALITY_FIELDS)
+    context = set(context_fields(table))
+    columns = ", ".join(
+        f'{_CONTEXT_SQL[field.name]} AS "{field.name}"' if field in context else f't."{field.name}"'
+        for field in fields if field not in MUNICIPALITY_FIELDS
+    )
     sql = (
-        f'SELECT m.municipality_code AS "{_CODE}", {own} FROM {table.name} t '
-        f"JOIN manifestos m ON m.sha256 = {_MANIFESTO_OF[table.name]} "
-        f"ORDER BY {', '.join(f't.{key}' for key in table.primary_key)}"
+        f'SELECT m.municipality_code AS "{_CODE}", {columns} FROM {_SOURCE.get(table.name, table.name)} t '
+        f"JOIN manifestos m ON m.id = {_MANIFESTO_OF[table.name]} JOIN versions v ON v.manifesto = m.id "
+        + ("" if all_versions else "WHERE v.latest ")
+        + f"ORDER BY {', '.join(f't.{key}' for key in table.primary_key)}"
     )
     municipalities = bundled_table()
     return [publish_row(row, fields, municipalities) for row in db.query(sql)]
@@ -227,10 +247,15 @@ def datapackage(csvs: Sequence[tuple[Table, bytes]], places: Sequence[Municipali
     }
 
 
-def export(db_path: str | Path, out: str | Path, formats: Sequence[str] = FORMATS, *, bom: bool = False) -> list[Path]:
+def export(
+    db_path: str | Path, out: str | Path, formats: Sequence[str] = FORMATS, *, bom: bool = False,
+    all_versions: bool = False,
+) -> list[Path]:
     """Write the database at `db_path` into folder `out` in `formats` and return the files written.
 
-    CSV comes with datapackage.json describing it. Raises UsageError for a missing database.
+    Only the latest version of each manifesto, unless `all_versions`; every row says its
+    version and whether it is the latest. CSV comes with datapackage.json describing it.
+    Raises UsageError for a missing database.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -238,7 +263,7 @@ def export(db_path: str | Path, out: str | Path, formats: Sequence[str] = FORMAT
     csvs: list[tuple[Table, bytes]] = []
     with reading(db_path) as db:
         for table in PUBLISHED:
-            fields, rows = published_fields(table), read_table(db, table)
+            fields, rows = published_fields(table), read_table(db, table, all_versions=all_versions)
             if "csv" in formats:
                 data = csv_bytes(fields, rows, bom=bom)
                 csvs.append((table, data))
@@ -247,7 +272,8 @@ def export(db_path: str | Path, out: str | Path, formats: Sequence[str] = FORMAT
                 pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(fields)), out / f"{table.name}.parquet")
                 written.append(out / f"{table.name}.parquet")
         if "jsonl" in formats:
-            lines = (json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n" for record in read_records(db))
+            records = read_records(db, all_versions=all_versions)
+            lines = (json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n" for record in records)
             written.append(_write(out / RECORDS, "".join(lines).encode("utf-8")))
         places = places_of(db)
         created = db.execute("SELECT max(extracted_at) FROM manifestos").fetchone()[0]

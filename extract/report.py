@@ -32,10 +32,11 @@ UNRATED = "未評価"
 UNRATED_COLOR = "#bbbbbb"
 DPI = 110
 
-_RATINGS_SQL = "SELECT fiscal_year, department, self_rating FROM goal_overview ORDER BY fiscal_year, department, goal"
+# The goals charted: goal_overview (the latest versions), or goal_versions (every version) with --all-versions.
+_RATINGS_SQL = "SELECT fiscal_year, department, self_rating FROM {goals} ORDER BY fiscal_year, department, goal"
 _SCALE_SQL = "SELECT score, label FROM rating_scale"
 _MILESTONES_SQL = """SELECT ms.start, coalesce(ms."end", ms.start) AS "end"
-FROM milestones ms JOIN goal_overview o ON o.goal_id = ms.goal WHERE ms.start IS NOT NULL"""
+FROM milestones ms JOIN {goals} o ON o.goal_id = ms.goal WHERE ms.start IS NOT NULL"""
 
 
 @dataclass(frozen=True)
@@ -183,13 +184,17 @@ def render_html(title: str, summary: Sequence[tuple[str, object]], charts: Seque
     )
 
 
-def write_report(db_path: str | Path, out: str | Path) -> Path:
-    """Write the report of the database at `db_path` to the HTML file `out` and return its path."""
+def write_report(db_path: str | Path, out: str | Path, *, all_versions: bool = False) -> Path:
+    """Write the report of the database at `db_path` to the HTML file `out` and return its path.
+
+    It charts the latest version of each department and year, or every version with `all_versions`.
+    """
     font = japanese_font()
+    goals_view = "goal_versions" if all_versions else "goal_overview"
     with reading(db_path) as db:
-        ratings = rating_counts(db.execute(_RATINGS_SQL).fetchall())
+        ratings = rating_counts(db.execute(_RATINGS_SQL.format(goals=goals_view)).fetchall())
         labels = scale_labels(db.execute(_SCALE_SQL).fetchall())
-        periods = db.execute(_MILESTONES_SQL).fetchall()
+        periods = db.execute(_MILESTONES_SQL.format(goals=goals_view)).fetchall()
         places = place_names(places_of(db))
     months = month_counts(periods)
     goals = sum(sum(counter.values()) for counter in ratings.values())
@@ -197,7 +202,7 @@ def write_report(db_path: str | Path, out: str | Path) -> Path:
     summary = [
         ("自治体", places or "(未登録)"),
         ("部局・年度", len(ratings)),
-        ("部局目標 (最新版)", goals),
+        ("部局目標 (全版)" if all_versions else "部局目標 (最新版)", goals),
         ("自己評価済みの目標", rated),
         ("時期のある達成目標の項目", len(periods)),
     ]

@@ -18,8 +18,10 @@ EXCERPT_CONTEXT = 20  # characters shown on each side of the match
 
 _SELECT = f"""
 SELECT m.fiscal_year, m.department, g.number AS goal, g.self_rating, m.path, {", ".join(f"t.{c}" for c in SEARCHABLE)}
-FROM goal_texts t JOIN goals g ON g.id = t.id JOIN manifestos m ON m.sha256 = g.manifesto
+FROM goal_texts t JOIN goals g ON g.id = t.id JOIN manifestos m ON m.id = g.manifesto
 """
+# The condition that keeps the latest version of each manifesto only (search's default).
+LATEST = "m.id IN (SELECT manifesto FROM versions WHERE latest)"
 # SQL for all of a goal's searchable texts (a row `t` of goal_texts) as one text, a line per field.
 ALL_TEXT = " || char(10) || ".join(f"coalesce(t.{c}, '')" for c in SEARCHABLE)
 
@@ -50,21 +52,23 @@ def excerpt(texts: dict[str, str | None], word: str) -> tuple[str, str]:
     return "", ""
 
 
-def search(db: Database, query: str, *, limit: int = 50) -> list[dict]:
+def search(db: Database, query: str, *, limit: int = 50, all_versions: bool = False) -> list[dict]:
     """Return up to `limit` goals whose texts contain every word of `query`, as rows of COLUMNS.
 
     Ranked by FTS5's bm25 when every word has 3+ characters; otherwise (LIKE) by year,
-    department and goal number.
+    department and goal number. Only the latest version of each manifesto, unless `all_versions`.
     """
     words = query.split()
     if not words:
         return []
+    versions = "" if all_versions else f" AND {LATEST}"
     if all(len(word) >= TRIGRAM for word in words):
-        sql = _SELECT + "JOIN goals_fts ON goals_fts.rowid = t.id WHERE goals_fts MATCH ? ORDER BY goals_fts.rank LIMIT ?"
+        sql = (_SELECT + f"JOIN goals_fts ON goals_fts.rowid = t.id WHERE goals_fts MATCH ?{versions} "
+               "ORDER BY goals_fts.rank LIMIT ?")
         params = [fts_query(words), limit]
     else:
         sql = (
-            _SELECT + "WHERE " + " AND ".join(f"({ALL_TEXT}) LIKE ? ESCAPE '\\'" for _ in words)
+            _SELECT + "WHERE " + " AND ".join(f"({ALL_TEXT}) LIKE ? ESCAPE '\\'" for _ in words) + versions
             + " ORDER BY m.fiscal_year, m.department, g.number LIMIT ?"
         )
         params = [*map(like_pattern, words), limit]

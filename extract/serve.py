@@ -19,6 +19,7 @@ from .catalog import GOALS, MANIFESTOS, TABLES, Field
 from .errors import UsageError
 from .export import LICENSE, dataset_title, places_of
 from .municipality import Municipality, place_names
+from .query import QUERY_TIME_LIMIT_SECONDS
 from .search import ALL_TEXT
 from .store import reading
 
@@ -28,18 +29,22 @@ HOST = "127.0.0.1"  # this machine only: publishing to others is `datasette publ
 VIEWS = {
     "goal_overview": ("部局目標一覧 (最新版)",
                       "Every goal of the latest version of each department and fiscal year, with its manifesto: start here"),
-    "versions": ("版の一覧", "The versions (start-of-year, year-end, OCR scan) published for one department and year"),
+    "goal_versions": ("部局目標一覧 (全版)", "Every goal of every version, with its version and whether it is the latest"),
+    "versions": ("版の一覧", "The versions (start-of-year, year-end, repaired copy, OCR scan) of one department and year"),
     "goal_texts": ("検索対象テキスト", "The goal texts the full-text index goals_fts holds"),
 }
 VIEW_COLUMNS = {
     "goal": "部局目標の番号: N of ◎部局目標N",
     "rating_label": "評価: the legend's label for the self-rating",
-    "version": "版: 1, 2, … within the department and year (unevaluated before evaluated, scan before text layer)",
+    "version": "版: 1, 2, … within the department and year, the latest last (docs/database.md gives the order)",
     "versions": "版の数: how many versions the department and year has",
     "latest": "最新版: 1 for the version shown in goal_overview",
     "evaluated": "評価済み: 1 when any goal is rated",
     "rated_goals": "評価済みの目標数: how many goals carry a self-rating",
-    "manifesto": "マニフェストID: sha256 of the manifesto's file",
+    "manifesto": "マニフェストID: the manifesto's id (manifestos.id)",
+    "intact": "完全: 1 unless the file was read after repair or is partly unreadable",
+    "file_mtime": "更新日時: modification time of the manifesto's file when the batch last saw it",
+    "series": "系列ID: the goal's series across fiscal years (goal_series.series)",
     "goal_id": "部局目標ID: goals.id, to join milestones and means",
     "means": "目標を達成するための手段: the goal's means joined by newlines",
 }
@@ -153,6 +158,7 @@ def serve(db_path: str | Path, port: int) -> None:
         metadata_file = Path(folder) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata(path.stem, places, view_columns), ensure_ascii=False), encoding="utf-8")
         cli.main(
-            ["serve", str(path), "--metadata", str(metadata_file), "--host", HOST, "--port", str(port)],
+            ["serve", str(path), "--metadata", str(metadata_file), "--host", HOST, "--port", str(port),
+             "--setting", "sql_time_limit_ms", str(round(QUERY_TIME_LIMIT_SECONDS * 1000))],
             prog_name="datasette", standalone_mode=False,
         )

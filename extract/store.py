@@ -3,16 +3,19 @@
 Every list in a record becomes its own table keyed back to its manifesto, with
 foreign keys that cascade, so one DELETE of a manifesto removes all its rows.
 Each file is written in one transaction: a batch killed at any moment leaves every
-manifesto stored whole or not at all. A booklet's manifestos are stored one by one under
-the file's path, each keyed by `manifesto_id` (its file's sha256, `-N` added for part N ≥ 2). `manifesto_rows` (pure) turns an Extraction
-into rows; the functions around it are the I/O. docs/database.md documents the schema.
+manifesto stored whole or not at all. `manifesto_rows` (pure) turns an Extraction
+into rows; the functions around it are the I/O. A manifesto is identified by its file's
+sha256 and its part in the file (a booklet holds several); `files` says what became of
+every path a batch saw, `settings` keeps batch-wide settings, and the `versions` view
+picks the copy to trust. migrate.py checks and upgrades the schema version on opening.
+docs/database.md documents the schema.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,8 +25,10 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import UsageError
-from .models import Manifesto, ReadWarning
+from .migrate import SCHEMA_VERSION, schema_version, upgrade
+from .models import Manifesto, ReadWarning, Source
 from .pipeline import Extraction
+from .series import relink_goals
 
 # The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
 SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state", "means", "rating_reason")
@@ -31,15 +36,19 @@ SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state
 # The record's header fields, stored as they are in columns of `manifestos`.
 _HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")
 
+# Warning kinds that mark a copy as not intact (read after repair, or partly unreadable): `versions` prefers another.
+DAMAGE_WARNINGS = ("repaired", "garbled_text")
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifestos (
-    sha256 TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    part INTEGER NOT NULL DEFAULT 1,
+    first_page INTEGER,
+    last_page INTEGER,
     path TEXT NOT NULL,
     file TEXT NOT NULL,
     pages INTEGER NOT NULL,
-    part INTEGER NOT NULL,
-    first_page INTEGER NOT NULL,
-    last_page INTEGER NOT NULL,
     title TEXT NOT NULL,
     fiscal_year INTEGER NOT NULL,
     era TEXT NOT NULL,
@@ -48,15 +57,15 @@ CREATE TABLE IF NOT EXISTS manifestos (
     head TEXT NOT NULL,
     aspiration TEXT,
     ocr INTEGER NOT NULL,
-    coverage REAL NOT NULL,
+    coverage REAL,
     municipality_code TEXT,
     extracted_at TEXT NOT NULL,
     tool_version TEXT NOT NULL,
-    UNIQUE (path, part)
+    UNIQUE (sha256, part)
 );
 CREATE TABLE IF NOT EXISTS goals (
     id INTEGER PRIMARY KEY,
-    manifesto TEXT NOT NULL REFERENCES manifestos(sha256) ON DELETE CASCADE,
+    manifesto INTEGER NOT NULL REFERENCES manifestos(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
     mission TEXT NOT NULL,
     objective TEXT NOT NULL,
@@ -84,14 +93,14 @@ CREATE TABLE IF NOT EXISTS means (
     PRIMARY KEY (goal, seq)
 );
 CREATE TABLE IF NOT EXISTS rating_scale (
-    manifesto TEXT NOT NULL REFERENCES manifestos(sha256) ON DELETE CASCADE,
+    manifesto INTEGER NOT NULL REFERENCES manifestos(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     score INTEGER NOT NULL,
     label TEXT NOT NULL,
     PRIMARY KEY (manifesto, seq)
 );
 CREATE TABLE IF NOT EXISTS warnings (
-    manifesto TEXT NOT NULL REFERENCES manifestos(sha256) ON DELETE CASCADE,
+    manifesto INTEGER NOT NULL REFERENCES manifestos(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     kind TEXT NOT NULL,
     message TEXT NOT NULL,
@@ -105,7 +114,7 @@ CREATE TABLE IF NOT EXISTS warnings (
 );
 CREATE TABLE IF NOT EXISTS provenance (
     id INTEGER PRIMARY KEY,
-    manifesto TEXT NOT NULL REFERENCES manifestos(sha256) ON DELETE CASCADE,
+    manifesto INTEGER NOT NULL REFERENCES manifestos(id) ON DELETE CASCADE,
     path TEXT NOT NULL,
     goal INTEGER,
     field TEXT NOT NULL,
@@ -118,43 +127,74 @@ CREATE TABLE IF NOT EXISTS provenance (
 );
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT NOT NULL,
-    part INTEGER,
+    part INTEGER NOT NULL DEFAULT 0,
     sha256 TEXT,
     kind TEXT NOT NULL,
     message TEXT NOT NULL,
     time TEXT NOT NULL,
-    UNIQUE (path, part)
+    PRIMARY KEY (path, part)
 );
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT,
+    size INTEGER,
+    mtime TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'duplicate', 'failed', 'removed')),
+    duplicate_of TEXT,
+    seen_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS goal_series (
+    goal INTEGER PRIMARY KEY REFERENCES goals(id) ON DELETE CASCADE,
+    series INTEGER NOT NULL,
+    previous INTEGER REFERENCES goals(id) ON DELETE SET NULL,
+    score REAL
+);
+CREATE INDEX IF NOT EXISTS manifestos_path ON manifestos (path);
 CREATE INDEX IF NOT EXISTS manifestos_fiscal_year ON manifestos (fiscal_year);
 CREATE INDEX IF NOT EXISTS manifestos_department ON manifestos (department);
 CREATE INDEX IF NOT EXISTS manifestos_version_key ON manifestos (municipality_code, fiscal_year, department);
 CREATE INDEX IF NOT EXISTS goals_self_rating ON goals (self_rating);
 CREATE INDEX IF NOT EXISTS provenance_manifesto ON provenance (manifesto, goal);
+CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256);
+CREATE INDEX IF NOT EXISTS goal_series_series ON goal_series (series);
 
 CREATE VIEW IF NOT EXISTS versions AS
-SELECT manifesto, municipality_code, fiscal_year, department, path, rated_goals, rated_goals > 0 AS evaluated,
+SELECT manifesto, sha256, part, municipality_code, fiscal_year, department, path, rated_goals,
+       rated_goals > 0 AS evaluated, intact, ocr, coverage, file_mtime,
        row_number() OVER key_in_order AS version,
        count(*) OVER key AS versions,
        row_number() OVER key_in_order = count(*) OVER key AS latest
 FROM (
-    SELECT m.sha256 AS manifesto, m.municipality_code, m.fiscal_year, m.department, m.path, m.ocr, m.extracted_at,
-           (SELECT count(g.self_rating) FROM goals g WHERE g.manifesto = m.sha256) AS rated_goals
+    SELECT m.id AS manifesto, m.sha256, m.part, m.municipality_code, m.fiscal_year, m.department, m.path, m.ocr,
+           m.coverage, m.extracted_at,
+           (SELECT count(g.self_rating) FROM goals g WHERE g.manifesto = m.id) AS rated_goals,
+           NOT EXISTS (SELECT 1 FROM warnings w WHERE w.manifesto = m.id AND w.kind IN ({damage})) AS intact,
+           (SELECT f.mtime FROM files f WHERE f.path = m.path) AS file_mtime
     FROM manifestos m
 )
 WINDOW key AS (PARTITION BY municipality_code, fiscal_year, department),
-       key_in_order AS (key ORDER BY rated_goals > 0, ocr DESC, extracted_at, manifesto);
+       key_in_order AS (key ORDER BY rated_goals > 0, intact, ocr DESC, coverage NULLS FIRST,
+                        file_mtime NULLS FIRST, extracted_at, manifesto);
 
-CREATE VIEW IF NOT EXISTS goal_overview AS
+CREATE VIEW IF NOT EXISTS goal_versions AS
 SELECT m.municipality_code, m.fiscal_year, m.era, m.department, m.position, m.head,
        g.number AS goal, g.mission, g.objective, g.current_state, g.target, g.achieved_state,
        g.self_rating,
-       (SELECT r.label FROM rating_scale r WHERE r.manifesto = m.sha256 AND r.score = g.self_rating
+       (SELECT r.label FROM rating_scale r WHERE r.manifesto = m.id AND r.score = g.self_rating
         ORDER BY r.seq LIMIT 1) AS rating_label,
-       g.rating_reason, g.page, v.version, v.versions, m.path, m.sha256 AS manifesto, g.id AS goal_id
+       g.rating_reason, g.page, v.version, v.versions, v.latest, s.series, m.path, m.sha256,
+       m.id AS manifesto, g.id AS goal_id
 FROM versions v
-JOIN manifestos m ON m.sha256 = v.manifesto
-JOIN goals g ON g.manifesto = m.sha256
-WHERE v.latest;
+JOIN manifestos m ON m.id = v.manifesto
+JOIN goals g ON g.manifesto = m.id
+LEFT JOIN goal_series s ON s.goal = g.id;
+
+CREATE VIEW IF NOT EXISTS goal_overview AS SELECT * FROM goal_versions WHERE latest;
 
 CREATE VIEW IF NOT EXISTS goal_texts AS
 SELECT g.id, g.mission, g.objective, g.current_state, g.target, g.achieved_state,
@@ -185,9 +225,12 @@ _FTS_TRIGGERS = {
     "means_fts_delete": ("AFTER DELETE ON means", _refresh_fts("old.goal")),
 }
 
-SCHEMA = _SCHEMA.format(columns=", ".join(SEARCHABLE)) + "".join(
+SCHEMA = _SCHEMA.format(
+    columns=", ".join(SEARCHABLE), damage=", ".join(f"'{kind}'" for kind in DAMAGE_WARNINGS)
+) + "".join(
     f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {body} END;\n" for name, (event, body) in _FTS_TRIGGERS.items()
 )
+
 
 _GOAL_PATH = re.compile(r"^goals\[(\d+)\]\.(.+)$")
 
@@ -203,7 +246,7 @@ class GoalRows:
 
 @dataclass(frozen=True)
 class ManifestoRows:
-    """Every row one Extraction becomes, table by table."""
+    """Every row one Extraction becomes, table by table; the children get the manifesto's id when inserted."""
 
     manifesto: dict
     goals: list[GoalRows]
@@ -212,26 +255,44 @@ class ManifestoRows:
     provenance: list[dict]
 
 
+@dataclass(frozen=True)
+class SeenFile:
+    """A file as a batch found it: its path, sha256 (None when unreadable), size in bytes and mtime (UTC, ISO 8601)."""
+
+    path: str
+    sha256: str | None
+    size: int | None = None
+    mtime: str | None = None
+
+
 def manifesto_rows(
     extraction: Extraction, path: str, *, municipality_code: str | None, extracted_at: str, tool_version: str
 ) -> ManifestoRows:
-    """Given an Extraction and where its file lies, return its rows for every table (pure)."""
+    """Given an Extraction and where its file lies, return its rows for every table (pure).
+
+    A record's `source.part` (its place in a file holding several manifestos) and
+    `coverage` are stored when the record has them, else part 1 and NULL.
+    """
     record = extraction.record
-    sha = manifesto_id(record.source.sha256, record.source.part)
+    source = record.source
     manifesto = {
-        "sha256": sha,
+        "sha256": source.sha256,
+        "part": getattr(source, "part", 1),
+        "first_page": getattr(source, "first_page", None),
+        "last_page": getattr(source, "last_page", None),
         "path": path,
-        **record.source.model_dump(include={"file", "pages", "part", "first_page", "last_page"}),
+        "file": source.file,
+        "pages": source.pages,
         **record.model_dump(include=set(_HEADER_FIELDS)),
         "ocr": int(record.ocr),
-        "coverage": record.coverage,
+        "coverage": getattr(record, "coverage", None),
         "municipality_code": municipality_code,
         "extracted_at": extracted_at,
         "tool_version": tool_version,
     }
     goals = [
         GoalRows(
-            goal={"manifesto": sha, **goal.model_dump(exclude={"milestones", "means"})},
+            goal=goal.model_dump(exclude={"milestones", "means"}),
             milestones=[{"seq": seq, **m.model_dump()} for seq, m in enumerate(goal.milestones, 1)],
             means=[{"seq": seq, "text": text} for seq, text in enumerate(goal.means, 1)],
         )
@@ -243,14 +304,14 @@ def manifesto_rows(
         goal, field = (record.goals[int(found[1])].number, found[2]) if found else (None, trace.path)
         x0, top, x1, bottom = trace.bbox
         provenance.append(
-            {"manifesto": sha, "path": trace.path, "goal": goal, "field": field, "page": trace.page,
+            {"path": trace.path, "goal": goal, "field": field, "page": trace.page,
              "x0": x0, "top": top, "x1": x1, "bottom": bottom, "confidence": trace.confidence}
         )
     return ManifestoRows(
         manifesto=manifesto,
         goals=goals,
-        rating_scale=[{"manifesto": sha, "seq": seq, **level.model_dump()} for seq, level in enumerate(record.rating_scale, 1)],
-        warnings=[{"manifesto": sha, "seq": seq, **_warning_row(w)} for seq, w in enumerate(record.warnings, 1)],
+        rating_scale=[{"seq": seq, **level.model_dump()} for seq, level in enumerate(record.rating_scale, 1)],
+        warnings=[{"seq": seq, **_warning_row(w)} for seq, w in enumerate(record.warnings, 1)],
         provenance=provenance,
     )
 
@@ -266,7 +327,7 @@ def _warning_row(warning: ReadWarning) -> dict:
 
 def _warning_of(row: dict) -> dict:
     """Given a warning's row, return the warning's fields (the inverse of _warning_row)."""
-    box = [row[key] for key in _BOX]
+    box = [row.get(key) for key in _BOX]
     fields = {k: v for k, v in row.items() if k not in ("manifesto", "seq", *_BOX)}
     return {**fields, "bbox": box if None not in box else None}
 
@@ -277,9 +338,11 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
     The inverse of manifesto_rows: every contract field is stored, so the record comes back whole.
     """
     row = rows.manifesto
-    source = {field: row[field] for field in ("file", "pages", "part", "first_page", "last_page")}
+    source = {field: row[field] for field in ("file", "sha256", "pages", *_SOURCE_PARTS)}
+    # coverage is NULL where never measured (rows migrated from schema 0): the record then keeps the model's default
+    extras = {field: row[field] for field in ("coverage",) if field in Manifesto.model_fields and row[field] is not None}
     return Manifesto(
-        source={**source, "sha256": file_sha256(row["sha256"])},
+        source=source,
         **{field: row[field] for field in _HEADER_FIELDS},
         rating_scale=[{"score": level["score"], "label": level["label"]} for level in rows.rating_scale],
         goals=[
@@ -290,53 +353,78 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
             }
             for goal in rows.goals
         ],
-        coverage=row["coverage"],
         ocr=bool(row["ocr"]),
         warnings=[_warning_of(w) for w in rows.warnings],
+        **extras,
     )
 
 
-def read_records(db: Database) -> Iterator[Manifesto]:
-    """Yield the record of every stored manifesto, rebuilt from its rows, by fiscal year, department and path."""
-    for manifesto in db.query("SELECT * FROM manifestos ORDER BY fiscal_year, department, path"):
-        sha = [manifesto["sha256"]]
+# The source fields beyond file, sha256 and pages that the record's model has (issue 13 adds them).
+_SOURCE_PARTS = tuple(field for field in ("part", "first_page", "last_page") if field in Source.model_fields)
+
+
+def read_records(db: Database, *, all_versions: bool = False) -> Iterator[Manifesto]:
+    """Yield the record of every latest manifesto (every one with `all_versions`), rebuilt from its rows,
+    by fiscal year, department and path."""
+    latest = "" if all_versions else "WHERE id IN (SELECT manifesto FROM versions WHERE latest)"
+    for manifesto in db.query(f"SELECT * FROM manifestos {latest} ORDER BY fiscal_year, department, path, part"):
+        key = [manifesto["id"]]
         goals = [
             GoalRows(
                 goal=goal,
                 milestones=list(db.query("SELECT * FROM milestones WHERE goal = ? ORDER BY seq", [goal["id"]])),
                 means=list(db.query("SELECT * FROM means WHERE goal = ? ORDER BY seq", [goal["id"]])),
             )
-            for goal in db.query("SELECT * FROM goals WHERE manifesto = ? ORDER BY number", sha)
+            for goal in db.query("SELECT * FROM goals WHERE manifesto = ? ORDER BY number", key)
         ]
         rows = ManifestoRows(
             manifesto=manifesto,
             goals=goals,
-            rating_scale=list(db.query("SELECT * FROM rating_scale WHERE manifesto = ? ORDER BY seq", sha)),
-            warnings=list(db.query("SELECT * FROM warnings WHERE manifesto = ? ORDER BY seq", sha)),
+            rating_scale=list(db.query("SELECT * FROM rating_scale WHERE manifesto = ? ORDER BY seq", key)),
+            warnings=list(db.query("SELECT * FROM warnings WHERE manifesto = ? ORDER BY seq", key)),
             provenance=[],  # not part of the record
         )
         yield record_from_rows(rows)
 
 
 def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) the database at `path` with its schema and foreign keys on."""
+    """Open (creating if needed) the database at `path` with the current schema and foreign keys on.
+
+    An older database is migrated in place first (migrate.py); one that is not this
+    tool's, or newer than it, is refused with a UsageError before anything is written.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
+    try:
+        migrated_from = upgrade(db, path, SCHEMA)
+        if migrated_from is not None:
+            relink_goals(db)
+    except BaseException:
+        db.close()
+        raise
     db.execute("PRAGMA foreign_keys = ON")
-    db.conn.executescript(SCHEMA)
     return db
 
 
 @contextmanager
 def reading(path: str | Path) -> Iterator[Database]:
-    """Open an existing database for queries only; SQLite errors inside become one-line UsageErrors."""
+    """Open an existing database read-only (`mode=ro`); SQLite errors inside become one-line UsageErrors.
+
+    A database of an older schema is migrated first (the one write a reader makes, by the tool, not by SQL).
+    """
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such database (create it with `manifesto batch`)")
-    db = Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True))
+    db = Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
     try:
-        db.execute("PRAGMA query_only = ON")
+        version = schema_version(db, path)
+        if version is None:
+            raise UsageError(f"{path}: an empty database (create it with `manifesto batch`)")
+        if version < SCHEMA_VERSION:
+            db.close()
+            open_db(path).close()
+            db = Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
         yield db
     except sqlite3.Error as error:
         raise UsageError(f"{path}: {error}") from None
@@ -344,32 +432,29 @@ def reading(path: str | Path) -> Iterator[Database]:
         db.close()
 
 
-def manifesto_id(sha256: str, part: int) -> str:
-    """Given a file's sha256 and a manifesto's part in it, return the manifesto's key (manifestos.sha256)."""
-    return sha256 if part == 1 else f"{sha256}-{part}"
+def stored_paths(db: Database) -> dict[str, str]:
+    """Return the path each stored sha256 is stored under (a file with one of these bytes is not parsed again)."""
+    return {row["sha256"]: row["path"] for row in db.query("SELECT sha256, min(path) AS path FROM manifestos GROUP BY sha256")}
 
 
-def file_sha256(manifesto: str) -> str:
-    """Given a manifesto's key, return its file's sha256."""
-    return manifesto.split("-")[0]
+def store(
+    db: Database, extraction: Extraction, path: str, *, municipality_code: str | None = None,
+    seen: SeenFile | None = None,
+) -> None:
+    """Store one Extraction in one transaction, replacing what `path` or the same manifesto had stored before.
 
-
-def stored_sha256(db: Database) -> set[str]:
-    """Return the sha256 of every file with a stored manifesto (a file with one of these is unchanged)."""
-    return {file_sha256(row["sha256"]) for row in db.query("SELECT sha256 FROM manifestos")}
-
-
-def store(db: Database, extraction: Extraction, path: str, *, municipality_code: str | None = None) -> None:
-    """Store one Extraction in one transaction, replacing what the same bytes had stored before; its file's
-    first part replaces everything `path` had stored, later parts of a booklet are added beside it."""
+    The same manifesto is the same bytes and part; other bytes stored from `path` before
+    are stale (the file changed) and go. `seen` (size, mtime) goes into `files`.
+    """
     rows = manifesto_rows(
         extraction, path, municipality_code=municipality_code, extracted_at=_now(), tool_version=__version__
     )
+    sha, part = rows.manifesto["sha256"], rows.manifesto["part"]
     with db.atomic():
-        if extraction.record.source.part == 1:
-            _forget(db, path)
-        db.execute("DELETE FROM manifestos WHERE sha256 = ?", [rows.manifesto["sha256"]])
-        db["manifestos"].insert(rows.manifesto)
+        _release(db, path, keep=sha)
+        db.execute("DELETE FROM failures WHERE path = ? AND part IN (0, ?)", [path, part])
+        db.execute("DELETE FROM manifestos WHERE sha256 = ? AND part = ?", [sha, part])
+        manifesto = db["manifestos"].insert(rows.manifesto).last_pk
         # Each means row inserted after its goal would index the goal's whole text again (a
         # trigger per row): the children go first, their key checked at COMMIT, so that each
         # goal's insert indexes its text once. Ids are given as SQLite would (the largest + 1).
@@ -378,54 +463,160 @@ def store(db: Database, extraction: Extraction, path: str, *, municipality_code:
         ids = range(first_id, first_id + len(rows.goals))
         db["milestones"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones)
         db["means"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means)
-        db["goals"].insert_all({"id": i, **goal.goal} for i, goal in zip(ids, rows.goals))
+        db["goals"].insert_all({"id": i, "manifesto": manifesto, **goal.goal} for i, goal in zip(ids, rows.goals))
         for table in ("rating_scale", "warnings", "provenance"):
-            db[table].insert_all(getattr(rows, table))
+            db[table].insert_all({"manifesto": manifesto, **row} for row in getattr(rows, table))
+        _see(db, seen or SeenFile(path, sha), "stored")
 
 
 def record_failure(
-    db: Database, path: str, sha256: str | None, kind: str, message: str, *, part: int | None = None
+    db: Database, path: str, sha256: str | None, kind: str, message: str, *, seen: SeenFile | None = None,
+    part: int | None = None,
 ) -> None:
-    """Record that `path` (or its booklet's manifesto `part`) could not be stored, in one transaction;
-    what the file had stored before is stale and goes, unless this is a later part of a booklet being stored."""
+    """Record that `path` could not be stored, in one transaction; what it had stored before is now stale and
+    goes. A failed `part` of a booklet is recorded as that part: the file's other manifestos stay."""
     with db.atomic():
-        if part is None or part == 1:
-            _forget(db, path)
-        db["failures"].insert(
-            {"path": path, "part": part, "sha256": sha256, "kind": kind, "message": message, "time": _now()}
+        if part is None:
+            _release(db, path, keep=None)
+        else:
+            db.execute("DELETE FROM manifestos WHERE path = ? AND sha256 = ? AND part = ?", [path, sha256, part])
+        db["failures"].upsert(
+            {"path": path, "part": part or 0, "sha256": sha256, "kind": kind, "message": message, "time": _now()},
+            pk=("path", "part"),
         )
+        if part is None:
+            _see(db, seen or SeenFile(path, sha256), "failed")
 
 
-def forget_failures(db: Database, paths: Iterable[str]) -> None:
-    """Delete the failures of whole files recorded for `paths` (files that now hold stored bytes), in one
-    transaction; a failed part of a booklet stored unchanged stays recorded."""
-    with db.atomic():
-        db.conn.executemany("DELETE FROM failures WHERE path = ? AND part IS NULL", ((path,) for path in paths))
+def note_unchanged(db: Database, files: Iterable[SeenFile], municipality_code: str | None, *, relabel: bool) -> None:
+    """Record that `files` still hold the bytes stored from them, in one transaction.
 
-
-def set_municipality(db: Database, paths: Iterable[str], code: str) -> None:
-    """Record `code` as the municipality of the manifestos stored under `paths`, in one transaction.
-
-    A batch given --municipality labels the unchanged files it skips too, so a database
-    first built without a code gets one on the next run, without parsing anything again.
+    Their whole-file failures (if a fixed file now holds stored bytes) go; a booklet's failed part
+    stays recorded, as its bytes did not change. With `municipality_code`,
+    their manifestos get it where they have none, or in any case with `relabel` (the
+    user gave --municipality), so a database built without a code gets one without parsing again.
     """
     with db.atomic():
-        db.conn.executemany(
-            "UPDATE manifestos SET municipality_code = ? WHERE path = ?", ((code, path) for path in paths)
-        )
+        for file in files:
+            db.execute("DELETE FROM failures WHERE path = ? AND part = 0", [file.path])
+            _see(db, file, "stored")
+            if municipality_code is not None:
+                keep = "" if relabel else " AND municipality_code IS NULL"
+                db.execute(f"UPDATE manifestos SET municipality_code = ? WHERE path = ?{keep}",
+                           [municipality_code, file.path])
 
 
-def run_query(db: Database, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one SQL statement and return its column names and rows."""
-    cursor = db.execute(sql)
-    columns = [column[0] for column in cursor.description or ()]
-    return columns, cursor.fetchall()
+def note_duplicate(db: Database, file: SeenFile, of: str) -> None:
+    """Record that `file` holds the same bytes as the file at `of`, stored under that path only."""
+    with db.atomic():
+        db.execute("DELETE FROM failures WHERE path = ?", [file.path])
+        _see(db, file, "duplicate", duplicate_of=of)
 
 
-def _forget(db: Database, path: str) -> None:
-    """Delete the manifesto and the failure recorded for `path` (children go by cascade)."""
-    db.execute("DELETE FROM manifestos WHERE path = ?", [path])
-    db.execute("DELETE FROM failures WHERE path = ?", [path])
+def note_moved(db: Database, file: SeenFile, old: str) -> None:
+    """Record that the file stored from `old` (gone) is now `file`: its manifestos and duplicates follow it."""
+    with db.atomic():
+        _move(db, old, file.path)
+        db.execute("UPDATE files SET outcome = 'removed', duplicate_of = NULL WHERE path = ?", [old])
+        db.execute("UPDATE failures SET path = ? WHERE path = ? AND part > 0", [file.path, old])
+        db.execute("DELETE FROM failures WHERE path = ? AND part = 0", [file.path])
+        _see(db, file, "stored")
+
+
+def mark_removed(db: Database, roots: Sequence[Path]) -> list[str]:
+    """Mark the files once seen under `roots` that no longer exist as removed; return their paths, in one transaction.
+
+    A stored file that is gone hands its manifestos to a duplicate of it that still exists, if any.
+    """
+    gone = [
+        row["path"] for row in db.query("SELECT path FROM files WHERE outcome != 'removed' ORDER BY path")
+        if _under(Path(row["path"]), roots) and not Path(row["path"]).exists()
+    ]
+    with db.atomic():
+        for path in gone:
+            [sha] = db.execute("SELECT sha256 FROM files WHERE path = ?", [path]).fetchone()
+            heir = db.execute(
+                "SELECT path FROM files WHERE sha256 = ? AND outcome = 'duplicate' AND duplicate_of = ? ORDER BY path",
+                [sha, path],
+            ).fetchall()
+            heir = next((p for (p,) in heir if p not in gone), None)
+            if heir is not None:
+                _move(db, path, heir)
+            db.execute("UPDATE files SET outcome = 'removed', duplicate_of = NULL WHERE path = ?", [path])
+    return gone
+
+
+def prune(db: Database, roots: Sequence[Path]) -> int:
+    """Delete the manifestos stored from files under `roots` that are all removed; return how many, in one transaction."""
+    rows = db.execute(
+        "SELECT m.id, m.path FROM manifestos m JOIN files f ON f.path = m.path WHERE f.outcome = 'removed'"
+    ).fetchall()
+    doomed = [manifesto for manifesto, path in rows if _under(Path(path), roots)]
+    with db.atomic():
+        db.conn.executemany("DELETE FROM manifestos WHERE id = ?", ((manifesto,) for manifesto in doomed))
+        db.execute("DELETE FROM failures WHERE path IN (SELECT path FROM files WHERE outcome = 'removed')")
+    return len(doomed)
+
+
+def get_setting(db: Database, name: str) -> str | None:
+    """Return the archive's stored setting `name` (e.g. municipality_code), or None when never given."""
+    row = db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+    return row and row[0]
+
+
+def put_setting(db: Database, name: str, value: str) -> None:
+    """Store the archive's setting `name` (kept for every later run), in one transaction."""
+    with db.atomic():
+        db["settings"].upsert({"name": name, "value": value, "set_at": _now()}, pk="name")
+
+
+def code_counts(db: Database) -> tuple[int, int]:
+    """Return how many manifestos have no municipality code, and how many have one."""
+    return db.execute(
+        "SELECT count(*) - count(municipality_code), count(municipality_code) FROM manifestos"
+    ).fetchone()
+
+
+def _release(db: Database, path: str, keep: str | None) -> None:
+    """Let go of the manifestos stored from `path` with bytes other than `keep` (the file changed or failed).
+
+    They go to a duplicate of the old bytes that still exists, if any; else they are deleted (children by cascade).
+    """
+    old = [sha for (sha,) in db.execute(
+        "SELECT DISTINCT sha256 FROM manifestos WHERE path = ? AND sha256 IS NOT ?", [path, keep])]
+    for sha in old:
+        heirs = db.execute(
+            "SELECT path FROM files WHERE sha256 = ? AND outcome = 'duplicate' ORDER BY path", [sha]
+        ).fetchall()
+        heir = next((p for (p,) in heirs if Path(p).exists()), None)
+        if heir is None:
+            db.execute("DELETE FROM manifestos WHERE sha256 = ? AND path = ?", [sha, path])
+        else:
+            _move(db, path, heir, sha=sha)
+
+
+def _move(db: Database, old: str, new: str, *, sha: str | None = None) -> None:
+    """Make the manifestos stored from `old` (those of bytes `sha`, or all) stored from `new`, with its duplicates."""
+    only = "" if sha is None else " AND sha256 = ?"
+    params = [] if sha is None else [sha]
+    db.execute(f"UPDATE manifestos SET path = ? WHERE path = ?{only}", [new, old, *params])
+    db.execute("UPDATE files SET outcome = 'stored', duplicate_of = NULL WHERE path = ?", [new])
+    db.execute(f"UPDATE files SET duplicate_of = ? WHERE duplicate_of = ?{only}", [new, old, *params])
+
+
+def _see(db: Database, file: SeenFile, outcome: str, *, duplicate_of: str | None = None) -> None:
+    """Write the `files` row of `file` with its outcome, seen now (inside the caller's transaction)."""
+    db["files"].upsert(
+        {"path": file.path, "sha256": file.sha256, "size": file.size, "mtime": file.mtime, "outcome": outcome,
+         "duplicate_of": duplicate_of, "seen_at": _now()},
+        pk="path",
+    )
+
+
+def _under(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path` is one of `roots` or inside one of them (compared as absolute paths)."""
+    target = path.absolute()
+    return any(target == root.absolute() or target.is_relative_to(root.absolute()) for root in roots)
 
 
 def _now() -> str:

@@ -50,14 +50,15 @@ def load_expected():
 # --- databases built from the two named samples (tests of store, search, batch) ----
 
 DB_SAMPLES = ("iga-2021-digital.pdf", "sample-2020-kenko.pdf")  # by name: the variants others add stay out
+_OF_SHA = "manifesto IN (SELECT id FROM manifestos WHERE sha256 = :sha)"
 PER_MANIFESTO = {
     "manifestos": "sha256 = :sha",
-    "goals": "manifesto = :sha",
-    "milestones": "goal IN (SELECT id FROM goals WHERE manifesto = :sha)",
-    "means": "goal IN (SELECT id FROM goals WHERE manifesto = :sha)",
-    "rating_scale": "manifesto = :sha",
-    "warnings": "manifesto = :sha",
-    "provenance": "manifesto = :sha",
+    "goals": _OF_SHA,
+    "milestones": f"goal IN (SELECT id FROM goals WHERE {_OF_SHA})",
+    "means": f"goal IN (SELECT id FROM goals WHERE {_OF_SHA})",
+    "rating_scale": _OF_SHA,
+    "warnings": _OF_SHA,
+    "provenance": _OF_SHA,
 }
 
 

@@ -83,7 +83,7 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     rerun = batch(str(archive), "--db", str(db_path), "-j", jobs)
 
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{len(extractions)} files: {len(extractions) - KILL_AT + 1} stored, {KILL_AT - 1} skipped" in rerun.stdout
+    assert f"{len(extractions)} files: {len(extractions) - KILL_AT + 1} stored, {KILL_AT - 1} unchanged" in rerun.stdout
     db = Database(db_path)
     assert complete_manifestos(db, expected) == set(expected)
     for table in expected_rows(extractions[0]):

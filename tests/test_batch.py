@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -59,7 +60,7 @@ def test_good_files_are_stored_and_broken_ones_recorded(tmp_path, mixed, capsys)
 
     assert code == 3
     out = capsys.readouterr().out
-    assert f"{len(DB_SAMPLES) + len(BROKEN)} files: {len(DB_SAMPLES)} stored, 0 skipped (unchanged), {len(BROKEN)} failed" in out
+    assert f"{len(DB_SAMPLES) + len(BROKEN)} files: {len(DB_SAMPLES)} stored, 0 unchanged, 0 duplicates, 0 moved, {len(BROKEN)} failed" in out
     db = Database(db_path)
     stored = {row["file"] for row in db.query("SELECT file FROM manifestos")}
     assert {name.lower() for name in stored} == set(DB_SAMPLES)
@@ -75,18 +76,25 @@ def test_good_files_are_stored_and_broken_ones_recorded(tmp_path, mixed, capsys)
     assert failures[str(mixed / "empty.pdf")]["sha256"] == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
-def test_fixed_files_are_stored_or_skipped_and_their_failures_forgotten(tmp_path, mixed):
+def test_fixed_files_are_stored_or_noted_as_duplicates_and_their_failures_forgotten(tmp_path, mixed):
     db_path = tmp_path / "m.db"
     run_batch([mixed], db_path)
-    shutil.copy(SAMPLES / DB_SAMPLES[0], mixed / "truncated.pdf")  # the bytes of a stored file: skipped
+    shutil.copy(SAMPLES / DB_SAMPLES[0], mixed / "truncated.pdf")  # the bytes of a stored file: a duplicate
     shutil.copy(SAMPLES / DB_SAMPLES[1], mixed / "empty.pdf")  # likewise
     (mixed / "text.pdf").write_bytes((SAMPLES / DB_SAMPLES[0]).read_bytes() + b"\n%fixed\n")  # new bytes: stored
 
     summary = run_batch([mixed], db_path)
 
-    assert (summary.stored, summary.skipped, summary.failed, summary.exit_code) == (1, 4, 0, 0)
+    assert (summary.stored, summary.unchanged, summary.duplicates, summary.failed, summary.exit_code) == (1, 2, 2, 0, 0)
     db = Database(db_path)
     assert db["failures"].count == 0
+    outcomes = {Path(row["path"]).name: (row["outcome"], row["duplicate_of"] and Path(row["duplicate_of"]).name)
+                for row in db["files"].rows}
+    assert outcomes == {
+        DB_SAMPLES[0]: ("stored", None), DB_SAMPLES[1].upper().replace(".PDF", ".Pdf"): ("stored", None),
+        "text.pdf": ("stored", None),
+        "truncated.pdf": ("duplicate", DB_SAMPLES[0]), "empty.pdf": ("duplicate", DB_SAMPLES[1].upper().replace(".PDF", ".Pdf")),
+    }
     assert db["manifestos"].count == len(DB_SAMPLES) + 1
 
 
@@ -128,7 +136,7 @@ def test_coverage_is_stored_and_files_below_it_are_counted_and_listed(tmp_path):
     db = Database(tmp_path / "m.db")
     listed = list(db.query(
         "SELECT m.file, m.coverage, w.page, w.x0, w.message FROM manifestos m JOIN warnings w "
-        "ON w.manifesto = m.sha256 AND w.kind = 'unplaced_text' WHERE m.coverage < 1.0"))
+        "ON w.manifesto = m.id AND w.kind = 'unplaced_text' WHERE m.coverage < 1.0"))
     assert {row["file"] for row in listed} == {partial.name}
     assert all(row["coverage"] < 1.0 and row["page"] and row["x0"] is not None for row in listed)
     assert any("駅から半径500m" in row["message"] for row in listed)

@@ -14,19 +14,21 @@ from extract.cli import main
 
 distributed = pytest.importorskip("distributed")
 
-# Every table's rows by their natural keys: goal ids (and so the order of storing) and times may differ.
+# Every table's rows by their natural keys: manifesto and goal ids (and so the order of storing) and times may differ.
+_SHA = "(SELECT sha256 FROM manifestos WHERE id = {}) AS sha"
 CONTENTS = {
     "manifestos": "SELECT * FROM manifestos",
-    "goals": "SELECT * FROM goals",
-    "milestones": "SELECT g.manifesto, g.number, s.* FROM milestones s JOIN goals g ON g.id = s.goal",
-    "means": "SELECT g.manifesto, g.number, s.* FROM means s JOIN goals g ON g.id = s.goal",
-    "rating_scale": "SELECT * FROM rating_scale",
-    "warnings": "SELECT * FROM warnings",
-    "provenance": "SELECT * FROM provenance",
+    "goals": f"SELECT {_SHA.format('t.manifesto')}, t.* FROM goals t",
+    "milestones": f"SELECT {_SHA.format('g.manifesto')}, g.number, s.* FROM milestones s JOIN goals g ON g.id = s.goal",
+    "means": f"SELECT {_SHA.format('g.manifesto')}, g.number, s.* FROM means s JOIN goals g ON g.id = s.goal",
+    "rating_scale": f"SELECT {_SHA.format('t.manifesto')}, t.* FROM rating_scale t",
+    "warnings": f"SELECT {_SHA.format('t.manifesto')}, t.* FROM warnings t",
+    "provenance": f"SELECT {_SHA.format('t.manifesto')}, t.* FROM provenance t",
     "failures": "SELECT * FROM failures",
-    "goals_fts": "SELECT g.manifesto, g.number, f.* FROM goals_fts f JOIN goals g ON g.id = f.rowid",
+    "files": "SELECT * FROM files",
+    "goals_fts": f"SELECT {_SHA.format('g.manifesto')}, g.number, f.* FROM goals_fts f JOIN goals g ON g.id = f.rowid",
 }
-VOLATILE = {"id", "goal", "extracted_at", "time"}
+VOLATILE = {"id", "goal", "manifesto", "extracted_at", "time", "seen_at"}
 
 
 def contents(path) -> dict[str, list[tuple]]:

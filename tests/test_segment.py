@@ -159,7 +159,7 @@ def test_batch_stores_every_part_and_records_the_failed_one(tmp_path):
     db_path = tmp_path / "m.db"
     summary = run_batch(BOOKLET_FILES, db_path, workers=1)
     db = Database(db_path)
-    stored = {(r.source.file, r.source.part): r.model_dump(mode="json") for r in read_records(db)}
+    stored = {(r.source.file, r.source.part): r.model_dump(mode="json") for r in read_records(db, all_versions=True)}
     for path in BOOKLET_FILES:  # extract and batch agree, part for part
         for outcome in extract_file(path):
             if isinstance(outcome, Extraction):
@@ -172,7 +172,7 @@ def test_batch_stores_every_part_and_records_the_failed_one(tmp_path):
     assert (summary.stored, summary.failed) == (len(BOOKLET_FILES) - 1, 1)
 
     again = run_batch(BOOKLET_FILES, db_path, workers=1)  # unchanged: skipped, and the failed part still recorded
-    assert again.skipped == len(BOOKLET_FILES)
+    assert again.unchanged == len(BOOKLET_FILES)
     assert list(db.query("SELECT path, part, kind FROM failures")) == failures
 
 
@@ -190,7 +190,7 @@ def test_a_40_department_booklet_is_not_refused_by_the_manifesto_page_limit_and_
     assert expected["manifestos"][0]["source"]["pages"] > limits.MAX_MANIFESTO_PAGES
     summary = run_batch([path], tmp_path / "m.db", workers=1)
     assert (summary.stored, summary.failed) == (1, 0)
-    records = [r.model_dump(mode="json") for r in read_records(Database(tmp_path / "m.db"))]
+    records = [r.model_dump(mode="json") for r in read_records(Database(tmp_path / "m.db"), all_versions=True)]
     records.sort(key=lambda r: r["source"]["part"])
     assert [contract_fields(r, e) for r, e in zip(records, expected["manifestos"])] == expected["manifestos"]
     assert len(records) == 40

@@ -40,10 +40,10 @@ def test_values_equal_the_record(sample_db, sample_dir, name):
     assert manifesto["ocr"] == int(record.ocr)
     assert manifesto["tool_version"] == __version__
     assert manifesto["municipality_code"] is None
-    scale = list(db.query("SELECT score, label FROM rating_scale WHERE manifesto = ? ORDER BY seq", [record.source.sha256]))
+    scale = list(db.query("SELECT score, label FROM rating_scale WHERE manifesto = (SELECT id FROM manifestos WHERE sha256 = ?) ORDER BY seq", [record.source.sha256]))
     assert scale == [level.model_dump() for level in record.rating_scale]
     for goal in record.goals:
-        [row] = db.query("SELECT * FROM goals WHERE manifesto = ? AND number = ?", [record.source.sha256, goal.number])
+        [row] = db.query("SELECT * FROM goals WHERE manifesto = (SELECT id FROM manifestos WHERE sha256 = ?) AND number = ?", [record.source.sha256, goal.number])
         assert {k: row[k] for k in goal.model_dump(exclude={"milestones", "means"})} == goal.model_dump(
             exclude={"milestones", "means"}
         )
@@ -61,7 +61,7 @@ def test_provenance_gives_page_and_box_of_every_traced_value(sample_db, sample_d
     db = Database(sample_db)
     rows = list(
         db.query(
-            "SELECT path, page, x0, top, x1, bottom, confidence FROM provenance WHERE manifesto = ? ORDER BY id",
+            "SELECT path, page, x0, top, x1, bottom, confidence FROM provenance WHERE manifesto = (SELECT id FROM manifestos WHERE sha256 = ?) ORDER BY id",
             [extraction.record.source.sha256],
         )
     )
@@ -78,7 +78,7 @@ def test_provenance_names_the_goal_by_number(sample_db, sample_dir):
     db = Database(sample_db)
     for goal in record.goals:
         [row] = db.query(
-            "SELECT page FROM provenance WHERE manifesto = ? AND goal = ? AND field = 'mission'",
+            "SELECT page FROM provenance WHERE manifesto = (SELECT id FROM manifestos WHERE sha256 = ?) AND goal = ? AND field = 'mission'",
             [record.source.sha256, goal.number],
         )
         assert row["page"] == goal.page
