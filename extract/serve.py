@@ -2,8 +2,8 @@
 
 The metadata (titles, descriptions, licence, source, every column's meaning) comes
 from catalog.py, the same descriptions as the export's data package. The goal tables
-search the Japanese trigram index goals_fts (words of 3+ characters; the canned query
-`goals_containing` finds shorter ones with LIKE), facet on fiscal year, department and
+search the Japanese full-text index goals_fts (fts.py: words of any length, through
+datasette_plugin.py's escape_fts), facet on fiscal year, department and
 self-rating, and canned queries answer the common questions.
 """
 
@@ -19,7 +19,6 @@ from .catalog import GOALS, MANIFESTOS, TABLES, Field
 from .errors import UsageError
 from .export import LICENSE, dataset_title, places_of
 from .municipality import Municipality, place_names
-from .search import ALL_TEXT
 from .store import reading
 
 HOST = "127.0.0.1"  # this machine only: publishing to others is `datasette publish`'s job
@@ -75,15 +74,6 @@ QUERIES = {
         "description": "Each month with the milestones that fall in it (a period of several months appears in each); "
                        "give a month as YYYY-MM, or leave it empty for all",
         "sql": _MONTHS,
-    },
-    "goals_containing": {
-        "title": "語句を含む部局目標 (2文字の語も可)",
-        "description": "Goals whose texts contain the word, also words shorter than 3 characters (DX, 防災) "
-                       "that the trigram search cannot find",
-        "sql": "SELECT o.fiscal_year, o.department, o.goal, o.self_rating, o.objective\n"
-               "FROM goal_texts t JOIN goal_overview o ON o.goal_id = t.id\n"
-               f"WHERE {ALL_TEXT} LIKE '%' || :word || '%'\n"
-               "ORDER BY o.fiscal_year, o.department, o.goal",
     },
 }
 
