@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -180,6 +181,7 @@ def run_batch(
     settings: ParseSettings = ParseSettings(),
     municipality_code: str | None = None,
     dask: str | None = None,
+    progress: bool = True,
 ) -> Summary:
     """Store every file under `paths` in the database at `db_path` and return what was done.
 
@@ -187,7 +189,8 @@ def run_batch(
     skipped as unchanged. `dask`, a scheduler address, parses on that Dask cluster
     instead of local workers (cluster.py). Raises UsageError when a path does not exist,
     the code is invalid or unknown, or the cluster unreachable; a file that cannot be
-    stored never raises. `settings` say how each file is parsed.
+    stored never raises. `settings` say how each file is parsed; `progress` False keeps
+    stderr quiet (no bar, no line per file).
     """
     if municipality_code is not None:
         lookup(municipality_code)
@@ -208,7 +211,7 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, workers)
-        with Progress(len(jobs), start) as progress:
+        with Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, str(job.path), job.sha256, outcome.kind, outcome.message)
@@ -217,25 +220,29 @@ def run_batch(
                     store(db, outcome, str(job.path), municipality_code=municipality_code)
                     summary.stored += 1
                     summary.warnings += len(outcome.record.warnings)
-                progress.advance(job, outcome, summary.failed)
+                report.advance(job, outcome, summary.failed)
         return summary
     finally:
         db.close()
 
 
 class Progress:
-    """Report a batch's progress on stderr: a bar on a terminal, one plain line per file otherwise."""
+    """Report a batch's progress on stderr: a bar on a terminal, one plain line per file otherwise, or nothing (quiet)."""
 
-    def __init__(self, total: int, start: str) -> None:
+    def __init__(self, total: int, start: str, *, quiet: bool = False) -> None:
         self.total = total
         self.done = 0
+        self.quiet = quiet
         self.started = time.monotonic()
-        print(start, file=sys.stderr, flush=True)
-        self.bar = tqdm(total=total, unit="file", file=sys.stderr) if sys.stderr.isatty() else None
+        if not quiet:
+            print(start, file=sys.stderr, flush=True)
+        self.bar = tqdm(total=total, unit="file", file=sys.stderr) if sys.stderr.isatty() and not quiet else None
 
     def advance(self, job: Job, outcome: Outcome, failed: int) -> None:
         """Count one finished file; name it when it failed (or always, without a bar)."""
         self.done += 1
+        if self.quiet:
+            return
         if isinstance(outcome, Failed):
             line = f"failed {job.path}: {outcome.kind}: {outcome.message}"
         else:
@@ -257,3 +264,14 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: `extract.batch(paths, db_path)` is run_batch (the public API), and
+    `extract.batch` stays the module for everything else (imports, pickling workers' functions)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> Summary:
+        return run_batch(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

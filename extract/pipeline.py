@@ -1,12 +1,14 @@
 """One file in, one record out: the I/O edge that runs reader → blocks → build.
 
-`extract_file` reads the bytes once, picks the reader by content (PDF or web page),
-and turns every failure into an ExtractionError naming the file and the reason.
+`extract_file` reads the bytes once (from standard input for the path `-`), picks the
+reader by content (PDF or web page), and turns every failure into an ExtractionError
+naming the file and the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from .read_text import read_web
 from .readable import check_readable
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
+STDIN = "-"  # the path that means standard input
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,21 @@ class Extraction:
 
     record: Manifesto
     traces: list[Trace]
+
+    def as_json(self, *, provenance: bool = False) -> dict:
+        """Return the record as JSON-ready data (what `manifesto extract` prints).
+
+        With `provenance`, the record also carries `provenance`: where each value was
+        printed, `{"path": "goals[0].mission", "page": 1, "bbox": [x0, top, x1, bottom],
+        "confidence": null}` (PDF points from the page's top-left; OCR confidence 0-100).
+        """
+        data = self.record.model_dump(mode="json")
+        if provenance:
+            data["provenance"] = [
+                {"path": trace.path, "page": trace.page, "bbox": list(trace.bbox), "confidence": trace.confidence}
+                for trace in self.traces
+            ]
+        return data
 
 
 def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
@@ -47,13 +65,16 @@ def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader
 
 
 def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
-    if Path(name).suffix.lower() in WEB_SUFFIXES and not data.lstrip().startswith(b"%PDF"):
+    web = Path(name).suffix.lower() in WEB_SUFFIXES or name == STDIN  # standard input: a PDF or a page, by content
+    if web and not data.lstrip().startswith(b"%PDF"):
         return read_web(data)
     return read_pdf_bytes(data, password=password, reader=reader)
 
 
 def extract_file(path: str | Path, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
-    """Given a path, return its Extraction or raise ExtractionError naming the file."""
+    """Given a path (`-`: standard input), return its Extraction or raise ExtractionError naming the file."""
+    if str(path) == STDIN:
+        return extract_bytes(sys.stdin.buffer.read(), STDIN, password=password, reader=reader)
     path = Path(path)
     try:
         check_file_size(path.stat().st_size)
