@@ -185,6 +185,15 @@ def render_html(title: str, summary: Sequence[tuple[str, object]], charts: Seque
 
 def write_report(db_path: str | Path, out: str | Path) -> Path:
     """Write the report of the database at `db_path` to the HTML file `out` and return its path."""
+    page = report_html(db_path)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def report_html(db_path: str | Path) -> str:
+    """Return the report page of the database at `db_path` (what `manifesto report` writes and Datasette shows)."""
     font = japanese_font()
     with reading(db_path) as db:
         ratings = rating_counts(db.execute(_RATINGS_SQL).fetchall())
@@ -207,8 +216,4 @@ def write_report(db_path: str | Path, out: str | Path) -> Path:
         Chart("達成目標の時期", "達成目標の各項目が予定する月ごとの項目数 (複数月にわたる項目は各月に数える)",
               months_chart(months, font)),
     ]
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(f"部局マニフェスト レポート{f' ({places})' if places else ''}", summary, charts),
-                    encoding="utf-8")
-    return path
+    return render_html(f"部局マニフェスト レポート{f' ({places})' if places else ''}", summary, charts)
