@@ -41,13 +41,14 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
 )
-# Each goal's texts and grams, as the index holds them (PAD is char(31)).
-_VIEW = f"""CREATE VIEW IF NOT EXISTS goal_search AS
+# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text is
+# computed once, in the first row of the recursion, and carried along (not re-read at every character).
+_VIEW = f"""CREATE VIEW goal_search AS
 SELECT {', '.join(f't.{column}' for column in ('id', *SEARCHABLE))},
-       (WITH RECURSIVE at(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM at WHERE i < length(t.whole))
-        SELECT group_concat(substr(t.whole, i, 2) || char(31) || substr(t.whole, i, 1) || char(31, 31), '') FROM at
+       (WITH RECURSIVE at(i, whole) AS (SELECT 1, {ALL_TEXT} UNION ALL SELECT i + 1, whole FROM at WHERE i < length(whole))
+        SELECT group_concat(substr(whole, i, 2) || char(31) || substr(whole, i, 1) || char(31, 31), '') FROM at
        ) AS {GRAMS}
-FROM (SELECT t.*, {ALL_TEXT} AS whole FROM goal_texts t) t"""
+FROM goal_texts t"""
 
 
 def _remove(goal_ids: str) -> str:
@@ -87,12 +88,14 @@ _OLD_TRIGGERS = ("goals_fts_insert", "goals_fts_update", "goals_fts_delete",
 def ensure_index(db: Database) -> None:
     """Create goals_fts, its view and triggers in `db` (which has goals, means and goal_texts) if missing.
 
-    A database whose index is of an earlier form gets the current one, filled from its
-    goals, in one transaction.
+    A database whose index or view is of an earlier form gets the current ones (the index
+    filled from its goals), in one transaction.
     """
-    db.execute(_VIEW)
-    current = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [TABLE]).fetchone()
-    if current is None or current[0] != _CREATE:
+    if _stored_sql(db, "goal_search") != _VIEW:
+        with db.conn:
+            db.execute("DROP VIEW IF EXISTS goal_search")
+            db.execute(_VIEW)
+    if _stored_sql(db, TABLE) != _CREATE:
         with db.conn:
             for name in (*_OLD_TRIGGERS, *TRIGGERS):
                 db.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -101,6 +104,11 @@ def ensure_index(db: Database) -> None:
             db.execute(_add("SELECT id FROM goals"))
     for name, (event, body) in TRIGGERS.items():
         db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {body} END")
+
+
+def _stored_sql(db: Database, name: str) -> str | None:
+    found = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    return found and found[0]
 
 
 def match_query(words: list[str]) -> str:
