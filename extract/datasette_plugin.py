@@ -84,11 +84,11 @@ def extra_body_script(view_name: str, database: str | None, datasette):
 @hookimpl
 def render_cell(row: sqlite3.Row, value: object, column: str, table: str | None, database: str, datasette):
     """Label a manifesto by fiscal year and department; link a goal's page number to its source, a provenance row's to its crop."""
-    if table in GOAL_ID_COLUMN and column == "page":
+    if table in GOAL_ID_COLUMN and column == "page" and GOAL_ID_COLUMN[table] in row.keys():  # not hidden by ?_nocol=
         goal_id = row[GOAL_ID_COLUMN[table]]
         return Markup(f'<a href="{PREFIX}/source/{html.escape(database)}/{int(goal_id)}" title="原文の該当箇所">'
                       f"p.{int(value)} 原文</a>")
-    if table == "provenance" and column == "page":
+    if table == "provenance" and column == "page" and "id" in row.keys():
         return Markup(f'<a href="{PREFIX}/crop/{html.escape(database)}/{int(row["id"])}.png">p.{int(value)} 画像</a>')
     if column == "manifesto" and table in ("goals", "goal_overview", "rating_scale", "warnings", "provenance"):
         sha = value["value"] if isinstance(value, dict) else value
