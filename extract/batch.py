@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -245,6 +246,7 @@ def run_batch(
     mixed: bool = False,
     prune_removed: bool = False,
     dask: str | None = None,
+    progress: bool = True,
 ) -> Summary:
     """Store every file under `paths` in the database at `db_path` and return what was done.
 
@@ -255,7 +257,8 @@ def run_batch(
     deleted. `dask`, a scheduler address, parses on that Dask cluster instead of local
     workers (cluster.py). Raises UsageError when a path does not exist, the code is
     invalid, unknown or not the archive's, the database is not this tool's, or the cluster
-    unreachable; a file that cannot be stored never raises. `settings` say how each file is parsed.
+    unreachable; a file that cannot be stored never raises. `settings` say how each file is parsed;
+    `progress` False keeps stderr quiet (no bar, no line per file).
     """
     if municipality_code is not None:
         lookup(municipality_code)
@@ -286,14 +289,14 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, workers)
-        with Progress(len(jobs), start) as progress:
+        with Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, str(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
                     summary.failed += 1
                 else:
                     _store_parts(db, outcome, job, code, summary)
-                progress.advance(job, outcome, summary.failed)
+                report.advance(job, outcome, summary.failed)
         summary.removed = len(mark_removed(db, roots))
         if prune_removed:
             summary.pruned = prune(db, roots)
@@ -335,18 +338,22 @@ def archive_notes(db: Database) -> list[str]:
 
 
 class Progress:
-    """Report a batch's progress on stderr: a bar on a terminal, one plain line per file otherwise."""
+    """Report a batch's progress on stderr: a bar on a terminal, one plain line per file otherwise, or nothing (quiet)."""
 
-    def __init__(self, total: int, start: str) -> None:
+    def __init__(self, total: int, start: str, *, quiet: bool = False) -> None:
         self.total = total
         self.done = 0
+        self.quiet = quiet
         self.started = time.monotonic()
-        print(start, file=sys.stderr, flush=True)
-        self.bar = tqdm(total=total, unit="file", file=sys.stderr) if sys.stderr.isatty() else None
+        if not quiet:
+            print(start, file=sys.stderr, flush=True)
+        self.bar = tqdm(total=total, unit="file", file=sys.stderr) if sys.stderr.isatty() and not quiet else None
 
     def advance(self, job: Job, outcome: Outcome, failed: int) -> None:
         """Count one finished file; name it when it failed (or always, without a bar)."""
         self.done += 1
+        if self.quiet:
+            return
         if isinstance(outcome, Failed):
             line = f"failed {job.path}: {outcome.kind}: {outcome.message}"
         else:
@@ -371,3 +378,14 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: `extract.batch(paths, db_path)` is run_batch (the public API), and
+    `extract.batch` stays the module for everything else (imports, pickling workers' functions)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> Summary:
+        return run_batch(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,8 +1,8 @@
 """What each published table and column means: a Japanese title, an English description, a type, keys.
 
 One description serves every place a person meets the data: the Frictionless Table
-Schemas of the export (export.py), the Parquet column types, and the Datasette
-metadata (serve.py). Types are Table Schema types; a test checks that every database
+Schemas of the export (export.py), whose CSV headers are the Japanese titles with their
+units (`header`), the Parquet column types, and the Datasette metadata (serve.py). Types are Table Schema types; a test checks that every database
 column is described here, so the schema and its description cannot drift apart.
 """
 
@@ -15,7 +15,7 @@ from .municipality import COLUMNS as MUNICIPALITY_COLUMNS
 
 @dataclass(frozen=True)
 class Field:
-    """A column: its name, Table Schema type, Japanese title, English description and constraints."""
+    """A column: its name, Table Schema type, Japanese title, English description, constraints and unit."""
 
     name: str
     type: str  # string, integer, number, boolean, datetime or yearmonth
@@ -23,6 +23,12 @@ class Field:
     description: str
     required: bool = False
     pattern: str | None = None
+    unit: str | None = None  # of a number: pt (PDF points), % …
+
+    @property
+    def header(self) -> str:
+        """The column's CSV header: its Japanese title, and its unit in brackets (左端(pt))."""
+        return f"{self.title}({self.unit})" if self.unit else self.title
 
 
 @dataclass(frozen=True)
@@ -185,11 +191,12 @@ PROVENANCE = Table(
         Field("field", "string", "項目名", "The value's field, e.g. mission, self_rating, department", required=True),
         Field("page", "integer", "ページ", "1-based page", required=True),
         Field("x0", "number", "左端", "Left edge in PDF points from the page's left (column index for a web page)",
-              required=True),
-        Field("top", "number", "上端", "Top edge in PDF points from the page's top", required=True),
-        Field("x1", "number", "右端", "Right edge in PDF points", required=True),
-        Field("bottom", "number", "下端", "Bottom edge in PDF points", required=True),
-        Field("confidence", "number", "OCR信頼度", "Lowest OCR word confidence (0-100); empty for a text layer"),
+              required=True, unit="pt"),
+        Field("top", "number", "上端", "Top edge in PDF points from the page's top", required=True, unit="pt"),
+        Field("x1", "number", "右端", "Right edge in PDF points", required=True, unit="pt"),
+        Field("bottom", "number", "下端", "Bottom edge in PDF points", required=True, unit="pt"),
+        Field("confidence", "number", "OCR信頼度", "Lowest OCR word confidence (0-100); empty for a text layer",
+              unit="%"),
     ),
     ("id",),
     (_TO_MANIFESTO,),

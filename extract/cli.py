@@ -1,34 +1,42 @@
-"""The `manifesto` command line: one subcommand per job, mirroring the Python API."""
+"""The `manifesto` command line: one subcommand per job, mirroring the Python API.
+
+Unix habits: `-q`, `-v` and `--debug` go anywhere on the line; `-` reads standard input
+(a file for `extract`, paths for `batch`, SQL for `query`); `--jsonl` prints one JSON object
+a line; `--db` and `--municipality` default from the environment or manifesto.toml (config.py).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
 from . import __version__
 from .batch import EXIT_FAILED, ParseSettings, run_batch
+from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .open_pdf import READERS
-from .pipeline import FailedPart, extract_file
+from .pipeline import STDIN, Extraction, FailedPart, extract_file
+from .query import QUERY_TIME_LIMIT_SECONDS, run_query
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
-from .query import QUERY_TIME_LIMIT_SECONDS, run_query
 from .store import reading
 from .vocabulary import load_vocabulary
 
-DEFAULT_DB = "output/manifestos.db"
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Print one file's records as JSON, one document per manifesto (`--jsonl`: one compact line each).
+    """Print one file's records as JSON, one document per manifesto (`--jsonl`: one compact line each;
+    `--provenance`: with where each value was printed).
 
     A manifesto of a booklet that fails is one error line on stderr, the others printed all the same;
     the exit code is then batch's EXIT_FAILED (3), as for a batch with files that failed.
@@ -42,8 +50,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"error: {args.file}: {outcome.error.kind}: {outcome.message}", file=sys.stderr)
             exit_code = EXIT_FAILED
         else:
-            print(json.dumps(outcome.record.model_dump(mode="json"), ensure_ascii=False, indent=indent))
+            _print(json.dumps(outcome.as_json(provenance=args.provenance), ensure_ascii=False, indent=indent))
     return exit_code
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print a goal's values with their page and box, and write the crop of the page where each was printed."""
+    from .show import COLUMNS, shown_values, write_crops  # pypdfium2 rendering: only when showing
+
+    found = extract_file(args.file, password=args.password, reader=args.reader, vocabulary=load_vocabulary(args.vocabulary))
+    extraction = next(outcome for outcome in found if isinstance(outcome, Extraction))
+    values = shown_values(extraction, args.goal)
+    stem = f"{Path(args.file).stem}-{'goal' + str(args.goal) if args.goal is not None else 'header'}"
+    crops = write_crops(Path(args.file).read_bytes(), values, Path(args.out), stem, password=args.password)
+    rows = [[v.field, v.page, [round(c, 1) for c in v.bbox], crop.name, v.value] for v, crop in zip(values, crops)]
+    _print(render(COLUMNS, rows, args.format))
+    if not args.quiet:
+        print(f"crops written to {args.out}", file=sys.stderr)
+    return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -51,10 +75,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     load_vocabulary(args.vocabulary)  # a bad vocabulary file is a usage error before any file is read
     settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
                              vocabulary=args.vocabulary)
-    summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings, municipality_code=args.municipality,
-                        mixed=args.mixed, prune_removed=args.prune, dask=args.dask)
+    paths = [line.strip() for line in sys.stdin if line.strip()] if args.paths == [STDIN] else args.paths
+    summary = run_batch(paths, args.db, workers=args.jobs, settings=settings, municipality_code=args.municipality,
+                        mixed=args.mixed, prune_removed=args.prune, dask=args.dask, progress=not args.quiet)
     print(summary)
-    if summary.failed:
+    if summary.failed and not args.quiet:
         print(f"failed files: manifesto query --db {args.db} \"SELECT * FROM failures\"", file=sys.stderr)
     return summary.exit_code
 
@@ -63,15 +88,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print the goals whose texts contain every word."""
     with reading(args.db) as db:
         found = search(db, " ".join(args.words), limit=args.limit, all_versions=args.all_versions)
-    print(render(SEARCH_COLUMNS, [[row[column] for column in SEARCH_COLUMNS] for row in found], args.format))
+    _print(render(SEARCH_COLUMNS, [[row[column] for column in SEARCH_COLUMNS] for row in found], args.format))
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Print the result of one read-only SQL statement."""
+    sql = sys.stdin.read() if args.sql == STDIN else args.sql
     with reading(args.db) as db:
-        columns, rows = run_query(db, args.sql, time_limit=args.time_limit)
-    print(render(columns, rows, args.format))
+        columns, rows = run_query(db, sql, time_limit=args.time_limit)
+    _print(render(columns, rows, args.format))
     return 0
 
 
@@ -88,7 +114,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Browse and search the database in Datasette until interrupted."""
     from .serve import serve  # the web stack: loaded only when serving
 
-    serve(args.db, args.port)
+    serve(args.db, args.port, host=args.host, metadata_out=args.metadata_out)
     return 0
 
 
@@ -98,6 +124,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     print(write_report(args.db, args.out, all_versions=args.all_versions))
     return 0
+
+
+def _print(text: str) -> None:
+    """Print a command's result; nothing at all for an empty one (JSON Lines of no rows)."""
+    if text:
+        print(text)
 
 
 def _export_formats(text: str) -> tuple[str, ...]:
@@ -115,25 +147,55 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-def parser() -> argparse.ArgumentParser:
-    """Return the argument parser of every subcommand."""
-    top = argparse.ArgumentParser(prog="manifesto", description="Japanese 部局マニフェスト PDFs → records, SQLite, open data")
+def common_options() -> argparse.ArgumentParser:
+    """Return the options every command takes, before or after its name (`manifesto -q batch …` or `… batch -q`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option absent after the command keeps what was given before it (main fills in False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show a traceback on errors, and the PDF libraries' log")
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                          help="print results and errors only: no progress")
+    loudness.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                          help="also show what the PDF libraries skipped (damaged objects)")
+    return common
+
+
+def parser(defaults: Defaults = Defaults()) -> argparse.ArgumentParser:
+    """Return the argument parser of every subcommand; `defaults` give --db and --municipality (config.py)."""
+    common = common_options()
+    top = argparse.ArgumentParser(
+        prog="manifesto", parents=[common], description="Japanese 部局マニフェスト PDFs → records, SQLite, open data",
+        epilog=f"--db and --municipality default from {ENVIRONMENT['db']} / {ENVIRONMENT['municipality']}, "
+               f"then db = / municipality = in ./{CONFIG_FILE}",
+    )
     top.add_argument("--version", action="version", version=f"manifesto {__version__}")
-    top.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands = top.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="print one file's records as JSON, one document per manifesto")
-    extract.add_argument("file", help="a manifesto PDF (or a booklet of several), or its HTML page / text capture")
+
+    def command(name: str, summary: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, parents=[common])
+        sub.set_defaults(run=run)
+        return sub
+
+    extract = command("extract", "print one file's records as JSON, one document per manifesto", cmd_extract)
+    extract.add_argument("file", help="a manifesto PDF (or a booklet of several), or its HTML page / text capture; "
+                                      "- reads standard input")
     extract.add_argument("--jsonl", action="store_true", help="print each record as one compact line (JSON Lines)")
-    extract.add_argument("--password", help="password of an encrypted PDF")
     extract.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (error timeout)")
-    extract.set_defaults(run=cmd_extract)
-    batch = commands.add_parser("batch", help="store every PDF under files and folders in a SQLite database")
-    batch.add_argument("paths", nargs="+", metavar="PATH", help="PDF files, and folders searched recursively for *.pdf")
-    batch.add_argument("--db", default=DEFAULT_DB, help=f"the database to create or update (default {DEFAULT_DB})")
+    extract.add_argument("--provenance", action="store_true",
+                         help="add `provenance`: each value's path, page and bbox (PDF points from the top-left)")
+    show = command("show", "print a goal's values beside crops of the page where each was printed", cmd_show)
+    show.add_argument("file", help="a manifesto PDF")
+    show.add_argument("--goal", type=_positive_int, metavar="N", help="the goal ◎部局目標N (default: the header's values)")
+    show.add_argument("--out", default="output/crops", metavar="DIR",
+                      help="folder for the crops, FILE-goalN-FIELD-pPAGE.png (default output/crops)")
+    batch = command("batch", "store every PDF under files and folders in a SQLite database", cmd_batch)
+    batch.add_argument("paths", nargs="+", metavar="PATH",
+                       help="PDF files, and folders searched recursively for *.pdf; - reads paths, one a line, from standard input")
     batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel (default: all cores; 1: no worker processes)")
-    batch.add_argument("--password", help="password of encrypted PDFs")
-    batch.add_argument("--municipality", metavar="CODE",
-                       help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto")
+    batch.add_argument("--municipality", metavar="CODE", default=defaults.municipality,
+                       help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto"
+                            f" (default {defaults.municipality or 'none'})")
     batch.add_argument("--mixed", action="store_true",
                        help="the archive holds several municipalities: store these files under --municipality CODE "
                             "although the archive's stored code differs")
@@ -143,56 +205,64 @@ def parser() -> argparse.ArgumentParser:
                        help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; failure kind timeout)")
     batch.add_argument("--dask", metavar="ADDRESS",
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
-    for reads_pdfs in (extract, batch):
+    for reads_pdfs in (extract, show, batch):
+        reads_pdfs.add_argument("--password", help="password of encrypted PDFs")
         reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
                                 help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
         reads_pdfs.add_argument("--vocabulary", metavar="FILE",
                                 help="a TOML file of your city's wordings, extending the built-in vocabulary (docs/vocabulary.md)")
-    batch.set_defaults(run=cmd_batch)
-    search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")
+    search_ = command("search", "find goals by words in their texts (Japanese full-text search)", cmd_search)
     search_.add_argument("words", nargs="+", metavar="WORD", help="words every goal found contains; short ones like DX work too")
     search_.add_argument("--limit", type=_positive_int, default=50, help="show at most this many goals (default 50)")
-    search_.set_defaults(run=cmd_search)
-    query = commands.add_parser("query", help="print the result of one read-only SQL statement")
-    query.add_argument("sql", metavar="SQL", help='e.g. "SELECT * FROM goal_overview"')
+    query = command("query", "print the result of one read-only SQL statement", cmd_query)
+    query.add_argument("sql", metavar="SQL", help='e.g. "SELECT * FROM goal_overview"; - reads it from standard input')
     query.add_argument("--time-limit", type=float, default=QUERY_TIME_LIMIT_SECONDS, metavar="SECONDS",
                        help=f"stop the statement after this long (default {QUERY_TIME_LIMIT_SECONDS:g})")
-    query.set_defaults(run=cmd_query)
-    export_ = commands.add_parser("export", help="write the database as open data: CSV with datapackage.json, JSON Lines, Parquet")
+    export_ = command("export", "write the database as open data: CSV with datapackage.json, JSON Lines, Parquet", cmd_export)
     export_.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
     export_.add_argument("--format", dest="formats", type=_export_formats, default="csv,jsonl,parquet",
                          help="comma-separated formats among csv, jsonl, parquet (default: all)")
     export_.add_argument("--bom", action="store_true", help="start each CSV with a UTF-8 BOM, for Excel")
-    export_.set_defaults(run=cmd_export)
-    serve_ = commands.add_parser("serve", help="browse, search and facet the database in Datasette")
-    serve_.add_argument("--port", type=_positive_int, default=8001, help="port on 127.0.0.1 (default 8001)")
-    serve_.set_defaults(run=cmd_serve)
-    report = commands.add_parser("report", help="write an HTML page of charts of self-ratings and milestone months")
+    serve_ = command("serve", "browse, search and facet the database in Datasette", cmd_serve)
+    serve_.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+    serve_.add_argument("--port", type=_positive_int, default=8001, help="port to listen on (default 8001)")
+    serve_.add_argument("--metadata-out", metavar="FILE",
+                        help="also write Datasette's metadata.json here, for `datasette publish --metadata FILE`")
+    report = command("report", "write an HTML page of charts of self-ratings and milestone months", cmd_report)
     report.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write, e.g. report.html")
-    report.set_defaults(run=cmd_report)
-    for reader in (search_, query, export_, serve_, report):
-        reader.add_argument("--db", default=DEFAULT_DB, help=f"the database to read (default {DEFAULT_DB})")
+    for uses_db in (batch, search_, query, export_, serve_, report):
+        uses_db.add_argument("--db", default=defaults.db, help=f"the database (default {defaults.db})")
     for chooser in (search_, export_, report):
         chooser.add_argument("--all-versions", action="store_true",
                              help="include every version of each manifesto, not only the latest (see versions)")
-    for printer in (search_, query):
-        printer.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
+    for printer in (show, search_, query):
+        printer.add_argument("--format", choices=FORMATS, default="table",
+                             help="table (default), csv, json or jsonl (one JSON object a line)")
+        printer.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
     return top
 
 
-def quiet_libraries(debug: bool) -> None:
+def log_levels(debug: bool, verbose: bool) -> None:
     """Keep the PDF libraries' log lines (a skipped damaged object, a circular reference) off stderr.
 
-    The one-line error, or the record's warnings, is the answer; `--debug` shows the log lines too.
+    The one-line error, or the record's warnings, is the answer; `-v` and `--debug` show the log lines too.
     """
     for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING if debug else logging.CRITICAL)
+        logging.getLogger(name).setLevel(logging.WARNING if debug or verbose else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors become one line on stderr and a documented exit code."""
-    args = parser().parse_args(argv)
-    quiet_libraries(args.debug)
+    try:
+        defaults = load_defaults(os.environ, Path.cwd())
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args = parser(defaults).parse_args(argv)
+    for flag in ("debug", "quiet", "verbose"):
+        setattr(args, flag, getattr(args, flag, False))
+    log_levels(args.debug, args.verbose)
     try:
         return args.run(args)
     except ExtractionError as error:

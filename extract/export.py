@@ -7,8 +7,14 @@ cells, no formatting by spaces), numbers as plain numbers, dates in ISO 8601, UT
 (with a BOM on request, for Excel), and the publisher's 全国地方公共団体コード, 都道府県名
 and 市区町村名 first on every row. `datapackage.json` describes the CSVs as a
 Frictionless Data Package (types, keys, titles, licence, source), so a portal or
-`frictionless validate` can check them. JSON Lines holds one contract record per
-line, rebuilt from the tables (the database is the one copy of the data).
+`frictionless validate` can check them. Each CSV header is the column's Japanese title
+with its unit (`左端(pt)`), the data package's field name; the English name the database,
+JSON Lines and Parquet use is its title there. A text cell that a spreadsheet would run as
+a formula (starting with = + - @, a tab or a carriage return; CWE-1236) is written with a
+leading `'`, as OWASP recommends, and so is one that starts with `'`, so that dropping
+one leading `'` from every text cell gives the exact value back; JSON Lines and Parquet
+are exact. JSON Lines holds one contract record per line, rebuilt from the tables (the
+database is the one copy of the data).
 
 The rows are read and typed here; catalog.py says what every column means.
 """
@@ -45,6 +51,7 @@ LICENSE = {
 
 # What is published: every table but the batch's record of local files and options, and the flat goal_overview.
 PUBLISHED = (*(table for table in CATALOG if table.name not in LOCAL_TABLES), GOAL_OVERVIEW)
+_TABLES = {table.name: table for table in CATALOG}
 # Columns of the database left out of the files: a local path, and the code that becomes 全国地方公共団体コード.
 LEFT_OUT = {"manifestos": {"path", "municipality_code"}, "goal_overview": {"path", "municipality_code"}}
 # SQL for the id of the manifesto a row of each table belongs to (the row is `t`).
@@ -74,6 +81,10 @@ _ARROW_TYPES = {
     "yearmonth": pa.string(),  # Parquet has no year-month: YYYY-MM text, as in the CSV
 }
 _CODE, _PREFECTURE, _CITY = (field.name for field in MUNICIPALITY_FIELDS)
+# The first characters by which a spreadsheet reads a cell as a formula (OWASP "CSV Injection"), and the
+# quote that neutralizes them (also put before a text starting with the quote, so that it can be taken off).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALIZER = "'"
 
 
 def context_fields(table: Table) -> tuple[Field, ...]:
@@ -133,13 +144,16 @@ def _typed(value: object, field: Field) -> object:
 
 
 def csv_cell(value: object) -> str:
-    """Return a value as a CSV cell: empty for null, true/false, ISO 8601 for a datetime, else the value as text."""
+    """Return a value as a CSV cell: empty for null, true/false, ISO 8601 for a datetime, a number as it is,
+    and a text as it is unless a spreadsheet would run it as a formula: then with NEUTRALIZER first (pure)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith((*FORMULA_START, NEUTRALIZER)):
+        return NEUTRALIZER + value
     return str(value)
 
 
@@ -162,10 +176,10 @@ def read_table(db: Database, table: Table, *, all_versions: bool = False) -> lis
 
 
 def csv_bytes(fields: Sequence[Field], rows: Sequence[dict], *, bom: bool) -> bytes:
-    """Return rows as UTF-8 CSV (RFC 4180: CRLF, quoted only where needed): a header row of field names, a row per record."""
+    """Return rows as UTF-8 CSV (RFC 4180: CRLF, quoted only where needed): a header row, a row per record."""
     text = io.StringIO(newline="")
     writer = csv.writer(text)
-    writer.writerow(field.name for field in fields)
+    writer.writerow(field.header for field in fields)
     writer.writerows([csv_cell(row[field.name]) for field in fields] for row in rows)
     return text.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
@@ -180,25 +194,35 @@ def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
 
 
 def table_schema(table: Table) -> dict:
-    """Return the Frictionless Table Schema of a published table (pure)."""
+    """Return the Frictionless Table Schema of a published table (pure).
+
+    A field's name is its CSV header (Japanese, with the unit); its title the English name
+    of the database, JSON Lines and Parquet; keys are given by header names.
+    """
     fields = []
     for field in published_fields(table):
         constraints = {"required": True} if field.required else {}
         if field.pattern:
             constraints["pattern"] = field.pattern
         fields.append(
-            {"name": field.name, "type": field.type, "title": field.title, "description": field.description}
+            {"name": field.header, "type": field.type, "title": field.name, "description": field.description}
             | ({"constraints": constraints} if constraints else {})
         )
     return {
         "fields": fields,
         "missingValues": [""],
-        "primaryKey": list(table.primary_key),
+        "primaryKey": _headers(table, table.primary_key),
         "foreignKeys": [
-            {"fields": list(key.fields), "reference": {"resource": key.table, "fields": list(key.reference)}}
+            {"fields": _headers(table, key.fields),
+             "reference": {"resource": key.table, "fields": _headers(_TABLES[key.table], key.reference)}}
             for key in table.foreign_keys
         ],
     }
+
+
+def _headers(table: Table, names: Sequence[str]) -> list[str]:
+    headers = {field.name: field.header for field in table.fields}
+    return [headers[name] for name in names]
 
 
 def dataset_title(places: Sequence[Municipality]) -> str:

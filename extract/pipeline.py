@@ -1,6 +1,6 @@
 """One file in, its records out: the I/O edge that runs reader → segments → blocks → build.
 
-`extract_file` reads the bytes once, picks the reader by content (PDF or web page),
+`extract_file` reads the bytes once (from standard input for the path `-`), picks the reader by content (PDF or web page),
 splits the file into the manifestos it holds (segment.py: one, or a booklet's many),
 and turns every failure into an ExtractionError naming the file and the reason. A file
 of one manifesto fails as a whole; in a booklet, a manifesto that fails is a FailedPart
@@ -10,6 +10,7 @@ beside the others' records, so that one damaged department loses nothing else.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .segment import Part, segment
 from .vocabulary import Vocabulary, resolve
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
+STDIN = "-"  # the path that means standard input
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,21 @@ class Extraction:
 
     record: Manifesto
     traces: list[Trace]
+
+    def as_json(self, *, provenance: bool = False) -> dict:
+        """Return the record as JSON-ready data (what `manifesto extract` prints).
+
+        With `provenance`, the record also carries `provenance`: where each value was
+        printed, `{"path": "goals[0].mission", "page": 1, "bbox": [x0, top, x1, bottom],
+        "confidence": null}` (PDF points from the page's top-left; OCR confidence 0-100).
+        """
+        data = self.record.model_dump(mode="json")
+        if provenance:
+            data["provenance"] = [
+                {"path": trace.path, "page": trace.page, "bbox": list(trace.bbox), "confidence": trace.confidence}
+                for trace in self.traces
+            ]
+        return data
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,8 @@ def _extract_or_fail(
 
 
 def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
-    if Path(name).suffix.lower() in WEB_SUFFIXES and not data.lstrip().startswith(b"%PDF"):
+    web = Path(name).suffix.lower() in WEB_SUFFIXES or name == STDIN  # standard input: a PDF or a page, by content
+    if web and not data.lstrip().startswith(b"%PDF"):
         return read_web(data)
     return read_pdf_bytes(data, password=password, reader=reader)
 
@@ -131,6 +149,8 @@ def extract_file(
     vocabulary: Vocabulary | str | Path | None = None,
 ) -> list[Extraction | FailedPart]:
     """Given a path, return its manifestos' Extractions (options as extract_bytes) or raise ExtractionError naming the file."""
+    if str(path) == STDIN:
+        return extract_bytes(sys.stdin.buffer.read(), STDIN, password=password, reader=reader, vocabulary=vocabulary)
     path = Path(path)
     try:
         check_file_size(path.stat().st_size)

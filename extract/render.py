@@ -3,8 +3,8 @@
 Only the table shortens anything: each cell is put on one line (runs of whitespace
 become one space) and cut to CELL_WIDTH display columns (a Japanese character takes
 two), so rows stay one line wide. Columns of numbers align right; a column holding
-text is never read as numbers (a code like 0123 keeps its zero). CSV and JSON carry
-every value whole.
+text is never read as numbers (a code like 0123 keeps its zero). CSV, JSON and JSON
+Lines (one object a line, for `jq` and streaming readers) carry every value whole.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from itertools import accumulate
 from tabulate import tabulate
 from wcwidth import wcwidth
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "jsonl")
 CELL_WIDTH = 48
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
     """Given column names and rows, return them as text in format `fmt` (one of FORMATS)."""
+    if fmt == "jsonl":
+        return "\n".join(json.dumps(dict(zip(columns, row)), ensure_ascii=False) for row in rows)
     if fmt == "json":
         return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=2)
     if fmt == "csv":

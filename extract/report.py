@@ -189,6 +189,15 @@ def write_report(db_path: str | Path, out: str | Path, *, all_versions: bool = F
 
     It charts the latest version of each department and year, or every version with `all_versions`.
     """
+    page = report_html(db_path, all_versions=all_versions)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def report_html(db_path: str | Path, *, all_versions: bool = False) -> str:
+    """Return the report page of the database at `db_path` (what `manifesto report` writes and Datasette shows)."""
     font = japanese_font()
     goals_view = "goal_versions" if all_versions else "goal_overview"
     with reading(db_path) as db:
@@ -212,8 +221,4 @@ def write_report(db_path: str | Path, out: str | Path, *, all_versions: bool = F
         Chart("達成目標の時期", "達成目標の各項目が予定する月ごとの項目数 (複数月にわたる項目は各月に数える)",
               months_chart(months, font)),
     ]
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(f"部局マニフェスト レポート{f' ({places})' if places else ''}", summary, charts),
-                    encoding="utf-8")
-    return path
+    return render_html(f"部局マニフェスト レポート{f' ({places})' if places else ''}", summary, charts)

@@ -2,13 +2,16 @@
 
 The metadata (titles, descriptions, licence, source, every column's meaning) comes
 from catalog.py, the same descriptions as the export's data package. The goal tables
-search the Japanese trigram index goals_fts (words of 3+ characters; the canned query
-`goals_containing` finds shorter ones with LIKE), facet on fiscal year, department and
-self-rating, and canned queries answer the common questions.
+search the Japanese full-text index goals_fts (fts.py: words of any length, through
+datasette_plugin.py's escape_fts), facet on fiscal year, department and
+self-rating, and canned queries answer the common questions. datasette_plugin.py adds the
+rest: goals labelled by year and department, Japanese column labels, the charts, and each
+value beside the crop of its PDF page.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import socket
 from collections.abc import Sequence
@@ -20,10 +23,9 @@ from .errors import UsageError
 from .export import LICENSE, dataset_title, places_of
 from .municipality import Municipality, place_names
 from .query import QUERY_TIME_LIMIT_SECONDS
-from .search import ALL_TEXT
 from .store import reading
 
-HOST = "127.0.0.1"  # this machine only: publishing to others is `datasette publish`'s job
+HOST = "127.0.0.1"  # by default this machine only: `--host 0.0.0.0` serves a network, `datasette publish` the world
 
 # The views of docs/database.md: (title, description), and what their own columns mean.
 VIEWS = {
@@ -81,15 +83,6 @@ QUERIES = {
                        "give a month as YYYY-MM, or leave it empty for all",
         "sql": _MONTHS,
     },
-    "goals_containing": {
-        "title": "語句を含む部局目標 (2文字の語も可)",
-        "description": "Goals whose texts contain the word, also words shorter than 3 characters (DX, 防災) "
-                       "that the trigram search cannot find",
-        "sql": "SELECT o.fiscal_year, o.department, o.goal, o.self_rating, o.objective\n"
-               "FROM goal_texts t JOIN goal_overview o ON o.goal_id = t.id\n"
-               f"WHERE {ALL_TEXT} LIKE '%' || :word || '%'\n"
-               "ORDER BY o.fiscal_year, o.department, o.goal",
-    },
 }
 
 
@@ -119,46 +112,59 @@ def metadata(database: str, places: Sequence[Municipality], view_columns: dict[s
                                 "facets": ["fiscal_year", "department", "self_rating"]}
     tables["goals_fts"] = {"hidden": True}
     title = dataset_title(places)
+    description = ("部局マニフェスト (departmental manifestos): each department's goals for a fiscal year and their "
+                   "year-end self-evaluation, extracted from the published PDFs. Search the goals in goal_overview.")
     return {
         "title": title,
-        "description": "部局マニフェスト (departmental manifestos): each department's goals for a fiscal year and their "
-                       "year-end self-evaluation, extracted from the published PDFs. Search the goals in goal_overview.",
+        "description": description,
         "license": "CC BY 4.0",
         "license_url": LICENSE["path"],
         "source": f"{place_names(places) or '各自治体'}の部局マニフェスト (PDF)",
-        "databases": {database: {"title": title, "tables": tables, "queries": QUERIES}},
+        "databases": {database: {
+            "title": title, "tables": tables, "queries": QUERIES,
+            "description_html": f"<p>{html.escape(description)}</p><p><a href=\"/-/manifesto/charts/{html.escape(database)}\">"
+                                "グラフ: 部局・年度別の自己評価と達成目標の時期</a> · each goal's <em>page</em> links to "
+                                "the PDF crop of every value (原文)</p>",
+        }},
     }
 
 
-def check_port_free(port: int) -> None:
-    """Raise UsageError (one line) when HOST:`port` cannot be bound, before Datasette would fail on it."""
-    with socket.socket() as probe:
+def check_port_free(host: str, port: int) -> None:
+    """Raise UsageError (one line) when `host`:`port` cannot be bound, before Datasette would fail on it."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as error:
+        raise UsageError(f"{host}: not an address to listen on ({error.strerror}): check --host") from None
+    with socket.socket(family) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
         try:
-            probe.bind((HOST, port))
+            probe.bind((host, port))
         except OSError as error:
-            raise UsageError(f"{HOST}:{port}: {error.strerror}: choose another port with --port") from None
+            raise UsageError(f"{host}:{port}: {error.strerror}: choose another port with --port") from None
 
 
-def serve(db_path: str | Path, port: int) -> None:
-    """Serve the database at `db_path` with Datasette on HOST:`port` until interrupted.
+def serve(db_path: str | Path, port: int, *, host: str = HOST, metadata_out: str | Path | None = None) -> None:
+    """Serve the database at `db_path` with Datasette on `host`:`port` until interrupted.
 
-    Datasette runs in this process (its own command, given a metadata file written to a
-    temporary folder), so stopping this process stops the server. Raises UsageError for a
-    missing database or a port in use.
+    Datasette runs in this process (its own command, given the metadata file), so stopping
+    this process stops the server. The metadata is written to `metadata_out` when given
+    (for `datasette publish … --metadata FILE`), else to a temporary folder. Raises
+    UsageError for a missing database, an address that cannot be bound or a port in use.
     """
     from datasette.cli import cli  # imported here: only `serve` needs the web stack
 
     path = Path(db_path)
-    check_port_free(port)
+    check_port_free(host, port)
     with reading(path) as db:
         places = places_of(db)
         view_columns = {view: list(db[view].columns_dict) for view in VIEWS}
+    text = json.dumps(metadata(path.stem, places, view_columns), ensure_ascii=False, indent=2)
     with TemporaryDirectory() as folder:
-        metadata_file = Path(folder) / "metadata.json"
-        metadata_file.write_text(json.dumps(metadata(path.stem, places, view_columns), ensure_ascii=False), encoding="utf-8")
+        metadata_file = Path(metadata_out) if metadata_out else Path(folder) / "metadata.json"
+        metadata_file.parent.mkdir(parents=True, exist_ok=True)
+        metadata_file.write_text(text + "\n", encoding="utf-8")
         cli.main(
-            ["serve", str(path), "--metadata", str(metadata_file), "--host", HOST, "--port", str(port),
+            ["serve", str(path), "--metadata", str(metadata_file), "--host", host, "--port", str(port),
              "--setting", "sql_time_limit_ms", str(round(QUERY_TIME_LIMIT_SECONDS * 1000))],
             prog_name="datasette", standalone_mode=False,
         )

@@ -25,13 +25,11 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import UsageError
+from .fts import ensure_index
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
 from .models import Manifesto, ReadWarning, Source
 from .pipeline import Extraction
 from .series import relink_goals
-
-# The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
-SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state", "means", "rating_reason")
 
 # The record's header fields, stored as they are in columns of `manifestos`.
 _HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")
@@ -201,35 +199,10 @@ SELECT g.id, g.mission, g.objective, g.current_state, g.target, g.achieved_state
        (SELECT group_concat(text, char(10)) FROM (SELECT text FROM means WHERE goal = g.id ORDER BY seq)) AS means,
        g.rating_reason
 FROM goals g;
-
-CREATE VIRTUAL TABLE IF NOT EXISTS goals_fts USING fts5({columns}, tokenize = 'trigram');
 """
 
 
-def _refresh_fts(goal_id: str) -> str:
-    """SQL that makes goals_fts hold goal `goal_id`'s current texts (or nothing, if it is gone)."""
-    columns = ", ".join(SEARCHABLE)
-    return (
-        f"DELETE FROM goals_fts WHERE rowid = {goal_id}; "
-        f"INSERT INTO goals_fts (rowid, {columns}) SELECT id, {columns} FROM goal_texts WHERE id = {goal_id};"
-    )
-
-
-# Triggers that keep goals_fts in step with goals and means, however they are changed.
-_FTS_TRIGGERS = {
-    "goals_fts_insert": ("AFTER INSERT ON goals", _refresh_fts("new.id")),
-    "goals_fts_update": ("AFTER UPDATE ON goals", _refresh_fts("old.id") + _refresh_fts("new.id")),
-    "goals_fts_delete": ("AFTER DELETE ON goals", _refresh_fts("old.id")),
-    "means_fts_insert": ("AFTER INSERT ON means", _refresh_fts("new.goal")),
-    "means_fts_update": ("AFTER UPDATE ON means", _refresh_fts("old.goal") + _refresh_fts("new.goal")),
-    "means_fts_delete": ("AFTER DELETE ON means", _refresh_fts("old.goal")),
-}
-
-SCHEMA = _SCHEMA.format(
-    columns=", ".join(SEARCHABLE), damage=", ".join(f"'{kind}'" for kind in DAMAGE_WARNINGS)
-) + "".join(
-    f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {body} END;\n" for name, (event, body) in _FTS_TRIGGERS.items()
-)
+SCHEMA = _SCHEMA.format(damage=", ".join(f"'{kind}'" for kind in DAMAGE_WARNINGS))
 
 
 _GOAL_PATH = re.compile(r"^goals\[(\d+)\]\.(.+)$")
@@ -404,6 +377,7 @@ def open_db(path: str | Path) -> Database:
         db.close()
         raise
     db.execute("PRAGMA foreign_keys = ON")
+    ensure_index(db)
     return db
 
 

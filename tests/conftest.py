@@ -89,6 +89,28 @@ def samples_database(folder: Path, municipality_code: str | None = None) -> Path
     return path
 
 
+def fts_index(db: Database, *, rebuilt: bool = False) -> dict[int, list[tuple]]:
+    """Return goals_fts's tokens (term, column, offset) per goal, read from the index itself (fts5vocab).
+
+    `rebuilt`: those of an index built afresh from the view goal_search, which goals_fts must equal.
+    """
+    from extract.fts import COLUMNS
+
+    index = "goals_fts"
+    if rebuilt:
+        index = "temp.rebuilt_fts"
+        db.execute(f"DROP TABLE IF EXISTS {index}")
+        db.execute(f"CREATE VIRTUAL TABLE {index} USING fts5({', '.join(COLUMNS)}, tokenize='trigram')")
+        db.execute(f"INSERT INTO {index} (rowid, {', '.join(COLUMNS)}) SELECT id, {', '.join(COLUMNS)} FROM goal_search")
+    db.execute("DROP TABLE IF EXISTS temp.vocab")
+    db.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {index.split('.')[-1]}, instance)"
+               if not rebuilt else "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(temp, rebuilt_fts, instance)")
+    tokens: dict[int, list[tuple]] = {}
+    for term, doc, column, offset in db.execute("SELECT term, doc, col, offset FROM temp.vocab ORDER BY 2, 3, 4, 1"):
+        tokens.setdefault(doc, []).append((term, column, offset))
+    return tokens
+
+
 def changed_copy(source: Path, target: Path, tag: str) -> Path:
     """Copy a PDF with a comment appended after %%EOF: new bytes and sha256, the same record."""
     target.write_bytes(source.read_bytes() + f"\n%{tag}\n".encode())

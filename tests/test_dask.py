@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sqlite_utils import Database
 
-from conftest import SAMPLES
+from conftest import SAMPLES, fts_index
 from extract.batch import run_batch
 from extract import cluster
 from extract.cli import main
@@ -26,7 +26,6 @@ CONTENTS = {
     "provenance": f"SELECT {_SHA.format('t.manifesto')}, t.* FROM provenance t",
     "failures": "SELECT * FROM failures",
     "files": "SELECT * FROM files",
-    "goals_fts": f"SELECT {_SHA.format('g.manifesto')}, g.number, f.* FROM goals_fts f JOIN goals g ON g.id = f.rowid",
 }
 VOLATILE = {"id", "goal", "manifesto", "extracted_at", "time", "seen_at"}
 
@@ -59,6 +58,8 @@ def test_dask_batch_stores_the_same_rows_as_a_local_batch(tmp_path, archive):
 
     assert (remote.stored, remote.failed) == (local.stored, local.failed) == (len(list(archive.iterdir())) - 1, 1)
     assert contents(tmp_path / "dask.db") == contents(tmp_path / "local.db")
+    dask_db = Database(tmp_path / "dask.db")
+    assert fts_index(dask_db) == fts_index(dask_db, rebuilt=True)
 
 
 def test_unreachable_scheduler_is_a_usage_error(tmp_path, archive, capsys, monkeypatch):

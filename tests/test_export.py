@@ -19,7 +19,7 @@ from extract.batch import run_batch
 from extract.catalog import MUNICIPALITY_FIELDS, TABLES
 from extract.cli import main
 from extract.export import (
-    DATAPACKAGE, PUBLISHED, RECORDS, csv_cell, export, parse_formats, publish_row, published_fields,
+    DATAPACKAGE, NEUTRALIZER, PUBLISHED, RECORDS, csv_cell, export, parse_formats, publish_row, published_fields,
 )
 from extract.models import Manifesto
 from extract.municipality import bundled_table
@@ -95,9 +95,9 @@ def test_each_csv_read_back_has_the_databases_rows_values_and_types(db_path, out
     expected = database_rows(db_path, table)
 
     assert len(frame) == len(expected) == Database(db_path)[table.name if table.name != "goal_overview" else "goals"].count
-    assert list(frame.columns) == [field.name for field in published_fields(table)]
+    assert list(frame.columns) == [field.header for field in published_fields(table)]
     for field in schema["fields"]:
-        column, want = frame[field["name"]], expected[field["name"]]
+        column, want = frame[field["name"]], expected[field["title"]]  # header (Japanese), English name
         if field["type"] == "integer":
             assert str(column.dtype) == "Int64"
         if field["type"] == "datetime":
@@ -116,7 +116,7 @@ def test_the_municipality_columns_keep_the_code_whole_with_its_names(out):
         ("242161", "三重県", "伊賀市"), ("011002", "北海道", "札幌市")
     }
     header = (out / "goals.csv").read_bytes().split(b"\r\n", 1)[0].decode("utf-8")
-    assert header.startswith("全国地方公共団体コード,都道府県名,市区町村名,fiscal_year,era,department,version,latest,id,manifesto,")
+    assert header.startswith("全国地方公共団体コード,都道府県名,市区町村名,部局目標ID,マニフェストID,目標番号,組織使命,")
 
 
 def test_the_data_package_passes_frictionless_validate(out):
@@ -128,20 +128,27 @@ def test_the_data_package_passes_frictionless_validate(out):
     assert command.returncode == 0, command.stdout + command.stderr
 
 
-def test_every_field_has_a_japanese_title_and_an_english_description_and_the_package_its_licence(out):
+def test_every_header_is_japanese_with_its_english_name_and_description_and_the_package_its_licence(out):
     package = descriptor(out)
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["sources"] == [{"title": "北海道札幌市 部局マニフェスト (PDF)"}, {"title": "三重県伊賀市 部局マニフェスト (PDF)"}]
     assert [r["name"] for r in package["resources"]] == [table.name for table in PUBLISHED]
     for resource in package["resources"]:
         assert resource["schema"]["primaryKey"]
+        table = next(table for table in PUBLISHED if table.name == resource["name"])
+        assert [field["title"] for field in resource["schema"]["fields"]] == [f.name for f in published_fields(table)]
         for field in resource["schema"]["fields"]:
-            assert any(ord(char) > 0x3000 for char in field["title"]), field
+            assert any(ord(char) > 0x3000 for char in field["name"]), field
             english = field["description"]  # in English, quoting Japanese labels and examples where it helps
             assert english[0].isascii() and sum(char.isascii() for char in english) > len(english) / 2, field
     keys = {r["name"]: r["schema"]["foreignKeys"] for r in package["resources"]}
-    assert keys["milestones"] == [{"fields": ["goal"], "reference": {"resource": "goals", "fields": ["id"]}}]
-    assert keys["goals"] == [{"fields": ["manifesto"], "reference": {"resource": "manifestos", "fields": ["id"]}}]
+    assert keys["milestones"] == [{"fields": ["部局目標ID"], "reference": {"resource": "goals", "fields": ["部局目標ID"]}}]
+    assert keys["goals"] == [{"fields": ["マニフェストID"], "reference": {"resource": "manifestos", "fields": ["マニフェストID"]}}]
+
+
+def test_units_are_in_the_headers(out):
+    header = (out / "provenance.csv").read_bytes().split(b"\r\n", 1)[0].decode("utf-8")
+    assert header.endswith(",ページ,左端(pt),上端(pt),右端(pt),下端(pt),OCR信頼度(%)")
 
 
 def test_a_broken_foreign_key_fails_validation(out, tmp_path):
@@ -234,9 +241,46 @@ def test_parse_formats_keeps_the_canonical_order_and_refuses_unknown_ones():
 
 
 def test_cells_and_rows_as_published():
-    assert [csv_cell(v) for v in (None, True, False, 3, 1.5, "a\nb")] == ["", "true", "false", "3", "1.5", "a\nb"]
+    assert [csv_cell(v) for v in (None, True, False, 3, 1.5, -2, "a\nb")] == ["", "true", "false", "3", "1.5", "-2", "a\nb"]
+    texts = ["=1+1", "+81", "-x", "@SUM(A1)", "\tx", "\rx", "'q", "a=b", "・項目"]
+    assert [csv_cell(text) for text in texts] == ["'=1+1", "'+81", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "''q", "a=b", "・項目"]
     fields = published_fields(next(t for t in PUBLISHED if t.name == "manifestos"))
     row = {CODE: None, **{field.name: None for field in fields}, "ocr": 0, "extracted_at": "2024-04-01T09:00:00+00:00"}
     published = publish_row(row, fields, bundled_table())
     assert (published[CODE], published[PREFECTURE], published[CITY], published["ocr"]) == (None, None, None, False)
     assert csv_cell(published["extracted_at"]) == "2024-04-01T09:00:00+00:00"
+
+
+# Texts a document could hold that a spreadsheet would run: each goal column gets one.
+FORMULAS = {
+    "objective": '=HYPERLINK("http://example.com/","詳細")',
+    "mission": "+81 595 22 9628",
+    "current_state": "-1件減",
+    "target": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "achieved_state": "\t=1+1",
+    "rating_reason": "'=already quoted",
+}
+
+
+def test_formula_texts_are_neutralized_in_csv_and_exact_in_json_lines_and_parquet(db_path, tmp_path):
+    formulas = tmp_path / "formulas.db"
+    shutil.copy(db_path, formulas)
+    db = Database(formulas)
+    with db.conn:
+        db.execute(f"UPDATE goals SET {', '.join(f'{column} = ?' for column in FORMULAS)} WHERE number = 1",
+                   list(FORMULAS.values()))
+    export(formulas, tmp_path / "out")
+    package = descriptor(tmp_path / "out")
+    schema = next(r["schema"] for r in package["resources"] if r["name"] == "goals")
+    header = {field["title"]: field["name"] for field in schema["fields"]}
+    frame = read_csv(tmp_path / "out" / "goals.csv", schema)
+    rows = frame[frame[header["number"]] == 1]
+    for column, text in FORMULAS.items():
+        cells = set(rows[header[column]])
+        assert cells == {NEUTRALIZER + text}, column  # a spreadsheet shows the text, runs nothing
+        assert {cell[1:] for cell in cells} == {text}  # and one quote taken off gives it back exactly
+    assert validate(tmp_path / "out" / DATAPACKAGE).valid
+    records = [json.loads(line) for line in (tmp_path / "out" / RECORDS).read_text(encoding="utf-8").splitlines()]
+    assert sum(goal["objective"] == FORMULAS["objective"] for record in records for goal in record["goals"]) == len(rows)
+    parquet = pq.read_table(tmp_path / "out" / "goals.parquet").to_pylist()
+    assert {row["achieved_state"] for row in parquet if row["number"] == 1} == {FORMULAS["achieved_state"]}

@@ -1,17 +1,23 @@
-"""extract.search: Japanese full-text search over goal texts (trigram FTS5, LIKE for short words)."""
+"""extract.fts and extract.search: Japanese full-text search over goal texts, words of any length,
+through `manifesto search`, sqlite-utils and Datasette's search box alike."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
+from click.testing import CliRunner
+from datasette.app import Datasette
 from sqlite_utils import Database
+from sqlite_utils.cli import cli as sqlite_utils_cli
 
-from conftest import DB_SAMPLES
+from conftest import DB_SAMPLES, fts_index
 from extract.cli import main
+from extract.fts import PAD, SEARCHABLE, escape_fts, match_query
 from extract.pipeline import extract_file
-from extract.search import excerpt, fts_query, search
-from extract.store import SEARCHABLE
+from extract.search import excerpt, search
+from extract.store import open_db
 
 IGA = "iga-2021-digital.pdf"
 
@@ -38,13 +44,24 @@ def test_koumin_renkei_finds_goal_4_of_iga_2021(sample_db):
     assert "«公民連携»" in row["excerpt"]
 
 
-def test_dx_finds_goals_1_and_2_of_iga_2021_by_like_fallback(sample_db):
+def test_dx_finds_goals_1_and_2_of_iga_2021_through_the_grams(sample_db):
     db = Database(sample_db)
-    # trigram cannot answer a 2-character word: the index alone finds nothing ...
-    assert db.execute("SELECT count(*) FROM goals_fts WHERE goals_fts MATCH ?", [fts_query(["DX"])]).fetchone()[0] == 0
-    # ... so search falls back to LIKE on the base tables
+    # trigram cannot answer a 2-character word as typed: the plain phrase finds nothing ...
+    assert db.execute("SELECT count(*) FROM goals_fts WHERE goals_fts MATCH '\"DX\"'").fetchone()[0] == 0
+    # ... its padded gram does
+    assert match_query(["DX"]) == f'"DX{PAD}"'
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
     assert found(sample_db, "dx") == {(IGA, 1), (IGA, 2)}
+
+
+def test_match_query_quotes_each_word_and_pads_short_ones():
+    assert match_query(["公民連携", "防災", "X", 'a"b']) == f'"公民連携" AND "防災{PAD}" AND "X{PAD}{PAD}" AND "a""b"'
+
+
+def test_escape_fts_reads_datasette_search_syntax():
+    assert escape_fts('防災 "公民 連携" DX') == f'"防災{PAD}" AND "公民 連携" AND "DX{PAD}"'
+    assert escape_fts('"unbalanced') == '"unbalanced"'
+    assert escape_fts("   ") == ""
 
 
 @pytest.mark.parametrize(
@@ -66,9 +83,44 @@ def test_index_follows_updates_and_deletes(sample_db):
         db.execute("UPDATE goals SET objective = '防災無線のデジタル化' WHERE number = 1")
     assert {goal for _, goal in found(sample_db, "防災無線")} == {1}
     with db.atomic():
+        db.execute("UPDATE means SET text = 'ZQ連絡会' WHERE seq = 1")
+        db.execute("DELETE FROM means WHERE seq = 2")
+        db.execute("INSERT INTO means (goal, seq, text) SELECT id, 9, 'QZ会議' FROM goals WHERE number = 2")
+    assert {goal for _, goal in found(sample_db, "ZQ")} == {goal for (goal,) in db.execute(
+        "SELECT DISTINCT g.number FROM goals g JOIN means m ON m.goal = g.id WHERE m.seq = 1")}
+    assert {goal for _, goal in found(sample_db, "QZ")} == {2}
+    assert fts_index(db) == fts_index(db, rebuilt=True)  # every goal's tokens exactly, none left over
+    with db.atomic():
         db.execute("DELETE FROM manifestos WHERE path LIKE ?", [f"%{IGA}"])
     assert found(sample_db, "公民連携") == set()
-    assert db["goals_fts"].count == db["goals"].count
+    assert fts_index(db) == fts_index(db, rebuilt=True)
+    assert set(fts_index(db)) == {goal_id for (goal_id,) in db.execute("SELECT id FROM goals")}
+
+
+def test_sqlite_utils_detects_the_index_and_searches_it(sample_db):
+    db = Database(sample_db)
+    assert db["goals"].detect_fts() == "goals_fts"
+    result = CliRunner().invoke(sqlite_utils_cli, ["search", str(sample_db), "goals", "公民連携", "-c", "number"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"number": 4}]
+    # a 2-character word, as the Python API passes it: sqlite-utils' search with match_query
+    assert sorted(row["number"] for row in db["goals"].search(match_query(["DX"]), columns=["number"])) == [1, 2]
+
+
+def datasette_search(db_path, table: str, words: str) -> list[dict]:
+    datasette = Datasette([str(db_path)])
+    response = asyncio.run(datasette.client.get(f"/manifestos/{table}.json", params={"_search": words, "_shape": "array"}))
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+@pytest.mark.parametrize("words", ["健康", "DX", "公民連携", "市民 DX", "アクションプラン 策定"])
+def test_datasette_search_box_finds_words_of_2_and_4_characters(sample_db, sample_dir, words):
+    """What the search box of the goals table sends (`?_search=`), through Datasette's JSON API."""
+    paths = {row["sha256"]: row["file"] for row in Database(sample_db)["manifestos"].rows}
+    rows = datasette_search(sample_db, "goals", words)
+    assert {(paths[row["manifesto"]], row["number"]) for row in rows} == goals_containing(sample_dir, words.split())
+    assert rows
 
 
 def test_excerpt_names_the_field_and_marks_the_word():
@@ -91,3 +143,17 @@ def test_cli_search_of_a_missing_database_is_one_line_and_exit_2(tmp_path, capsy
     assert main(["search", "--db", str(tmp_path / "none.db"), "DX"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_database_with_the_earlier_index_gets_the_current_one(sample_db):
+    db = Database(sample_db)
+    with db.conn:  # the self-contained index of earlier versions, and one of its triggers
+        db.execute("DROP TABLE goals_fts")
+        db.execute(f"CREATE VIRTUAL TABLE goals_fts USING fts5({', '.join(SEARCHABLE)}, tokenize = 'trigram')")
+        db.execute("CREATE TRIGGER goals_fts_insert AFTER INSERT ON goals BEGIN SELECT 1; END")
+    db.close()
+    db = open_db(sample_db)
+    assert db["goals"].detect_fts() == "goals_fts"
+    assert "goals_fts_insert" not in {trigger.name for trigger in db.triggers}
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+    assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}

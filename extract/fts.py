@@ -1,0 +1,137 @@
+"""The full-text index goals_fts, built so that sqlite-utils and Datasette find it, and found by words of any length.
+
+goals_fts is an FTS5 table with the trigram tokenizer (Japanese has no spaces to split
+on, so every run of three characters is a token) and `content="goals"`: the spelling by
+which `sqlite-utils` (`db["goals"].detect_fts()`, `sqlite-utils search DB goals 語句`) and
+Datasette (the goals table's search box) recognise a table's index. It holds each goal's
+texts (SEARCHABLE: the goal's columns and its means, joined by newlines) and one more
+column, `grams`, for words the trigram tokenizer cannot see.
+
+A word of one or two characters (`DX`, `防災`) has no trigram, and FTS5 answers nothing for
+it. `grams` therefore holds, for every character of the goal's texts, the two characters
+starting there followed by PAD, and the one character followed by PAD twice. PAD never
+occurs in a text, so the trigram `DX␟` is in the index exactly where `DX` is in the texts,
+and match_query turns a short word into that trigram. The same query serves
+`manifesto search` and Datasette's search box (datasette_plugin.py swaps in escape_fts).
+
+The index is kept by triggers in plain SQL (any tool that edits goals or means keeps it
+right): before a change, the goal's indexed texts are removed with FTS5's `delete` command
+(given the values as indexed, read from the view goal_search); after it, the new texts are
+added. The index has no copy of the texts: read them from the view goal_texts, not from
+goals_fts (whose `means` and `grams` are not columns of goals).
+"""
+
+from __future__ import annotations
+
+import regex
+from sqlite_utils import Database
+
+# The goal texts that full-text search covers; `means` is the goal's means joined by newlines.
+SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state", "means", "rating_reason")
+TABLE = "goals_fts"
+GRAMS = "grams"
+TRIGRAM = 3  # characters in a token of the trigram tokenizer
+PAD = "\x1f"  # follows each one- and two-character gram: a control character that normalized text never holds
+
+COLUMNS = (*SEARCHABLE, GRAMS)
+# SQL for all of a goal's searchable texts (a row `t` of goal_texts) as one text, a line per field.
+ALL_TEXT = " || char(10) || ".join(f"coalesce(t.{column}, '')" for column in SEARCHABLE)
+
+_CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
+    "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
+)
+# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text is
+# computed once, in the first row of the recursion, and carried along (not re-read at every character).
+_VIEW = f"""CREATE VIEW goal_search AS
+SELECT {', '.join(f't.{column}' for column in ('id', *SEARCHABLE))},
+       (WITH RECURSIVE at(i, whole) AS (SELECT 1, {ALL_TEXT} UNION ALL SELECT i + 1, whole FROM at WHERE i < length(whole))
+        SELECT group_concat(substr(whole, i, 2) || char(31) || substr(whole, i, 1) || char(31, 31), '') FROM at
+       ) AS {GRAMS}
+FROM goal_texts t"""
+
+
+def _remove(goal_ids: str) -> str:
+    """SQL that takes the goals `goal_ids` (an SQL list) out of the index, as they stand now."""
+    return (
+        f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(COLUMNS)}) "
+        f"SELECT 'delete', id, {', '.join(COLUMNS)} FROM goal_search WHERE id IN ({goal_ids});"
+    )
+
+
+def _add(goal_ids: str) -> str:
+    """SQL that puts the goals `goal_ids` (an SQL list) into the index, as they stand now."""
+    return (
+        f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+        f"SELECT id, {', '.join(COLUMNS)} FROM goal_search WHERE id IN ({goal_ids});"
+    )
+
+
+# name: (when, what). A goal that does not exist (yet) is neither removed nor added.
+TRIGGERS = {
+    "goals_fts_before_delete": ("BEFORE DELETE ON goals", _remove("old.id")),
+    "goals_fts_after_insert": ("AFTER INSERT ON goals", _add("new.id")),
+    "goals_fts_before_update": ("BEFORE UPDATE ON goals", _remove("old.id")),
+    "goals_fts_after_update": ("AFTER UPDATE ON goals", _add("new.id")),
+    "means_fts_before_insert": ("BEFORE INSERT ON means", _remove("new.goal")),
+    "means_fts_after_insert": ("AFTER INSERT ON means", _add("new.goal")),
+    "means_fts_before_update": ("BEFORE UPDATE ON means", _remove("old.goal, new.goal")),
+    "means_fts_after_update": ("AFTER UPDATE ON means", _add("old.goal, new.goal")),
+    "means_fts_before_delete": ("BEFORE DELETE ON means", _remove("old.goal")),
+    "means_fts_after_delete": ("AFTER DELETE ON means", _add("old.goal")),
+}
+# Triggers of the earlier, self-contained index: dropped when a database is brought up to date.
+_OLD_TRIGGERS = ("goals_fts_insert", "goals_fts_update", "goals_fts_delete",
+                 "means_fts_insert", "means_fts_update", "means_fts_delete")
+
+
+def ensure_index(db: Database) -> None:
+    """Create goals_fts, its view and triggers in `db` (which has goals, means and goal_texts) if missing.
+
+    A database whose index or view is of an earlier form gets the current ones (the index
+    filled from its goals), in one transaction.
+    """
+    if _stored_sql(db, "goal_search") != _VIEW:
+        with db.conn:
+            db.execute("DROP VIEW IF EXISTS goal_search")
+            db.execute(_VIEW)
+    if _stored_sql(db, TABLE) != _CREATE:
+        with db.conn:
+            for name in (*_OLD_TRIGGERS, *TRIGGERS):
+                db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            db.execute(_CREATE)
+            db.execute(_add("SELECT id FROM goals"))
+    for name, (event, body) in TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {body} END")
+
+
+def _stored_sql(db: Database, name: str) -> str | None:
+    found = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    return found and found[0]
+
+
+def match_query(words: list[str]) -> str:
+    """Given words, return the FTS5 query matching goals that contain every one (pure).
+
+    A word of 3+ characters is a literal phrase (no FTS5 syntax leaks through); a shorter
+    one becomes its padded gram, which only the `grams` column holds.
+    """
+    return " AND ".join(_phrase(word + PAD * max(0, TRIGRAM - len(word))) for word in words if word)
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+# Datasette's search syntax: "quoted phrases" (spaces kept) and bare words.
+_DATASETTE_TERMS = regex.compile(r'"([^"]*)"?|(\S+)')
+
+
+def escape_fts(query: str) -> str:
+    """Given what a user typed into Datasette's search box, return the FTS5 query for goals_fts (pure).
+
+    Datasette's own escape_fts quotes each term; this one also finds terms under three characters.
+    """
+    terms = [phrase or word for phrase, word in _DATASETTE_TERMS.findall(query)]
+    return match_query([term for term in terms if term.strip()])
