@@ -91,18 +91,18 @@ def render_cell(row: sqlite3.Row, value: object, column: str, table: str | None,
     if table == "provenance" and column == "page" and "id" in row.keys():
         return Markup(f'<a href="{PREFIX}/crop/{html.escape(database)}/{int(row["id"])}.png">p.{int(value)} 画像</a>')
     if column == "manifesto" and table in ("goals", "goal_overview", "rating_scale", "warnings", "provenance"):
-        sha = value["value"] if isinstance(value, dict) else value
-        return _manifesto_label(datasette, database, str(sha))
+        manifesto = value["value"] if isinstance(value, dict) else value
+        return _manifesto_label(datasette, database, str(manifesto))
     return None
 
 
-async def _manifesto_label(datasette, database: str, sha: str) -> Markup | None:
+async def _manifesto_label(datasette, database: str, manifesto: str) -> Markup | None:
     found = (await datasette.get_database(database).execute(
-        "SELECT fiscal_year, department FROM manifestos WHERE sha256 = ?", [sha])).first()
+        "SELECT fiscal_year, department, sha256 FROM manifestos WHERE id = ?", [manifesto])).first()
     if found is None:
         return None
-    url = datasette.urls.row(database, "manifestos", sha)
-    return Markup(f'<a href="{url}" title="{html.escape(sha)}">{found["fiscal_year"]} {html.escape(found["department"])}</a>')
+    url = datasette.urls.row(database, "manifestos", manifesto)
+    return Markup(f'<a href="{url}" title="{html.escape(found["sha256"])}">{found["fiscal_year"]} {html.escape(found["department"])}</a>')
 
 
 @hookimpl
@@ -120,13 +120,13 @@ async def source_page(datasette, request) -> Response:
     db = datasette.get_database(database)
     goal_id = int(request.url_vars["goal_id"])
     goal = (await db.execute(
-        "SELECT g.number, g.self_rating, m.fiscal_year, m.department, m.sha256, t.* FROM goals g "
-        "JOIN manifestos m ON m.sha256 = g.manifesto JOIN goal_texts t ON t.id = g.id WHERE g.id = ?", [goal_id])).first()
+        "SELECT g.number, g.self_rating, m.fiscal_year, m.department, m.id AS manifesto, t.* FROM goals g "
+        "JOIN manifestos m ON m.id = g.manifesto JOIN goal_texts t ON t.id = g.id WHERE g.id = ?", [goal_id])).first()
     if goal is None:
         return Response.html(f"<p>No goal {goal_id} in {html.escape(database)}.</p>", status=404)
     places = (await db.execute(
         "SELECT id, field, page FROM provenance WHERE manifesto = ? AND goal = ? ORDER BY page, top, x0",
-        [goal["sha256"], goal["number"]])).rows
+        [goal["manifesto"], goal["number"]])).rows
     values = {key: goal[key] for key in goal.keys()}
     return Response.html(source_html(database, goal_id, values, [(p["id"], p["field"], p["page"]) for p in places],
                                      datasette.urls.row(database, "goals", str(goal_id))))
@@ -158,7 +158,7 @@ async def crop_image(datasette, request) -> Response:
     database = request.url_vars["database"]
     found = (await datasette.get_database(database).execute(
         "SELECT p.page, p.x0, p.top, p.x1, p.bottom, m.path, m.sha256 FROM provenance p "
-        "JOIN manifestos m ON m.sha256 = p.manifesto WHERE p.id = ?", [int(request.url_vars["id"])])).first()
+        "JOIN manifestos m ON m.id = p.manifesto WHERE p.id = ?", [int(request.url_vars["id"])])).first()
     if found is None:
         return Response.text("no such provenance row", status=404)
     path = Path(found["path"])

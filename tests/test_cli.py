@@ -39,7 +39,7 @@ def test_quiet_and_verbose_together_are_bad_usage():
 def test_quiet_batch_prints_the_summary_only(tmp_path):
     done = manifesto("batch", str(IGA), "--db", str(tmp_path / "m.db"), "-j", "1", "-q")
     assert done.returncode == 0 and done.stderr == b""
-    assert done.stdout.decode().strip() == "1 files: 1 stored, 0 skipped (unchanged), 0 failed, 0 warnings"
+    assert done.stdout.decode().strip() == "1 files: 1 stored, 0 unchanged, 0 duplicates, 0 moved, 0 failed, 0 warnings, 0 below full coverage"
 
 
 def test_a_dash_reads_a_file_paths_or_sql_from_standard_input(tmp_path):
@@ -57,7 +57,7 @@ def test_a_dash_reads_a_file_paths_or_sql_from_standard_input(tmp_path):
 
 def test_jsonl_prints_one_object_a_line_and_nothing_for_no_rows(sample_db, capsys):
     assert main(["query", "--db", str(sample_db), "SELECT number, department FROM goals g "
-                 "JOIN manifestos m ON m.sha256 = g.manifesto ORDER BY 2, 1", "--jsonl"]) == 0
+                 "JOIN manifestos m ON m.id = g.manifesto ORDER BY 2, 1", "--jsonl"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["number"] for line in lines] == [1, 2, 3, 4, 1, 2, 3]  # デジタル… sorts before 健康…
     assert main(["search", "--db", str(sample_db), "DX", "--format", "jsonl"]) == 0

@@ -21,7 +21,7 @@ def test_crop_box_adds_the_margin_and_stays_on_the_page():
 
 
 def test_the_crop_of_goal_4_objective_shows_its_box_highlighted_with_ink_inside():
-    trace = next(t for t in extract_file(IGA).traces if t.path == "goals[3].objective")
+    trace = next(t for t in extract_file(IGA)[0].traces if t.path == "goals[3].objective")
     image = Image.open(io.BytesIO(crop_png(IGA.read_bytes(), trace.page, trace.bbox))).convert("RGB")
     x0, top, x1, bottom = trace.bbox
     width, height = (x1 - x0 + 2 * MARGIN) * SCALE, (bottom - top + 2 * MARGIN) * SCALE

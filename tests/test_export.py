@@ -116,7 +116,7 @@ def test_the_municipality_columns_keep_the_code_whole_with_its_names(out):
         ("242161", "三重県", "伊賀市"), ("011002", "北海道", "札幌市")
     }
     header = (out / "goals.csv").read_bytes().split(b"\r\n", 1)[0].decode("utf-8")
-    assert header.startswith("全国地方公共団体コード,都道府県名,市区町村名,部局目標ID,マニフェストID,目標番号,組織使命,")
+    assert header.startswith("全国地方公共団体コード,都道府県名,市区町村名,年度,和暦年度,部局名,版,最新版,部局目標ID,マニフェストID,目標番号,")
 
 
 def test_the_data_package_passes_frictionless_validate(out):
@@ -161,7 +161,7 @@ def test_a_broken_foreign_key_fails_validation(out, tmp_path):
     (broken / DATAPACKAGE).write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     lines = (broken / "milestones.csv").read_bytes().decode("utf-8").split("\r\n")
     cells = lines[1].split(",")
-    cells[lines[0].split(",").index("goal")] = "999999"
+    cells[lines[0].split(",").index("部局目標ID")] = "999999"
     lines[1] = ",".join(cells)
     (broken / "milestones.csv").write_bytes("\r\n".join(lines).encode("utf-8"))
 

@@ -66,7 +66,7 @@ def test_a_deleted_file_is_marked_removed_and_its_rows_kept_until_prune(archive,
     assert "; 1 manifestos pruned" in capsys.readouterr().out
     db = Database(db_path)
     assert [row["file"] for row in db.query("SELECT file FROM manifestos")] == [IGA]
-    assert db.execute("SELECT count(*) FROM goals_fts").fetchone()[0] == db["goals"].count
+    assert db.execute("SELECT count(*) FROM goals_fts_docsize").fetchone()[0] == db["goals"].count
 
 
 def test_prune_only_looks_under_the_paths_given(archive, tmp_path):

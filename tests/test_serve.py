@@ -128,7 +128,7 @@ def test_a_goal_page_links_to_its_source_where_every_traced_value_has_its_crop(c
 
 def test_a_crop_of_a_file_changed_since_it_was_stored_is_refused(client, db_path, tmp_path):
     db = Database(db_path)
-    place_id, path = db.execute("SELECT p.id, m.path FROM provenance p JOIN manifestos m ON m.sha256 = p.manifesto").fetchone()
+    place_id, path = db.execute("SELECT p.id, m.path FROM provenance p JOIN manifestos m ON m.id = p.manifesto").fetchone()
     original = Path(path).read_bytes()
     try:
         Path(path).write_bytes(original + b"\n%changed\n")

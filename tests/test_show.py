@@ -17,7 +17,7 @@ IGA = SAMPLES / "iga-2021-digital.pdf"
 
 
 def test_goal_4_shows_each_traced_value_as_the_record_holds_it():
-    extraction = extract_file(IGA)
+    [extraction] = extract_file(IGA)
     goal = extraction.record.goals[3]
     values = shown_values(extraction, 4)
     assert [v.field for v in values] == [t.path.split(".", 1)[1] for t in extraction.traces if t.path.startswith("goals[3].")]
@@ -29,12 +29,12 @@ def test_goal_4_shows_each_traced_value_as_the_record_holds_it():
 
 
 def test_without_a_goal_the_header_values_are_shown():
-    assert {v.field: v.value for v in shown_values(extract_file(IGA), None)}["department"] == "デジタル自治推進局"
+    assert {v.field: v.value for v in shown_values(extract_file(IGA)[0], None)}["department"] == "デジタル自治推進局"
 
 
 def test_a_goal_the_record_lacks_is_a_usage_error():
     with pytest.raises(UsageError, match=r"no goal 9 \(goals: 1, 2, 3, 4\)"):
-        shown_values(extract_file(IGA), 9)
+        shown_values(extract_file(IGA)[0], 9)
 
 
 def test_cli_show_writes_one_crop_per_value(tmp_path, capsys):

@@ -116,16 +116,16 @@ def test_export_holds_the_latest_goals_and_each_goal_row_says_its_version(with_s
     goals = pd.read_csv(tmp_path / "latest" / "goals.csv")
     overview = pd.read_csv(tmp_path / "latest" / "goal_overview.csv")
     assert len(goals) == len(overview) == latest_goals
-    assert set(goals["latest"]) == {True}
-    assert set(zip(goals["fiscal_year"], goals["era"], goals["department"])) == {
+    assert set(goals["最新版"]) == {True}  # the CSV headers are Japanese (the data package names each in English)
+    assert set(zip(goals["年度"], goals["和暦年度"], goals["部局名"])) == {
         (2021, "令和3", "デジタル自治推進局"), (2020, "令和2", "健康福祉部")
     }
 
     export(with_scan, tmp_path / "all", ["csv"], all_versions=True)
     goals = pd.read_csv(tmp_path / "all" / "goals.csv")
-    iga = goals[goals["fiscal_year"] == 2021]
+    iga = goals[goals["年度"] == 2021]
     assert len(goals) == latest_goals + len(extract_file(SAMPLES / IGA)[0].record.goals)
-    assert sorted(set(zip(iga["version"], iga["latest"]))) == [(1, False), (2, True)]
+    assert sorted(set(zip(iga["版"], iga["最新版"]))) == [(1, False), (2, True)]
 
 
 def test_report_charts_latest_goals_unless_all_versions(with_scan, tmp_path):
