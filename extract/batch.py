@@ -2,36 +2,38 @@
 
 Files are hashed first: one whose sha256 is already stored is skipped without being
 parsed, so a rerun does only what is new, changed or failed before. Worker processes
-parse (the CPU-bound part); the main process alone writes, one transaction per file,
+parse (the CPU-bound part), each file under the time and memory limits of limits.py,
+enforced from this process; the main process alone writes, one transaction per file,
 so the database never has two writers and a batch killed at any moment leaves only
-whole manifestos. A file that fails is recorded in `failures` and the batch goes on.
+whole manifestos. A file that fails (a worker killed included) is recorded in
+`failures` and the batch goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
-from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits, Worker
 from .municipality import lookup
+from .paths import shown_path, stored_path
 from .pipeline import Extraction, extract_file
 from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
-INTERNAL = "internal"  # failure kind of a bug or a crashed worker, beside errors.ERROR_KINDS
-PARENT_CHECK_SECONDS = 0.5
+INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
 
 
 @dataclass(frozen=True)
@@ -115,60 +117,90 @@ def plan(files: Sequence[Path], stored: set[str]) -> tuple[list[Job], list[Path]
 
 @dataclass(frozen=True)
 class ParseSettings:
-    """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none)."""
+    """How each file is parsed, sent with it to a worker: password, PDF reader, time and memory limits (None: none)."""
 
     password: str | None = None
     reader: str = "pdfplumber"
     timeout: float | None = FILE_TIMEOUT_SECONDS
+    memory: int | None = FILE_MEMORY_BYTES
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.timeout, self.memory)
 
 
 def parse_one(path: str, settings: ParseSettings) -> Outcome:
-    """Parse one file in a worker: its Extraction, or Failed; never raises, and both are picklable.
+    """Parse one file (in a worker process): its Extraction, or Failed; never raises, and both are picklable.
 
-    Runs under the per-file time limit (limits.py) unless `settings.timeout` is None (a
-    Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
-    size limits apply inside extract_file either way.
+    The time and memory limits are the parent's to enforce (parse_in); the page, stream
+    and size limits apply inside extract_file.
     """
-    extract = partial(extract_file, path, password=settings.password, reader=settings.reader)
     try:
-        return run_with_timeout(extract, settings.timeout)
+        return extract_file(path, password=settings.password, reader=settings.reader)
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
+    except MemoryError:
+        return Failed("too_large", "ran out of memory while reading the file")
     except Exception as error:  # a bug must not stop the batch: record it as this file's failure
         return Failed(INTERNAL, f"{type(error).__name__}: {error}")
 
 
-def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as it completes: inline for one worker, else from a process pool."""
-    if workers <= 1:
-        for job in jobs:
-            yield job, parse_one(str(job.path), settings)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+def parse_in(worker: Worker, path: str, settings: ParseSettings) -> Outcome:
+    """Parse one file in `worker`'s process under the settings' limits: a file past one fails, alone, as timeout,
+    too_large or crashed."""
     try:
-        pending = {pool.submit(parse_one, str(job.path), settings): job for job in jobs}
+        return worker.call(parse_one, path, settings, limits=settings.limits)
+    except ExtractionError as error:
+        return Failed(error.kind, error.reason)
+
+
+_thread = threading.local()
+
+
+def parse_isolated(path: str, settings: ParseSettings) -> Outcome:
+    """Parse one file in a worker process of this thread's own, kept for its next files (a Dask task runs this)."""
+    if not hasattr(_thread, "worker"):
+        _thread.worker = Worker()
+    return parse_in(_thread.worker, path, settings)
+
+
+def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
+    """Yield each job with its outcome as it completes, from `workers` worker processes.
+
+    Each worker process is driven by a thread of this process, which waits for its
+    answer and enforces the limits; a worker killed or crashed fails its file and is
+    replaced for the next.
+    """
+    free: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+    pool = [Worker() for _ in range(max(workers, 1))]
+    for worker in pool:
+        free.put(worker)
+
+    def parse(job: Job) -> Outcome:
+        worker = free.get()
+        try:
+            return parse_in(worker, str(job.path), settings)
+        finally:
+            free.put(worker)
+
+    threads = ThreadPoolExecutor(max_workers=len(pool))
+    try:
+        pending = {threads.submit(parse, job): job for job in jobs}
         for future in as_completed(pending):
             yield pending.pop(future), outcome_of(future)
     finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker once the batch process is gone (a SIGKILL leaves no one to stop it)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+        threads.shutdown(wait=False, cancel_futures=True)
+        for worker in pool:
+            worker.close()
+        threads.shutdown(wait=True)
 
 
 def outcome_of(future: Future) -> Outcome:
-    """Given a finished future of parse_one (local or Dask), return its outcome; a lost worker fails just this file."""
+    """Given a finished future of parse_in (local) or parse_isolated (Dask), return its outcome; a lost worker fails
+    just this file."""
     try:
         return future.result()
-    except Exception as error:  # the worker process died (BrokenProcessPool, a Dask worker lost): the batch goes on
+    except Exception as error:  # a Dask worker lost, a worker process that could not start: the batch goes on
         return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
 
 
@@ -195,9 +227,9 @@ def run_batch(
     db = open_db(db_path)
     try:
         jobs, skipped = plan(files, stored_sha256(db))
-        forget_failures(db, map(str, skipped))
+        forget_failures(db, map(stored_path, skipped))
         if municipality_code is not None:
-            set_municipality(db, map(str, skipped), municipality_code)
+            set_municipality(db, map(stored_path, skipped), municipality_code)
         summary = Summary(files=len(files), skipped=len(skipped))
         workers = min(workers or os.cpu_count() or 1, len(jobs))
         where = f"Dask cluster at {dask}" if dask else f"{workers} workers"
@@ -211,10 +243,10 @@ def run_batch(
         with Progress(len(jobs), start) as progress:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
-                    record_failure(db, str(job.path), job.sha256, outcome.kind, outcome.message)
+                    record_failure(db, stored_path(job.path), job.sha256, outcome.kind, outcome.message)
                     summary.failed += 1
                 else:
-                    store(db, outcome, str(job.path), municipality_code=municipality_code)
+                    store(db, outcome, stored_path(job.path), municipality_code=municipality_code)
                     summary.stored += 1
                     summary.warnings += len(outcome.record.warnings)
                 progress.advance(job, outcome, summary.failed)
@@ -237,9 +269,9 @@ class Progress:
         """Count one finished file; name it when it failed (or always, without a bar)."""
         self.done += 1
         if isinstance(outcome, Failed):
-            line = f"failed {job.path}: {outcome.kind}: {outcome.message}"
+            line = f"failed {shown_path(job.path)}: {outcome.kind}: {outcome.message}"
         else:
-            line = f"stored {job.path}: {len(outcome.record.goals)} goals, {len(outcome.record.warnings)} warnings"
+            line = f"stored {shown_path(job.path)}: {len(outcome.record.goals)} goals, {len(outcome.record.warnings)} warnings"
         if self.bar is None:
             rate = self.done / max(time.monotonic() - self.started, 1e-9)
             eta = (self.total - self.done) / rate

@@ -4,38 +4,45 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
+import os
+import sqlite3
 import traceback
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 
 from . import __version__
 from .batch import ParseSettings, run_batch
-from .errors import ExtractionError, UsageError
-from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
+from .errors import DatabaseFault, ExtractionError, UsageError
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker
 from .open_pdf import READERS
 from .pipeline import extract_file
+from .paths import shown_path
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
-from .store import reading, run_query
+from .store import database_fault, reading, run_query
 
 DEFAULT_DB = "output/manifestos.db"
-NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Print one file's record as JSON."""
-    extract = partial(extract_file, args.file, password=args.password, reader=args.reader)
-    extraction = run_with_timeout(extract, args.timeout)
+    """Print one file's record as JSON (read in a child process, under the time and memory limits)."""
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{shown_path(path)}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
+    extract = partial(extract_file, path, password=args.password, reader=args.reader)
+    with Worker() as worker:
+        extraction = worker.call(extract, limits=Limits(args.timeout, args.memory * 2**20))
     print(json.dumps(extraction.record.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
-    settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout)
+    settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
+                             memory=args.memory * 2**20)
     summary = run_batch(args.paths, args.db, workers=args.jobs, settings=settings,
                         municipality_code=args.municipality, dask=args.dask)
     print(summary)
@@ -100,6 +107,16 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser of every subcommand."""
     top = argparse.ArgumentParser(prog="manifesto", description="Japanese 部局マニフェスト PDFs → records, SQLite, open data")
@@ -108,21 +125,23 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="print one file's record as JSON")
     extract.add_argument("file", help="a manifesto PDF, or its HTML page / text capture")
-    extract.add_argument("--password", help="password of an encrypted PDF")
-    extract.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (error timeout)")
+    extract.add_argument("--password", help="password of an encrypted PDF (tried only if the file needs one)")
     extract.set_defaults(run=cmd_extract)
     batch = commands.add_parser("batch", help="store every PDF under files and folders in a SQLite database")
     batch.add_argument("paths", nargs="+", metavar="PATH", help="PDF files, and folders searched recursively for *.pdf")
     batch.add_argument("--db", default=DEFAULT_DB, help=f"the database to create or update (default {DEFAULT_DB})")
-    batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel (default: all cores; 1: no worker processes)")
-    batch.add_argument("--password", help="password of encrypted PDFs")
+    batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel, each in a worker process (default: all cores)")
+    batch.add_argument("--password", help="password of encrypted PDFs (tried only on files that need one)")
     batch.add_argument("--municipality", metavar="CODE",
                        help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto")
-    batch.add_argument("--timeout", type=float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
-                       help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; failure kind timeout)")
     batch.add_argument("--dask", metavar="ADDRESS",
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
     for reads_pdfs in (extract, batch):
+        reads_pdfs.add_argument("--timeout", type=_positive_float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
+                                help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; error timeout)")
+        reads_pdfs.add_argument("--memory", type=_positive_int, default=FILE_MEMORY_BYTES // 2**20, metavar="MIB",
+                                help=f"give up on a file whose reading needs more memory (default {FILE_MEMORY_BYTES // 2**20}; "
+                                "error too_large)")
         reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
                                 help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
     batch.set_defaults(run=cmd_batch)
@@ -152,38 +171,45 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def quiet_libraries(debug: bool) -> None:
-    """Keep the PDF libraries' log lines (a skipped damaged object, a circular reference) off stderr.
-
-    The one-line error, or the record's warnings, is the answer; `--debug` shows the log lines too.
-    """
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING if debug else logging.CRITICAL)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors become one line on stderr and a documented exit code."""
     args = parser().parse_args(argv)
-    quiet_libraries(args.debug)
+    if args.debug:
+        os.environ[LIBRARY_LOGS] = "1"  # the worker processes show the libraries' log lines too
     try:
         return args.run(args)
     except ExtractionError as error:
         if args.debug:
             traceback.print_exc()
-        error.file = error.file or getattr(args, "file", "")
+        error.file = shown_path(error.file or getattr(args, "file", ""))
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output left (`| head`): done, quietly, as Unix tools are
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit must not fail
+        return 0
+    except (DatabaseFault, sqlite3.OperationalError) as error:
+        fault = error if isinstance(error, DatabaseFault) else database_fault(error, getattr(args, "db", ""))
+        if fault is None:
+            return _internal(error, args)
+        print(f"error: {fault}", file=sys.stderr)
+        return fault.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # a bug: still one line, unless --debug
-        if args.debug:
-            traceback.print_exc()
-        print(f"error: {getattr(args, 'file', '')}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return _internal(error, args)
+
+
+def _internal(error: Exception, args: argparse.Namespace) -> int:
+    """Report a bug in one line (with the traceback under --debug) naming what was being read: exit 1."""
+    if args.debug:
+        traceback.print_exception(error)
+    where = getattr(args, "file", None) or getattr(args, "db", "")
+    print(f"error: {shown_path(where)}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from .errors import ExtractionError
 from .limits import check_file_size
 from .models import Manifesto, Source
 from .open_pdf import read_pdf_bytes
+from .paths import shown_path
 from .read_text import read_web
 from .readable import check_readable
 
@@ -38,7 +39,7 @@ def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader
     try:
         document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
-        source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
+        source = Source(file=shown_path(Path(name).name), sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
         record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
     except ExtractionError as error:
         error.file = error.file or name

@@ -9,6 +9,7 @@ into rows; the functions around it are the I/O. docs/database.md documents the s
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import __version__
-from .errors import UsageError
+from .errors import DatabaseFault, UsageError
 from .models import Manifesto
 from .pipeline import Extraction
 
@@ -289,13 +290,36 @@ def read_records(db: Database) -> Iterator[Manifesto]:
 
 
 def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) the database at `path` with its schema and foreign keys on."""
+    """Open (creating if needed) the database at `path` with its schema and foreign keys on.
+
+    Raises DatabaseFault when its folder cannot be created (read-only, no space).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fault = "disk_full" if error.errno == errno.ENOSPC else "database_read_only"
+        raise DatabaseFault(fault, f"{path}: cannot create its folder ({error.strerror}); choose another --db") from None
     db = Database(path)
     db.execute("PRAGMA foreign_keys = ON")
     db.conn.executescript(SCHEMA)
     return db
+
+
+def database_fault(error: sqlite3.Error, path: str | Path) -> DatabaseFault | None:
+    """Given what SQLite raised on the database at `path`, return the fault outside the tool it stands for, with
+    what to do, or None when it is none of them (a bug). What was stored before stays whole either way."""
+    name, text = getattr(error, "sqlite_errorname", ""), str(error)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return DatabaseFault("database_locked", f"{path}: the database is locked by another process (another batch?); "
+                             "wait until it ends, or use another --db")
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return DatabaseFault("disk_full", f"{path}: the disk is full; free some space and run again (what is stored "
+                             "is kept, and a batch resumes where it stopped)")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text or "unable to open" in text:
+        return DatabaseFault("database_read_only", f"{path}: the database cannot be written (read-only file or folder); "
+                             "make it writable, or use another --db")
+    return None
 
 
 @contextmanager
