@@ -23,8 +23,8 @@ from .errors import ExtractionError
 from .models import ReadWarning
 
 # A page's content is tens of KiB; a Flate image of an A4 page at 600 dpi in colour is ~100 MiB.
-MAX_STREAM_BYTES = 256 * 2**20
-MAX_DECODED_BYTES = 2**30  # all streams of one file together
+MAX_STREAM_BYTES = 128 * 2**20
+MAX_DECODED_BYTES = 256 * 2**20  # all streams of one file together (the samples': 1 MiB at most, scans included)
 PIECE = 2**20  # bytes inflated at a time
 FLATE = {"/FlateDecode", "/Fl"}
 EMPTY_PAGE_CONTENT = 1024  # decoded bytes of content above which a page that reads empty has lost something

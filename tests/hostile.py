@@ -67,7 +67,7 @@ def plain_bomb(gib: int = 1) -> bytes:
     return _page_with_content(zeros_deflated(gib * 2**30), ["/FlateDecode"])
 
 
-def many_streams_bomb(streams: int = 8, mib: int = 192) -> bytes:
+def many_streams_bomb(streams: int = 3, mib: int = 112) -> bytes:
     """Many streams each under the per-stream cap, past the per-file one together."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page()
@@ -98,12 +98,12 @@ def form_cycle() -> bytes:
     return _save(pdf)
 
 
-def deep_nesting(depth: int = 200_000) -> bytes:
+def deep_nesting(depth: int = 20_000) -> bytes:
     """A PDF whose content stream opens `depth` arrays inside each other."""
     return _page_with_content(b"[" * depth + b"]" * depth + b" Tj", [])
 
 
-def deep_dictionary(depth: int = 50_000) -> bytes:
+def deep_dictionary(depth: int = 20_000) -> bytes:
     """A PDF whose catalog holds a dictionary nested `depth` deep (pdfminer resolves objects recursively)."""
     text = _save(pikepdf.new())
     nested = b"<< /A " * depth + b"1" + b" >>" * depth
