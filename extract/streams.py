@@ -22,10 +22,11 @@ import pikepdf
 from .errors import ExtractionError
 from .models import ReadWarning
 
-# A page's content is tens of KiB; a Flate image of an A4 page at 600 dpi in colour is ~100 MiB.
-MAX_STREAM_BYTES = 128 * 2**20
-MAX_DECODED_BYTES = 256 * 2**20  # all streams of one file together (the samples': 1 MiB at most, scans included)
+# A page's content is tens of KiB; a Flate image of an A4 page at 300 dpi in colour, 26 MB (scans are mostly JPEG).
+MAX_STREAM_BYTES = 64 * 2**20
+MAX_DECODED_BYTES = 128 * 2**20  # all streams of one file together (the samples': 1 MiB at most, scans included)
 PIECE = 2**20  # bytes inflated at a time
+INPUT_PIECE = 2**16  # compressed bytes fed to zlib at a time
 FLATE = {"/FlateDecode", "/Fl"}
 EMPTY_PAGE_CONTENT = 1024  # decoded bytes of content above which a page that reads empty has lost something
 
@@ -110,18 +111,23 @@ def inflated_size(stream: pikepdf.Stream) -> tuple[int, str | None]:
 
 
 def _inflate(data: bytes, *, keep: bool) -> tuple[int, bytes, str | None]:
-    """Inflate in pieces: the size (stopping once past MAX_STREAM_BYTES), the bytes if `keep`, and any zlib error."""
+    """Inflate in pieces: the size (stopping once past MAX_STREAM_BYTES), the bytes if `keep`, and any zlib error.
+
+    The input is fed a slice at a time, so that what zlib leaves unconsumed (copied on every call) stays small.
+    """
     inflater = zlib.decompressobj()
     size, kept = 0, []
-    pending = data
+    view = memoryview(data)
     try:
-        while pending and size <= MAX_STREAM_BYTES:
-            piece = inflater.decompress(pending, PIECE)
-            size += len(piece)
-            if keep:
-                kept.append(piece)
-            pending = inflater.unconsumed_tail
-            if inflater.eof:
+        for start in range(0, len(data), INPUT_PIECE):
+            pending: bytes | memoryview = view[start : start + INPUT_PIECE]
+            while pending and size <= MAX_STREAM_BYTES and not inflater.eof:
+                piece = inflater.decompress(pending, PIECE)
+                size += len(piece)
+                if keep:
+                    kept.append(piece)
+                pending = inflater.unconsumed_tail
+            if size > MAX_STREAM_BYTES or inflater.eof:
                 break
     except zlib.error as error:
         return size, b"".join(kept), f"zlib: {error}"

@@ -67,7 +67,7 @@ def plain_bomb(gib: int = 1) -> bytes:
     return _page_with_content(zeros_deflated(gib * 2**30), ["/FlateDecode"])
 
 
-def many_streams_bomb(streams: int = 3, mib: int = 112) -> bytes:
+def many_streams_bomb(streams: int = 3, mib: int = 48) -> bytes:
     """Many streams each under the per-stream cap, past the per-file one together."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page()
