@@ -39,7 +39,7 @@ from .errors import ExtractionError
 # A text manifesto reads in well under a second; OCR of a scanned one takes a few
 # seconds a page. Two minutes lets a long scan through and still ends a hang.
 FILE_TIMEOUT_SECONDS = 120.0
-# The largest sample (a scan, read by OCR) peaks at about 300 MiB in its child. 2 GiB
+# The largest sample (a scan, read by OCR) peaks at about 360 MB in its child. 2 GiB
 # each lets 2 workers on a 2-core, 24 GB machine (the reference) read anything genuine
 # with room to spare, while a hostile file is stopped long before the machine suffers.
 FILE_MEMORY_BYTES = 2 * 2**30

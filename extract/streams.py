@@ -93,8 +93,7 @@ def damage_warnings(report: StreamReport, read_pages: set[int]) -> list[ReadWarn
 def inflated_size(stream: pikepdf.Stream) -> tuple[int, str | None]:
     """Given a stream, return its decoded size (as far as it is Flate: other filters are counted as stored) and
     why it does not inflate (None when it does), inflating in pieces and stopping past MAX_STREAM_BYTES."""
-    filters = stream.get("/Filter")
-    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+    names = _filter_names(stream.get("/Filter"))
     try:
         data = stream.read_raw_bytes()
     except (pikepdf.PdfError, RuntimeError) as error:
@@ -134,6 +133,18 @@ def _inflate(data: bytes, *, keep: bool) -> tuple[int, bytes, str | None]:
     if not inflater.eof and size <= MAX_STREAM_BYTES:
         return size, b"".join(kept), "zlib: the data ends before the stream does"
     return size, b"".join(kept), None
+
+
+def _filter_names(value: object) -> list[str]:
+    """A stream's /Filter as names ("?" for anything that is not a readable name: a damaged file's)."""
+    items = list(value) if isinstance(value, pikepdf.Array) else [] if value is None else [value]
+    names = []
+    for item in items:
+        try:
+            names.append(str(item) if isinstance(item, pikepdf.Name) else "?")
+        except ValueError:  # a name whose bytes are not UTF-8
+            names.append("?")
+    return names
 
 
 def _open(data: bytes, password: str | None) -> pikepdf.Pdf | None:

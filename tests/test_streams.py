@@ -86,3 +86,10 @@ def test_a_batch_stores_the_damaged_copy_with_its_warning(tmp_path):
     summary = run_batch([folder], tmp_path / "m.db", workers=1)
     assert (summary.stored, summary.warnings) == (1, 1)
     assert [(w["kind"], w["page"]) for w in Database(tmp_path / "m.db")["warnings"].rows] == [("damaged_page", 2)]
+
+
+def test_a_filter_name_that_is_not_utf8_is_no_crash():  # found by `make fuzz`
+    data = (SAMPLES / DB_SAMPLES[0]).read_bytes().replace(b"/FlateDecode", b"/FlateDec\xefde", 1)
+    with pytest.raises(ExtractionError) as raised:
+        extract_bytes(data, "m.pdf")
+    assert raised.value.kind == "corrupt"
