@@ -75,6 +75,7 @@ def run(mutants: int, seed: int, timeout: float, jobs: int) -> dict:
     sources = seeds()
     settings = ParseSettings(timeout=timeout)
     outcomes: Counter[str] = Counter()
+    warned: Counter[str] = Counter()  # warning kind → stored mutants carrying it
     bad: list[dict] = []
     slowest: list[float] = []
     lock = threading.Lock()
@@ -95,6 +96,8 @@ def run(mutants: int, seed: int, timeout: float, jobs: int) -> dict:
             local.worker.call(int)  # its replacement started now, outside the next file's clock (as in a batch)
         with lock:
             outcomes[kind] += 1
+            if not isinstance(outcome, Failed):
+                warned.update({warning.kind for warning in outcome.record.warnings})
             slowest.append(seconds)
             if kind == INTERNAL or seconds > timeout + SLACK_SECONDS:
                 bad.append({"source": source.name, "mutations": mutations, "kind": kind, "seconds": round(seconds, 2),
@@ -120,6 +123,7 @@ def run(mutants: int, seed: int, timeout: float, jobs: int) -> dict:
         "mutants": mutants, "seed": seed, "timeout": timeout, "jobs": jobs, "seeds": len(sources),
         "seconds": round(time.monotonic() - started, 1),
         "outcomes": dict(outcomes.most_common()),
+        "stored_with_warning": dict(warned.most_common()),
         "internal": outcomes[INTERNAL],
         "past_the_limit": sum(s > timeout + SLACK_SECONDS for s in slowest),
         "slowest_seconds": [round(s, 2) for s in slowest[-5:]],
