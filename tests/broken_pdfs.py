@@ -86,14 +86,6 @@ def junk_pdf() -> bytes:
     return b"%PDF-1.4\n" + bytes(range(256)) * 40
 
 
-def slow_pdf(operations: int = 400_000) -> bytes:
-    """A valid one-page PDF whose content stream takes pdfminer seconds to interpret: a stand-in for a hang."""
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page()
-    page.Contents = pdf.make_stream(b"".join(b"%d 0 m %d 1 l S\n" % (i % 500, i % 500) for i in range(operations)))
-    return _save(pdf)
-
-
 def _page_content(data: bytes, page: int) -> tuple[int, int]:
     """Where a page's (single) content stream lies in the file's bytes: its offset and length."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
