@@ -6,16 +6,17 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import subprocess
 import time
 import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 from hostile import zeros_deflated
 from extract import ocr
-from extract.errors import ExtractionError
+from extract.errors import ERROR_KINDS, ExtractionError
 from extract.limits import Limits, Worker
 from extract.pipeline import extract_file
 
@@ -125,3 +126,11 @@ def test_ocr_past_the_limit_stops_and_leaves_no_tesseract_running():
         worker.call(extract_file, SAMPLES / "scanned" / "iga-2021-digital-scanned.pdf", limits=Limits(seconds=1.0))
     assert raised.value.kind == "timeout" and time.monotonic() - start < 1 + SLACK
     assert tesseract_processes() == []
+
+
+def test_the_commands_memory_option_is_the_workers_limit(tmp_path):
+    manifesto = ROOT / ".venv" / "bin" / "manifesto"
+    result = subprocess.run([str(manifesto), "extract", str(SAMPLES / "iga-2021-digital.pdf"), "--memory", "20"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == ERROR_KINDS["too_large"]
+    assert "more than the 20 MiB a file may use" in result.stderr  # a worker with the readers loaded holds more
