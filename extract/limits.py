@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import pickle
 import select
@@ -109,7 +110,7 @@ class Worker:
             if limits.memory is not None and used > limits.memory:
                 self.close()
                 raise ExtractionError(
-                    "too_large", f"used {used / 2**20:.0f} MiB of memory, more than the "
+                    "too_large", f"used {math.ceil(used / 2**20)} MiB of memory, more than the "
                     f"{limits.memory / 2**20:.0f} MiB a file may use; given up"
                 )
         try:
