@@ -112,12 +112,13 @@ def stored(db_path: Path) -> int:
 def test_a_worker_killed_mid_batch_fails_at_most_the_file_it_held(tmp_path):
     files = 24
     distinct_copies(tmp_path / "pdfs", files)
+    earlier = {p.pid for p in worker_processes()}  # other tests' workers, still waiting for their next call
     killed: list[int] = []
+    done = threading.Event()
 
     def kill_one_worker() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not killed:
-            workers = worker_processes()
+        while not done.is_set() and not killed:
+            workers = [p for p in worker_processes() if p.pid not in earlier]
             if len(workers) == WORKERS and stored(tmp_path / "m.db") >= 2:
                 os.kill(workers[0].pid, signal.SIGKILL)
                 killed.append(workers[0].pid)
@@ -125,8 +126,11 @@ def test_a_worker_killed_mid_batch_fails_at_most_the_file_it_held(tmp_path):
 
     killer = threading.Thread(target=kill_one_worker)
     killer.start()
-    summary = run_batch([tmp_path / "pdfs"], tmp_path / "m.db", workers=WORKERS)
-    killer.join()
+    try:
+        summary = run_batch([tmp_path / "pdfs"], tmp_path / "m.db", workers=WORKERS)
+    finally:
+        done.set()
+        killer.join()
 
     assert killed
     db = Database(tmp_path / "m.db")
