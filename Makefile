@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup clean samples schema ocr browser
+.PHONY: run test bench fuzz setup clean samples schema ocr browser
 
 setup: $(STAMP)
 
@@ -59,6 +59,12 @@ test: $(STAMP) ocr browser
 # Times `manifesto batch` against bare pdfplumber on copies of the samples; writes output/bench/results.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Reads FUZZ_MUTANTS mutants of the samples under the batch's limits and tallies the outcomes (minutes; not in `make test`):
+# exits 1 if any was an internal error or outlasted its limit. Writes output/fuzz/results.json.
+FUZZ_MUTANTS ?= 2000
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz.py --mutants $(FUZZ_MUTANTS)
 
 schema: $(STAMP)
 	$(BIN)/python -m extract.schema > schemas/manifesto.schema.json

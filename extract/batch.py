@@ -3,9 +3,10 @@
 Files are hashed first: one whose sha256 is already stored is not parsed again (unchanged
 at its path, a duplicate at another, or moved when the stored path is gone), so a rerun
 does only what is new, changed or failed before. Every path seen gets its `files` row.
-Worker processes parse (the CPU-bound part); the main process alone writes, one
+Worker processes parse (the CPU-bound part), each file under the time and memory limits of
+limits.py, enforced from this process; the main process alone writes, one
 transaction per file, so the database never has two writers and a batch killed at any
-moment leaves only whole manifestos. A file that fails is recorded in `failures` and the
+moment leaves only whole manifestos. A file that fails (a worker killed included) is recorded in `failures` and the
 batch goes on; in a booklet of several manifestos, each is stored, and one that fails is
 recorded as its part. Files gone from under the paths are marked removed (their rows deleted
 only with `prune`); the archive's municipality code is a stored setting; the goal
@@ -16,23 +17,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import sys
 import threading
 import time
 import types
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 
 from sqlite_utils import Database
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
-from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits, Worker
 from .municipality import lookup
+from .paths import shown_path, stored_path
 from .pipeline import Extraction, FailedPart, extract_file, prepare
 from .series import relink_goals
 from .store import (
@@ -42,8 +44,7 @@ from .store import (
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
-INTERNAL = "internal"  # failure kind of a bug or a crashed worker, beside errors.ERROR_KINDS
-PARENT_CHECK_SECONDS = 0.5
+INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
 
 
@@ -119,9 +120,9 @@ def see(path: Path) -> SeenFile:
             sha = hashlib.file_digest(file, "sha256").hexdigest()
             status = os.fstat(file.fileno())
     except OSError:
-        return SeenFile(str(path), None)
+        return SeenFile(stored_path(path), None)
     mtime = datetime.fromtimestamp(status.st_mtime, timezone.utc).isoformat(timespec="seconds")
-    return SeenFile(str(path), sha, status.st_size, mtime)
+    return SeenFile(stored_path(path), sha, status.st_size, mtime)
 
 
 @dataclass(frozen=True)
@@ -175,64 +176,93 @@ def municipality_for(db_path: str | Path, stored: str | None, given: str | None,
 
 @dataclass(frozen=True)
 class ParseSettings:
-    """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none),
+    """How each file is parsed, sent with it to a worker: password, PDF reader, time and memory limits (None: none),
     and the user's vocabulary file extending the built-in one (None: the built-in one alone)."""
 
     password: str | None = None
     reader: str = "pdfplumber"
     timeout: float | None = FILE_TIMEOUT_SECONDS
     vocabulary: str | None = None
+    memory: int | None = FILE_MEMORY_BYTES
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.timeout, self.memory)
 
 
 def parse_one(path: str, settings: ParseSettings) -> Outcome:
-    """Parse one file in a worker: its manifestos' Extractions, or Failed; never raises, and both are picklable.
+    """Parse one file (in a worker process): its manifestos' Extractions, or Failed; never raises, and both are picklable.
 
-    Runs under the per-file time limit (limits.py) unless `settings.timeout` is None (a
-    Dask task runs in a worker thread, which SIGALRM cannot interrupt). The page and
-    size limits apply inside extract_file either way.
+    The time and memory limits are the parent's to enforce (parse_in); the page, stream
+    and size limits apply inside extract_file.
     """
     try:
-        vocabulary = prepare(settings.vocabulary)  # once per worker, outside the file's time limit
-        extract = partial(extract_file, path, password=settings.password, reader=settings.reader,
-                          vocabulary=vocabulary)
-        return run_with_timeout(extract, settings.timeout)
+        vocabulary = prepare(settings.vocabulary)  # once per worker process: its patterns compiled
+        return extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
+    except MemoryError:
+        return Failed("too_large", "ran out of memory while reading the file")
     except Exception as error:  # a bug must not stop the batch: record it as this file's failure
         return Failed(INTERNAL, f"{type(error).__name__}: {error}")
 
 
-def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as it completes: inline for one worker, else from a process pool."""
-    if workers <= 1:
-        for job in jobs:
-            yield job, parse_one(str(job.path), settings)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+def parse_in(worker: Worker, path: str, settings: ParseSettings) -> Outcome:
+    """Parse one file in `worker`'s process under the settings' limits: a file past one fails, alone, as timeout,
+    too_large or crashed."""
     try:
-        pending = {pool.submit(parse_one, str(job.path), settings): job for job in jobs}
+        return worker.call(parse_one, path, settings, limits=settings.limits)
+    except ExtractionError as error:
+        return Failed(error.kind, error.reason)
+
+
+_thread = threading.local()
+
+
+def parse_isolated(path: str, settings: ParseSettings) -> Outcome:
+    """Parse one file in a worker process of this thread's own, kept for its next files (a Dask task runs this)."""
+    if not hasattr(_thread, "worker"):
+        _thread.worker = Worker()
+    return parse_in(_thread.worker, path, settings)
+
+
+def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
+    """Yield each job with its outcome as it completes, from `workers` worker processes.
+
+    Each worker process is driven by a thread of this process, which waits for its
+    answer and enforces the limits; a worker killed or crashed fails its file and is
+    replaced for the next.
+    """
+    free: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+    pool = [Worker() for _ in range(max(workers, 1))]
+    for worker in pool:
+        free.put(worker)
+
+    def parse(job: Job) -> Outcome:
+        worker = free.get()
+        try:
+            return parse_in(worker, str(job.path), settings)
+        finally:
+            free.put(worker)
+
+    threads = ThreadPoolExecutor(max_workers=len(pool))
+    try:
+        pending = {threads.submit(parse, job): job for job in jobs}
         for future in as_completed(pending):
             yield pending.pop(future), outcome_of(future)
     finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker once the batch process is gone (a SIGKILL leaves no one to stop it)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+        threads.shutdown(wait=False, cancel_futures=True)
+        for worker in pool:
+            worker.close()
+        threads.shutdown(wait=True)
 
 
 def outcome_of(future: Future) -> Outcome:
-    """Given a finished future of parse_one (local or Dask), return its outcome; a lost worker fails just this file."""
+    """Given a finished future of parse_in (local) or parse_isolated (Dask), return its outcome; a lost worker fails
+    just this file."""
     try:
         return future.result()
-    except Exception as error:  # the worker process died (BrokenProcessPool, a Dask worker lost): the batch goes on
+    except Exception as error:  # a Dask worker lost, a worker process that could not start: the batch goes on
         return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
 
 
@@ -292,7 +322,7 @@ def run_batch(
         with Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
-                    record_failure(db, str(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
+                    record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
                     summary.failed += 1
                 else:
                     _store_parts(db, outcome, job, code, summary)
@@ -314,7 +344,7 @@ def _store_parts(
 
     A file with a failed part counts as failed (exit 3), its other manifestos stored all the same.
     """
-    path = str(job.path)
+    path = stored_path(job.path)
     with db.atomic():
         for part in parts:
             if isinstance(part, FailedPart):
@@ -355,12 +385,12 @@ class Progress:
         if self.quiet:
             return
         if isinstance(outcome, Failed):
-            line = f"failed {job.path}: {outcome.kind}: {outcome.message}"
+            line = f"failed {shown_path(job.path)}: {outcome.kind}: {outcome.message}"
         else:
             records = [part.record for part in outcome if isinstance(part, Extraction)]
             goals, warnings = sum(len(r.goals) for r in records), sum(len(r.warnings) for r in records)
             booklet = f" ({len(records)} of {len(outcome)} manifestos stored)" if len(outcome) > 1 else ""
-            line = f"stored {job.path}: {goals} goals, {warnings} warnings{booklet}"
+            line = f"stored {shown_path(job.path)}: {goals} goals, {warnings} warnings{booklet}"
         if self.bar is None:
             rate = self.done / max(time.monotonic() - self.started, 1e-9)
             eta = (self.total - self.done) / rate

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import sqlite3
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -20,15 +21,16 @@ from pathlib import Path
 from . import __version__
 from .batch import EXIT_FAILED, ParseSettings, run_batch
 from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
-from .errors import ExtractionError, UsageError
-from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
+from .errors import DatabaseFault, ExtractionError, UsageError
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker
 from .open_pdf import READERS
-from .pipeline import STDIN, Extraction, FailedPart, extract_file
+from .paths import shown_path
+from .pipeline import STDIN, Extraction, FailedPart, extract_bytes, extract_file
 from .query import QUERY_TIME_LIMIT_SECONDS, run_query
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
 from .search import search
-from .store import reading
+from .store import database_fault, reading
 from .vocabulary import load_vocabulary
 
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
@@ -36,16 +38,25 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print one file's records as JSON, one document per manifesto (`--jsonl`: one compact line each;
-    `--provenance`: with where each value was printed).
+    `--provenance`: with where each value was printed); the file is read in a child process, under
+    the time and memory limits.
 
     A manifesto of a booklet that fails is one error line on stderr, the others printed all the same;
     the exit code is then batch's EXIT_FAILED (3), as for a batch with files that failed.
     """
-    extract = partial(extract_file, args.file, password=args.password, reader=args.reader,
-                      vocabulary=load_vocabulary(args.vocabulary))
+    options = {"password": args.password, "reader": args.reader, "vocabulary": load_vocabulary(args.vocabulary)}
+    if args.file == STDIN:  # read here: the child's standard input carries its calls
+        extract = partial(extract_bytes, sys.stdin.buffer.read(), STDIN, **options)
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise UsageError(f"{shown_path(path)}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
+        extract = partial(extract_file, path, **options)
+    with Worker() as worker:  # read in a child process, under the time and memory limits
+        outcomes = worker.call(extract, limits=Limits(args.timeout, args.memory * 2**20))
     indent = None if args.jsonl else 2
     exit_code = 0
-    for outcome in run_with_timeout(extract, args.timeout):
+    for outcome in outcomes:
         if isinstance(outcome, FailedPart):
             print(f"error: {args.file}: {outcome.error.kind}: {outcome.message}", file=sys.stderr)
             exit_code = EXIT_FAILED
@@ -74,7 +85,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
     load_vocabulary(args.vocabulary)  # a bad vocabulary file is a usage error before any file is read
     settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
-                             vocabulary=args.vocabulary)
+                             memory=args.memory * 2**20, vocabulary=args.vocabulary)
     paths = [line.strip() for line in sys.stdin if line.strip()] if args.paths == [STDIN] else args.paths
     summary = run_batch(paths, args.db, workers=args.jobs, settings=settings, municipality_code=args.municipality,
                         mixed=args.mixed, prune_removed=args.prune, dask=args.dask, progress=not args.quiet)
@@ -147,6 +158,16 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def common_options() -> argparse.ArgumentParser:
     """Return the options every command takes, before or after its name (`manifesto -q batch …` or `… batch -q`)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -181,7 +202,6 @@ def parser(defaults: Defaults = Defaults()) -> argparse.ArgumentParser:
     extract.add_argument("file", help="a manifesto PDF (or a booklet of several), or its HTML page / text capture; "
                                       "- reads standard input")
     extract.add_argument("--jsonl", action="store_true", help="print each record as one compact line (JSON Lines)")
-    extract.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (error timeout)")
     extract.add_argument("--provenance", action="store_true",
                          help="add `provenance`: each value's path, page and bbox (PDF points from the top-left)")
     show = command("show", "print a goal's values beside crops of the page where each was printed", cmd_show)
@@ -201,12 +221,16 @@ def parser(defaults: Defaults = Defaults()) -> argparse.ArgumentParser:
                             "although the archive's stored code differs")
     batch.add_argument("--prune", action="store_true",
                        help="delete the manifestos whose files are all gone from under the paths (else only marked removed)")
-    batch.add_argument("--timeout", type=float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
-                       help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; failure kind timeout)")
     batch.add_argument("--dask", metavar="ADDRESS",
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
+    for reads_pdfs in (extract, batch):
+        reads_pdfs.add_argument("--timeout", type=_positive_float, default=FILE_TIMEOUT_SECONDS, metavar="SECONDS",
+                                help=f"give up on a file after this long (default {FILE_TIMEOUT_SECONDS:g}; error timeout)")
+        reads_pdfs.add_argument("--memory", type=_positive_int, default=FILE_MEMORY_BYTES // 2**20, metavar="MIB",
+                                help=f"give up on a file whose reading needs more memory (default {FILE_MEMORY_BYTES // 2**20}; "
+                                "error too_large)")
     for reads_pdfs in (extract, show, batch):
-        reads_pdfs.add_argument("--password", help="password of encrypted PDFs")
+        reads_pdfs.add_argument("--password", help="password of encrypted PDFs (tried only on files that need one)")
         reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
                                 help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
         reads_pdfs.add_argument("--vocabulary", metavar="FILE",
@@ -263,25 +287,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     for flag in ("debug", "quiet", "verbose"):
         setattr(args, flag, getattr(args, flag, False))
     log_levels(args.debug, args.verbose)
+    if args.debug:
+        os.environ[LIBRARY_LOGS] = "1"  # the worker processes show the libraries' log lines too
     try:
         return args.run(args)
     except ExtractionError as error:
         if args.debug:
             traceback.print_exc()
-        error.file = error.file or getattr(args, "file", "")
+        error.file = shown_path(error.file or getattr(args, "file", ""))
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output left (`| head`): done, quietly, as Unix tools are
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit must not fail
+        return 0
+    except (DatabaseFault, sqlite3.OperationalError) as error:
+        fault = error if isinstance(error, DatabaseFault) else database_fault(error, getattr(args, "db", ""))
+        if fault is None:
+            return _internal(error, args)
+        print(f"error: {fault}", file=sys.stderr)
+        return fault.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # a bug: still one line, unless --debug
-        if args.debug:
-            traceback.print_exc()
-        print(f"error: {getattr(args, 'file', '')}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return _internal(error, args)
+
+
+def _internal(error: Exception, args: argparse.Namespace) -> int:
+    """Report a bug in one line (with the traceback under --debug) naming what was being read: exit 1."""
+    if args.debug:
+        traceback.print_exception(error)
+    where = getattr(args, "file", None) or getattr(args, "db", "")
+    print(f"error: {shown_path(where)}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """`manifesto batch --dask ADDRESS`: parse on a Dask distributed cluster, store in this process.
 
-The cluster only parses: each file's `parse_one` runs on a worker and its outcome (an
+The cluster only parses: each file's `parse_isolated` runs on a worker and its outcome (an
 Extraction or a Failed, both picklable) comes back here, where the batch's one writer
 stores it, exactly as with local worker processes. Workers open the files by path, so
 they must see the same files (a shared filesystem); paths are sent absolute. At most
@@ -8,9 +8,11 @@ IN_FLIGHT_PER_THREAD files per worker thread (counted as the cluster grows or sh
 are submitted at a time, so a batch of a million files neither floods the scheduler
 nor holds finished results unstored.
 
-The per-file time limit does not apply here: a task runs in a worker thread, which
-SIGALRM cannot interrupt (the page and size limits do apply); a file that hangs holds
-its worker thread until the cluster's own limits end it.
+The per-file limits are the same as on one machine: each task (`parse_isolated`) runs
+the parse in a child process of the Dask worker, kept for that worker thread's next
+tasks, which the task's thread kills once the file passes `--timeout` or the memory
+limit (limits.py). A hostile file then fails alone as timeout or too_large, and the
+Dask worker itself never holds more than one file's parse.
 
 Needs the `distributed` package (the `dask` extra), imported only when --dask is given.
 Run workers with one thread each (`dask worker ADDRESS --nthreads 1 --nworkers N`):
@@ -20,9 +22,7 @@ parsing is pure Python, so threads of one worker would share one core.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-
-from .batch import Job, Outcome, ParseSettings, outcome_of, parse_one
+from .batch import Job, Outcome, ParseSettings, outcome_of, parse_isolated
 from .errors import UsageError
 
 IN_FLIGHT_PER_THREAD = 4
@@ -30,11 +30,7 @@ CONNECT_SECONDS = 10  # a scheduler that does not answer by then is taken as unr
 
 
 def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable).
-
-    Tasks run in worker threads, where the per-file time limit cannot interrupt them: it is not applied.
-    """
-    settings = replace(settings, timeout=None)
+    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -51,7 +47,7 @@ def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) ->
         window = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_THREAD
         sent = []
         while len(running) < window and (job := next(waiting, None)) is not None:
-            future = client.submit(parse_one, str(job.path.resolve()), settings, pure=False)
+            future = client.submit(parse_isolated, str(job.path.resolve()), settings, pure=False)
             running[future] = job
             sent.append(future)
         return sent

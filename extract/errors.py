@@ -18,6 +18,7 @@ ERROR_KINDS: dict[str, int] = {
     "incomplete": 17,
     "timeout": 18,
     "too_large": 19,
+    "crashed": 20,
 }
 
 
@@ -36,6 +37,10 @@ class ExtractionError(Exception):
     def exit_code(self) -> int:
         return ERROR_KINDS[self.kind]
 
+    def __reduce__(self) -> tuple:
+        """Pickle by kind, reason and file (it crosses from a worker process to the batch)."""
+        return (type(self), (self.kind, self.reason, self.file), self.__dict__)
+
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
         return f"{where}{self.kind}: {self.reason}"
@@ -43,3 +48,25 @@ class ExtractionError(Exception):
 
 class UsageError(Exception):
     """A command asked for something impossible (a missing path or database, bad SQL): exit code 2."""
+
+
+# fault → exit code of any command: the machine, not the input, is at fault (beside 0, 1, 2 and the kinds)
+DATABASE_FAULTS: dict[str, int] = {
+    "database_locked": 4,
+    "disk_full": 5,
+    "database_read_only": 6,
+}
+
+
+class DatabaseFault(Exception):
+    """The database cannot be written for a reason outside the tool (another process, the disk, permissions)."""
+
+    def __init__(self, fault: str, message: str) -> None:
+        if fault not in DATABASE_FAULTS:
+            raise ValueError(f"unknown database fault {fault!r}")
+        super().__init__(message)
+        self.fault = fault
+
+    @property
+    def exit_code(self) -> int:
+        return DATABASE_FAULTS[self.fault]

@@ -1,66 +1,75 @@
-"""Per-file limits, so one pathological file cannot hold a batch: a time limit and a size limit.
+"""Per-file limits enforced from outside the work: wall-clock time, memory, file size.
 
-`run_with_timeout` runs one file's extraction under a SIGALRM timer and turns an
-overrun into ExtractionError('timeout'). The alarm interrupts Python code (pdfminer's
-parser, where hostile PDFs loop) and waits on subprocesses (Tesseract, which the OCR
-reader then kills); C code is bounded by the other limits instead: MAX_FILE_BYTES
-and MAX_FILE_PAGES here, ocr.MAX_RENDER_PIXELS. MAX_MANIFESTO_PAGES bounds each manifesto
-of a file (a booklet holds a whole city's year), apart from the whole file's cap.
+Each file is read in a child process (a `Worker`) that the parent supervises: it waits
+for the answer at most the time limit, samples the memory of the child and of the
+child's own children (Tesseract) every POLL_SECONDS, and kills the child's whole
+process group once either limit is passed — whatever the child is doing, Python or a
+long call in C (zlib inflating a bomb, pdfium, qpdf). A killed or crashed child is
+replaced by a fresh one for the next call, so no other file pays for it.
+
+The child is a plain subprocess (`python -m extract.limits`) answering pickles over its
+stdin and stdout, not a multiprocessing one: it can then be started from any thread and
+from a Dask worker (a daemon process, which multiprocessing forbids to have children).
+It imports the readers once, before its first file, so their import is not counted
+against a file's time.
+
+The size limits are checked before that work: MAX_FILE_BYTES and MAX_FILE_PAGES for a file,
+MAX_MANIFESTO_PAGES for each manifesto of it (a booklet holds a whole city's year).
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
+import math
+import os
+import pickle
+import select
 import signal
+import struct
+import subprocess
+import sys
 import threading
+import time
+import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import IO, Any
+
+import psutil
 
 from .errors import ExtractionError
-
-T = TypeVar("T")
 
 # A text manifesto reads in well under a second; OCR of a scanned one takes a few
 # seconds a page. Two minutes lets a long scan through and still ends a hang.
 FILE_TIMEOUT_SECONDS = 120.0
+# The largest sample (a scan, read by OCR) peaks at about 360 MB in its child. 2 GiB
+# each lets 2 workers on a 2-core, 24 GB machine (the reference) read anything genuine
+# with room to spare, while a hostile file is stopped long before the machine suffers.
+FILE_MEMORY_BYTES = 2 * 2**30
 # Manifestos are a few hundred KiB, scans a few MiB; a file past this is not read into memory.
 MAX_FILE_BYTES = 200 * 2**20
 # A manifesto has a few pages; a booklet of a large city's year (60 departments × 5 pages) stays
 # under the file's cap, while a file past it (a budget book) would hold a batch worker for minutes.
 MAX_MANIFESTO_PAGES = 100
 MAX_FILE_PAGES = 500
+POLL_SECONDS = 0.05  # how often the parent samples a child's memory (a bomb grows ~100 MB in that time at most)
+DESCENDANTS_EVERY = 20  # polls: the child's own children (Tesseract) are looked up less often (it scans /proc)
+START_SECONDS = 60.0  # a child not ready by then (imports on a machine far overloaded) is a fault of the machine
+CALLS_PER_CHILD = 200  # then the child is replaced, so that a library's slow leak cannot build up
+PARENT_CHECK_SECONDS = 0.5  # how often a child checks that its parent is still there
+NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
+LIBRARY_LOGS = "MANIFESTO_LIBRARY_LOGS"  # set (by `--debug`): a child shows their log lines
+_HEADER = struct.Struct("!Q")  # each message: its length, then its pickle
+_READY = "ready"
 
 
-class _Expired(BaseException):
-    """Raised by the alarm inside the work. A BaseException, so that a library's
-    `except Exception` (pdfplumber wraps every parser error that way) cannot swallow it."""
+@dataclass(frozen=True)
+class Limits:
+    """What one call may take: wall-clock seconds and bytes of memory (None: no limit)."""
 
-
-def run_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
-    """Return `work()`, or raise ExtractionError('timeout') once it has run `seconds` (wall clock; None: no limit).
-
-    A limit must run in the main thread of its process, where POSIX signals are delivered
-    (a process-pool worker's task does); elsewhere it raises RuntimeError rather than run
-    without one. Any earlier SIGALRM handler is restored afterwards.
-    """
-    if seconds is None:
-        return work()
-    if threading.current_thread() is not threading.main_thread():
-        raise RuntimeError("run_with_timeout needs the main thread of its process: SIGALRM is delivered there")
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return work()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _Expired:
-        raise ExtractionError("timeout", f"still not read after {seconds:g} s; given up") from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+    seconds: float | None = FILE_TIMEOUT_SECONDS
+    memory: int | None = FILE_MEMORY_BYTES
 
 
 def check_file_size(size: int) -> None:
@@ -83,3 +92,208 @@ def check_manifesto_pages(first_page: int, last_page: int) -> None:
         raise ExtractionError(
             "too_large", f"pages {first_page}–{last_page}: {pages} pages, more than the {MAX_MANIFESTO_PAGES} a manifesto may have"
         )
+
+
+class Worker:
+    """One child process that runs calls one at a time under Limits, and is replaced when it dies or is killed.
+
+    Not shared between threads: each thread that reads files owns its Worker.
+    """
+
+    def __init__(self) -> None:
+        self._child: subprocess.Popen[bytes] | None = None
+        self._calls = 0
+
+    def call(self, function: Callable[..., Any], *args: Any, limits: Limits = Limits()) -> Any:
+        """Return `function(*args)` run in the child, or raise what it raised there.
+
+        `function` and its arguments must be picklable (a module-level function, a
+        functools.partial of one). Raises ExtractionError 'timeout' or 'too_large' (with
+        the measured figure) when the call passes a limit, 'crashed' when the child dies.
+        """
+        child = self._ready()
+        self._calls += 1
+        try:
+            _send(child.stdin, pickle.dumps((function, args)))
+        except OSError:
+            raise self._crashed() from None
+        deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
+        process, descendants = psutil.Process(child.pid), []
+        for polls in itertools.count():
+            left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
+            if left <= 0:
+                self.close()
+                raise ExtractionError("timeout", f"still not read after {limits.seconds:g} s; given up")
+            if select.select([child.stdout], [], [], left)[0]:
+                break
+            if polls % DESCENDANTS_EVERY == 0:
+                descendants = _descendants(process)
+            used = _memory([process, *descendants])
+            if limits.memory is not None and used > limits.memory:
+                self.close()
+                raise ExtractionError(
+                    "too_large", f"used {math.ceil(used / 2**20)} MiB of memory, more than the "
+                    f"{limits.memory / 2**20:.0f} MiB a file may use; given up"
+                )
+        try:
+            status, value = pickle.loads(_receive(child.stdout))
+        except EOFError:
+            raise self._crashed() from None
+        if status == "raised":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Kill the child and its process group (Tesseract with it), if one is running; a later call starts another."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+        for pipe in (child.stdin, child.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ready(self) -> subprocess.Popen[bytes]:
+        """The running child, started (and waited for until it has imported the readers) when there is none."""
+        if self._child is not None and (self._child.poll() is not None or self._calls >= CALLS_PER_CHILD):
+            self.close()
+        if self._child is None:
+            self._child = _start()
+            self._calls = 0
+        return self._child
+
+    def _crashed(self) -> ExtractionError:
+        """The error of a child that died during a call (killed by a signal: the OOM killer, a crash in C)."""
+        child = self._child
+        code = child.wait() if child is not None else None
+        self.close()
+        if code is not None and code < 0:
+            how = f"was killed by {signal.Signals(-code).name}"
+            if -code == signal.SIGKILL:
+                how += " (out of memory?)"
+        else:
+            how = f"exited with status {code}"
+        return ExtractionError("crashed", f"the process reading the file {how}; no other file was affected")
+
+
+def _start() -> subprocess.Popen[bytes]:
+    """Start a child (in a session of its own, so that it and its children can be killed as a group) and wait until it is ready.
+
+    It gets this process's import path, so that it can unpickle any function this process can name.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path or os.getcwd() for path in sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "extract.limits"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        bufsize=0, start_new_session=True, env=env,
+    )
+    if not select.select([child.stdout], [], [], START_SECONDS)[0] or pickle.loads(_receive(child.stdout)) != _READY:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        raise RuntimeError(f"the reading process did not start within {START_SECONDS:g} s")
+    return child
+
+
+def _descendants(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _memory(processes: list[psutil.Process]) -> int:
+    """Resident bytes of some processes (those gone count 0)."""
+    used = 0
+    for each in processes:
+        try:
+            used += each.memory_info().rss
+        except psutil.Error:
+            continue
+    return used
+
+
+def _send(pipe: IO[bytes] | None, payload: bytes) -> None:
+    assert pipe is not None
+    pipe.write(_HEADER.pack(len(payload)) + payload)
+
+
+def _receive(pipe: IO[bytes] | None) -> bytes:
+    """One whole message from the pipe; EOFError when the other end is gone."""
+    assert pipe is not None
+    (length,) = _HEADER.unpack(_read_exactly(pipe, _HEADER.size))
+    return _read_exactly(pipe, length)
+
+
+def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
+    parts, missing = [], size
+    while missing:
+        part = pipe.read(missing)
+        if not part:
+            raise EOFError
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this child once its parent is gone (a SIGKILLed batch leaves no one to stop it), even mid-call in C."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def quiet_libraries(debug: bool) -> None:
+    """Keep the PDF libraries' log lines (a skipped damaged object, a circular reference) off stderr.
+
+    The one-line error, or the record's warnings, is the answer; `--debug` shows the log lines too.
+    """
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if debug else logging.CRITICAL)
+
+
+def serve() -> None:
+    """The child's loop: answer each (function, args) pickle from stdin with ('returned'|'raised', value) on stdout.
+
+    What libraries print goes to stderr, so that it cannot corrupt the answers. A
+    failure comes back with its traceback as a note (shown by `--debug`).
+    """
+    answers = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    requests = os.fdopen(0, "rb", buffering=0)
+    _exit_with_parent(os.getppid())
+    quiet_libraries(bool(os.environ.get(LIBRARY_LOGS)))
+    from . import pipeline  # noqa: F401  (the readers' imports, once, before any file's clock starts)
+
+    _send(answers, pickle.dumps(_READY))
+    while True:
+        try:
+            function, args = pickle.loads(_receive(requests))
+        except EOFError:
+            return
+        try:
+            answer = ("returned", function(*args))
+        except BaseException as error:  # noqa: BLE001 (everything goes back to the parent, which decides)
+            error.add_note(traceback.format_exc())
+            answer = ("raised", error)
+        try:
+            payload = pickle.dumps(answer)
+        except Exception as error:  # an answer that cannot travel is the caller's bug: say so there
+            payload = pickle.dumps(("raised", RuntimeError(f"the answer cannot be pickled: {error}")))
+        _send(answers, payload)
+
+
+if __name__ == "__main__":
+    serve()

@@ -12,10 +12,12 @@ Tesseract is installed.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pdfplumber
 import pikepdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import regex
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import resolve1
@@ -29,6 +31,7 @@ from .limits import MAX_FILE_PAGES, check_file_pages
 from .models import ReadWarning
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
+from .streams import check_streams, damage_warnings
 
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
@@ -48,9 +51,16 @@ def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "p
     """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
-    read = _read_pdfium if reader == "pdfium" else _read
+    streams = check_streams(data, password)
+    document = _read_and_repair(_read_pdfium if reader == "pdfium" else _read, data, password)
+    document.warnings.extend(damage_warnings(streams, {row.page for row in document.rows}))
+    return document
+
+
+def _read_and_repair(read: Callable[[bytes, str | None], Document], data: bytes, password: str | None) -> Document:
+    """Read with `read`, without a password first; with `password` only if the file needs one; else repaired by qpdf."""
     try:
-        return read(data, password)
+        return _with_password(read, data, password)
     except DAMAGED as error:
         damage = _damage(error, password)
     repaired = repair(data, password, damage)
@@ -65,6 +75,27 @@ def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "p
                 "parts of it may be missing")
     )
     return document
+
+
+def _with_password(read: Callable[[bytes, str | None], Document], data: bytes, password: str | None) -> Document:
+    """Read without a password, then with `password` if one is given and the file asks for it (a file with only
+    an owner password, restrictions, opens without one and may refuse a wrong one)."""
+    if password is None:
+        return read(data, None)
+    try:
+        return read(data, None)
+    except DAMAGED as error:
+        if not _needs_password(error):
+            raise
+    return read(data, password)
+
+
+def _needs_password(error: Exception) -> bool:
+    """Whether a reader's error says the file needs a (user) password."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    return isinstance(cause, PDFPasswordIncorrect) or (
+        isinstance(cause, pypdfium2.PdfiumError) and getattr(cause, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD
+    )
 
 
 def repair(data: bytes, password: str | None, damage: str) -> bytes:

@@ -23,6 +23,7 @@ from .limits import check_file_size, check_manifesto_pages
 from .models import Manifesto, ReadWarning, Source
 from .normalize import Calendar
 from .open_pdf import read_pdf_bytes
+from .paths import shown_path
 from .read_text import read_web
 from .readable import check_readable
 from .segment import Part, segment
@@ -100,7 +101,7 @@ def extract_bytes(
         document = _read(data, name, password, reader)
         document.warnings.extend(check_readable(document))
         parts = segment(document, vocabulary)
-        source = {"file": Path(name).name, "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
+        source = {"file": shown_path(Path(name).name), "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
         if len(parts) == 1:
             return [_extract_part(parts[0], source, document.warnings, vocabulary)]
         return [_extract_or_fail(part, source, document.warnings, vocabulary) for part in parts]

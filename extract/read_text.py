@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -78,15 +80,46 @@ def read_capture(text: str) -> Document:
     return Document(rows, 1)
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A cell read, not yet placed: its row in the table, its spans as written, its text lines."""
+
+    row: int
+    rowspan: int
+    colspan: int
+    lines: list[str]
+
+
 @dataclass
 class _Table:
-    """A table being read: its cells by (row, column), spans filled, and the cell still open."""
+    """A table being read: its cells in document order (placed when it closes), and the cell still open."""
 
     id: int
-    grid: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    cells: list[_Pending] = field(default_factory=list)
     row: int = -1
     markup: list[str] | None = None  # the open cell's inner markup
     span: tuple[int, int] = (1, 1)  # the open cell's rowspan, colspan
+
+
+def place_cells(cells: list[_Pending]) -> dict[int, dict[int, int]]:
+    """Given a table's cells in document order, return row → column → index of the cell covering that slot.
+
+    Each cell takes the first free column of its row and every slot it spans, with the
+    spans cut to the table's real size: a rowspan to the rows the table has, a colspan to
+    as many columns as its widest row has cells. A hostile `rowspan=999999 colspan=1000`
+    then costs no more than the table's own cells.
+    """
+    rows = max((cell.row for cell in cells), default=-1) + 1
+    widest = max(Counter(cell.row for cell in cells).values(), default=0)
+    grid: dict[int, dict[int, int]] = {}
+    for index, cell in enumerate(cells):
+        slots = grid.setdefault(cell.row, {})
+        column = next(c for c in itertools.count() if c not in slots)
+        for r in range(cell.row, min(cell.row + cell.rowspan, rows)):
+            covered = grid.setdefault(r, {})
+            for c in range(column, column + min(cell.colspan, widest)):
+                covered.setdefault(c, index)
+    return grid
 
 
 class _TableParser(HTMLParser):
@@ -199,23 +232,25 @@ class _TableParser(HTMLParser):
             self.outside.append(data)
 
     def _close_cell(self, table: _Table) -> None:
-        """Place the finished cell in the first free slot of its row and in every slot it spans."""
-        row = max(table.row, 0)
         rowspan, colspan = table.span
-        column = next(c for c in range(len(table.grid) + 1) if (row, c) not in table.grid)
-        cell = _cell(cell_lines("".join(table.markup or [])), column, colspan, len(self.rows) + row)
-        for r in range(row, row + rowspan):
-            for c in range(column, column + colspan):
-                table.grid[(r, c)] = cell
+        table.cells.append(_Pending(max(table.row, 0), rowspan, colspan, cell_lines("".join(table.markup or []))))
         table.markup = None
 
     def _emit(self, table: _Table) -> None:
-        for r in sorted({r for r, _ in table.grid}):
+        """Emit a closed table's rows: each cell one Cell object in every row it spans."""
+        grid = place_cells(table.cells)
+        first_row = len(self.rows)
+        made: dict[int, Cell] = {}
+        for r in sorted(grid):
             cells: list[Cell] = []
-            for c in sorted(c for rr, c in table.grid if rr == r):
-                cell = table.grid[(r, c)]
-                if not cells or cells[-1] is not cell:
-                    cells.append(cell)
+            for c in sorted(grid[r]):
+                index = grid[r][c]
+                if index not in made:
+                    pending = table.cells[index]
+                    span = sum(1 for i in grid[pending.row].values() if i == index)
+                    made[index] = _cell(pending.lines, c, span, first_row + pending.row)
+                if not cells or cells[-1] is not made[index]:
+                    cells.append(made[index])
             if self.around:
                 self.furniture.extend(line for cell in cells for line in cell.lines)
             else:

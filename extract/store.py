@@ -13,6 +13,7 @@ docs/database.md documents the schema.
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,7 +25,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import __version__
-from .errors import UsageError
+from .errors import DatabaseFault, UsageError
 from .fts import ensure_index
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
 from .models import Manifesto, ReadWarning, Source
@@ -365,9 +366,14 @@ def open_db(path: str | Path) -> Database:
 
     An older database is migrated in place first (migrate.py); one that is not this
     tool's, or newer than it, is refused with a UsageError before anything is written.
+    Raises DatabaseFault when its folder cannot be created (read-only, no space).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fault = "disk_full" if error.errno == errno.ENOSPC else "database_read_only"
+        raise DatabaseFault(fault, f"{path}: cannot create its folder ({error.strerror}); choose another --db") from None
     db = Database(path)
     try:
         migrated_from = upgrade(db, path, SCHEMA)
@@ -379,6 +385,22 @@ def open_db(path: str | Path) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     ensure_index(db)
     return db
+
+
+def database_fault(error: sqlite3.Error, path: str | Path) -> DatabaseFault | None:
+    """Given what SQLite raised on the database at `path`, return the fault outside the tool it stands for, with
+    what to do, or None when it is none of them (a bug). What was stored before stays whole either way."""
+    name, text = getattr(error, "sqlite_errorname", ""), str(error)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return DatabaseFault("database_locked", f"{path}: the database is locked by another process (another batch?); "
+                             "wait until it ends, or use another --db")
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return DatabaseFault("disk_full", f"{path}: the disk is full; free some space and run again (what is stored "
+                             "is kept, and a batch resumes where it stopped)")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text or "unable to open" in text:
+        return DatabaseFault("database_read_only", f"{path}: the database cannot be written (read-only file or folder); "
+                             "make it writable, or use another --db")
+    return None
 
 
 @contextmanager

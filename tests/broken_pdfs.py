@@ -86,9 +86,23 @@ def junk_pdf() -> bytes:
     return b"%PDF-1.4\n" + bytes(range(256)) * 40
 
 
-def slow_pdf(operations: int = 400_000) -> bytes:
-    """A valid one-page PDF whose content stream takes pdfminer seconds to interpret: a stand-in for a hang."""
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page()
-    page.Contents = pdf.make_stream(b"".join(b"%d 0 m %d 1 l S\n" % (i % 500, i % 500) for i in range(operations)))
-    return _save(pdf)
+def _page_content(data: bytes, page: int) -> tuple[int, int]:
+    """Where a page's (single) content stream lies in the file's bytes: its offset and length."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        raw = pdf.pages[page - 1].obj.Contents.read_raw_bytes()
+    return data.index(raw), len(raw)
+
+
+def flipped_content_byte(page: int = 2) -> bytes:
+    """The Iga sample with one byte of page `page`'s compressed content stream inverted (a damaged copy)."""
+    data = bytearray((SAMPLES / "iga-2021-digital.pdf").read_bytes())
+    offset, length = _page_content(bytes(data), page)
+    data[offset + length // 3] ^= 0xFF
+    return bytes(data)
+
+
+def unreadable_content(page: int = 2) -> bytes:
+    """The Iga sample with page `page`'s content replaced by 4 KB that draws nothing readable (junk operators)."""
+    with pikepdf.open(SAMPLES / "iga-2021-digital.pdf") as pdf:
+        pdf.pages[page - 1].obj.Contents = pdf.make_stream(b"1 0 0 1 0 0 cm q Q " * 200)
+        return _save(pdf)

@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from conftest import DB_SAMPLES, SAMPLES
-from broken_pdfs import slow_pdf
+from hostile import slow_content
 from extract.batch import ParseSettings, collect, run_batch
 from extract.cli import main
 from extract.errors import ExtractionError
@@ -121,8 +121,8 @@ def test_a_file_past_the_time_limit_fails_as_timeout_and_the_rest_is_stored(tmp_
     folder.mkdir()
     for name in DB_SAMPLES:
         shutil.copy(SAMPLES / name, folder / name)
-    (folder / "hangs.pdf").write_bytes(slow_pdf())
-    summary = run_batch([folder], tmp_path / "m.db", workers=workers, settings=ParseSettings(timeout=TIME_LIMIT_SECONDS))
+    (folder / "hangs.pdf").write_bytes(slow_content())  # minutes of pdfminer; a good file, under a second
+    summary = run_batch([folder], tmp_path / "m.db", workers=workers, settings=ParseSettings(timeout=5))
     db = Database(tmp_path / "m.db")
     assert (summary.stored, summary.failed) == (len(DB_SAMPLES), 1)
     assert [(row["path"].rsplit("/", 1)[-1], row["kind"]) for row in db["failures"].rows] == [("hangs.pdf", "timeout")]

@@ -1,14 +1,23 @@
-"""`manifesto batch --dask`: a LocalCluster of 2 worker processes fills the same database as a local batch."""
+"""`manifesto batch --dask`: a LocalCluster of 2 worker processes fills the same database as a local batch, and a
+cluster of real `dask scheduler` / `dask worker` processes obeys the same per-file limits."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
-from conftest import SAMPLES, fts_index
-from extract.batch import run_batch
+import hostile
+from conftest import ROOT, SAMPLES, fts_index
+from extract.batch import ParseSettings, run_batch
+from extract.errors import ERROR_KINDS
 from extract import cluster
 from extract.cli import main
 
@@ -68,3 +77,51 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path, archive, capsys, monke
 
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+# --- a real cluster: `dask scheduler` and `dask worker` started as processes, as a user runs them -------------
+
+DASK = ROOT / ".venv" / "bin" / "dask"
+TIMEOUT = 5.0
+WORKERS = 2
+
+
+@pytest.fixture(scope="module")
+def real_cluster(tmp_path_factory):
+    """A scheduler and 2 single-threaded workers, each its own process; yields the scheduler's address."""
+    folder = tmp_path_factory.mktemp("cluster")
+    scheduler_file = folder / "scheduler.json"
+    common = ["--scheduler-file", str(scheduler_file), "--no-dashboard"]
+    started = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", *common],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        started.append(subprocess.Popen(
+            [str(DASK), "worker", "--nthreads", "1", "--nworkers", str(WORKERS), *common],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        address = json.loads(scheduler_file.read_text())["address"]
+        with distributed.Client(address, timeout=60) as client:
+            client.wait_for_workers(WORKERS, timeout=60)
+        yield address
+    finally:
+        for process in started:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_a_real_cluster_obeys_the_same_limits_and_stores_every_good_file(tmp_path, real_cluster):
+    folder = tmp_path / "mixed"
+    hostile.write_all(folder)
+    start = time.monotonic()
+    summary = run_batch([folder], tmp_path / "m.db", dask=real_cluster, settings=ParseSettings(timeout=TIMEOUT))
+    seconds = time.monotonic() - start
+
+    db = Database(tmp_path / "m.db")
+    assert sorted(row["file"] for row in db["manifestos"].rows) == sorted(hostile.GOOD)
+    failed = {Path(row["path"]).name: row["kind"] for row in db["failures"].rows}
+    expected = {name: kind for name, (_, kind) in hostile.HOSTILE.items() if name.endswith(".pdf")}
+    assert {name: failed[name] for name, kind in expected.items() if kind} == {k: v for k, v in expected.items() if v}
+    assert set(failed.values()) <= ERROR_KINDS.keys() - {"crashed"}
+    assert seconds < summary.files * TIMEOUT / WORKERS + 15

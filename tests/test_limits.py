@@ -1,21 +1,27 @@
-"""The per-file time limit a batch wraps around each file: it ends hangs, whatever the work is doing."""
+"""The per-file limits, enforced from outside the work: a Worker's child is killed past its time or memory,
+whatever it is doing (Python, a long call in C), and replaced for the next call."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
-import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
+from hostile import zeros_deflated
 from extract import ocr
-from extract.errors import ExtractionError
-from extract.limits import run_with_timeout
+from extract.errors import ERROR_KINDS, ExtractionError
+from extract.limits import Limits, Worker
 from extract.pipeline import extract_file
+
+BOMB = zeros_deflated(2**30)  # 1 MB that zlib.decompress inflates to 1 GiB, in one call in C
+SLACK = 2.0  # seconds a limit may be overrun by: the poll, the kill, a loaded machine
 
 
 def spin() -> None:
@@ -24,81 +30,107 @@ def spin() -> None:
 
 
 def swallow_everything() -> str:
-    """A library that wraps every error it meets (as pdfplumber does) must not swallow the alarm."""
+    """A library that wraps every error it meets (as pdfplumber does) cannot swallow a kill."""
     try:
         spin()
-    except Exception:
+    except BaseException:
         return "swallowed"
     return "finished"
 
 
-def timed(work, seconds: float) -> tuple[ExtractionError, float]:
+def stay_in_c() -> bytes:
+    """Minutes of work inside one C call that never looks at signals."""
+    return hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 2**31 - 1)
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def child_pid() -> int:
+    return os.getpid()
+
+
+def failing(limits: Limits, work, *args) -> tuple[ExtractionError, float, Worker]:
+    worker = Worker()
+    worker.call(child_pid)  # started: its start is not counted
     start = time.monotonic()
     with pytest.raises(ExtractionError) as raised:
-        run_with_timeout(work, seconds)
-    return raised.value, time.monotonic() - start
+        worker.call(work, *args, limits=limits)
+    return raised.value, time.monotonic() - start, worker
 
 
-def test_work_within_the_limit_returns_its_value():
-    assert run_with_timeout(lambda: 42, 5) == 42
+def test_work_within_the_limits_returns_its_value_from_the_child():
+    with Worker() as worker:
+        assert worker.call(divmod, 7, 2) == (3, 1)
+        assert worker.call(child_pid) != os.getpid()
 
 
-@pytest.mark.parametrize("work", [spin, swallow_everything], ids=["busy-loop", "catches-exception"])
-def test_python_work_past_the_limit_is_a_timeout(work):
-    error, seconds = timed(work, 0.2)
-    assert error.kind == "timeout" and "0.2 s" in error.reason
-    assert seconds < 2
+def test_what_the_work_raises_comes_back_as_it_was():
+    with Worker() as worker, pytest.raises(ExtractionError) as raised:
+        worker.call(extract_file, Path(SAMPLES / "README.md"))
+    assert raised.value.kind == "not_pdf" and raised.value.file.endswith("README.md")
 
 
-def test_a_wait_on_a_subprocess_is_interrupted():
-    error, seconds = timed(lambda: subprocess.run(["sleep", "30"], check=False), 0.2)
-    assert error.kind == "timeout" and seconds < 2
+@pytest.mark.parametrize("work", [spin, swallow_everything, stay_in_c], ids=["busy-loop", "catches-all", "in-C"])
+def test_work_past_the_time_limit_is_a_timeout(work):
+    error, seconds, worker = failing(Limits(seconds=0.5), work)
+    assert error.kind == "timeout" and "0.5 s" in error.reason
+    assert seconds < 0.5 + SLACK
+    worker.close()
 
 
-def test_the_timer_and_the_previous_handler_are_restored():
-    def previous(signum, frame):
-        pass
-
-    old = signal.signal(signal.SIGALRM, previous)
-    try:
-        run_with_timeout(lambda: None, 5)
-        timed(spin, 0.1)
-        assert signal.getsignal(signal.SIGALRM) is previous
-        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    finally:
-        signal.signal(signal.SIGALRM, old)
+def test_a_bomb_inflating_in_one_c_call_is_stopped_at_the_memory_limit_with_its_figure():
+    error, seconds, worker = failing(Limits(seconds=60, memory=300 * 2**20), zlib.decompress, BOMB)
+    assert error.kind == "too_large" and "more than the 300 MiB" in error.reason
+    used = int(error.reason.split("used ")[1].split(" MiB")[0])
+    assert 300 < used < 600 and seconds < 5  # long before its time limit (60 s), at its memory limit
+    worker.close()
 
 
-def test_outside_the_main_thread_it_refuses_rather_than_run_unlimited():
-    failures = []
-
-    def work() -> None:
-        try:
-            run_with_timeout(lambda: None, 1)
-        except RuntimeError as error:
-            failures.append(error)
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    assert failures and "main thread" in str(failures[0])
+def test_a_killed_child_fails_its_call_alone_and_is_replaced():
+    error, _, worker = failing(Limits(), die)
+    assert error.kind == "crashed" and "SIGKILL" in error.reason
+    with worker:
+        assert worker.call(divmod, 9, 4) == (2, 1)
 
 
-def tesseract_children() -> list[int]:
-    """Process ids of this process's children that are Tesseract."""
+def test_after_a_timeout_the_next_call_gets_a_fresh_child():
+    error, _, worker = failing(Limits(seconds=0.2), spin)
+    with worker:
+        assert worker.call(divmod, 1, 1) == (1, 0)
+
+
+def tesseract_processes() -> list[int]:
+    """Process ids of running Tesseract processes started from this test's workers (any parent)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().split(") ")
         except OSError:
             continue
-        if fields[0].endswith("(tesseract") and int(fields[1].split()[1]) == os.getpid():
+        if fields[0].endswith("(tesseract") and int(fields[1].split()[3]) in SESSIONS:
             found.append(int(stat.parent.name))
     return found
 
 
+SESSIONS: set[int] = set()
+
+
 @pytest.mark.skipif(not ocr.ocr_available(), reason="Tesseract with jpn is not installed (`make ocr` installs it)")
 def test_ocr_past_the_limit_stops_and_leaves_no_tesseract_running():
-    error, seconds = timed(lambda: extract_file(SAMPLES / "scanned" / "iga-2021-digital-scanned.pdf"), 1.0)
-    assert error.kind == "timeout" and seconds < 3
-    assert tesseract_children() == []
+    worker = Worker()
+    SESSIONS.add(worker.call(os.getsid, 0))
+    start = time.monotonic()
+    with pytest.raises(ExtractionError) as raised:
+        worker.call(extract_file, SAMPLES / "scanned" / "iga-2021-digital-scanned.pdf", limits=Limits(seconds=1.0))
+    assert raised.value.kind == "timeout" and time.monotonic() - start < 1 + SLACK
+    assert tesseract_processes() == []
+
+
+def test_the_commands_memory_option_is_the_workers_limit(tmp_path):
+    manifesto = ROOT / ".venv" / "bin" / "manifesto"
+    result = subprocess.run([str(manifesto), "extract", str(SAMPLES / "iga-2021-digital.pdf"), "--memory", "20"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == ERROR_KINDS["too_large"]
+    assert "more than the 20 MiB a file may use" in result.stderr  # a worker with the readers loaded holds more

@@ -1,0 +1,191 @@
+"""Check a PDF's compressed streams before any reader inflates them: refuse bombs, name damaged pages.
+
+pdfminer inflates a stream whole (`zlib.decompress`), and so do pdfium and qpdf, all
+in C where no timer can stop them: a 7 KB stream that inflates to 4 GiB would take
+that memory before any limit could act. Here each stream's Flate data is inflated in
+small pieces and only counted (memory: one piece), so that a stream decoding to more
+than MAX_STREAM_BYTES, or a file to more than MAX_DECODED_BYTES, is refused as
+too_large in a fraction of a second. The same pass finds the streams that do not
+inflate at all (a flipped byte): readers skip those silently, so the pages that draw
+them get a `damaged_page` warning.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pikepdf
+
+from .errors import ExtractionError
+from .models import ReadWarning
+
+# A page's content is tens of KiB; a Flate image of an A4 page at 300 dpi in colour, 26 MB (scans are mostly JPEG).
+MAX_STREAM_BYTES = 64 * 2**20
+MAX_DECODED_BYTES = 128 * 2**20  # all streams of one file together (the samples': 1 MiB at most, scans included)
+PIECE = 2**20  # bytes inflated at a time
+INPUT_PIECE = 2**16  # compressed bytes fed to zlib at a time
+FLATE = {"/FlateDecode", "/Fl"}
+EMPTY_PAGE_CONTENT = 1024  # decoded bytes of content above which a page that reads empty has lost something
+
+
+@dataclass
+class StreamReport:
+    """What the check found: each damaged stream's reason by (object, generation), and each page's content size."""
+
+    damaged: dict[tuple[int, int], str] = field(default_factory=dict)
+    content_bytes: dict[int, int] = field(default_factory=dict)  # page number → decoded bytes of its content
+    page_damage: dict[int, str] = field(default_factory=dict)  # page number → why its content is damaged
+
+
+def check_streams(data: bytes, password: str | None) -> StreamReport:
+    """Given PDF bytes, return what their streams hold; raise too_large for a decompression bomb.
+
+    A file qpdf cannot open is left to the readers (which say why, or repair it): the report is then empty.
+    """
+    pdf = _open(data, password)
+    if pdf is None:
+        return StreamReport()
+    report = StreamReport()
+    sizes: dict[tuple[int, int], int] = {}
+    with pdf:
+        total = 0
+        for stream in _streams(pdf):
+            size, problem = inflated_size(stream)
+            key = stream.objgen
+            sizes[key] = size
+            total += size
+            if size > MAX_STREAM_BYTES:
+                raise ExtractionError(
+                    "too_large", f"stream {key[0]} inflates to more than {MAX_STREAM_BYTES // 2**20} MiB "
+                    "(a decompression bomb?); not read")
+            if total > MAX_DECODED_BYTES:
+                raise ExtractionError(
+                    "too_large", f"its streams inflate to more than {MAX_DECODED_BYTES // 2**20} MiB together; not read")
+            if problem:
+                report.damaged[key] = problem
+        for number, page in enumerate(_pages(pdf), 1):
+            drawn = _drawn_streams(page)
+            report.content_bytes[number] = sum(sizes.get(s.objgen, 0) for s in _contents(page))
+            problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in drawn if s.objgen in report.damaged]
+            if problems:
+                report.page_damage[number] = "; ".join(problems)
+    return report
+
+
+def damage_warnings(report: StreamReport, read_pages: set[int]) -> list[ReadWarning]:
+    """Given the check's report and the pages a reader got text from, return a `damaged_page` warning for each page
+    whose content does not inflate, or that reads empty though it has content."""
+    warnings = []
+    for page, size in sorted(report.content_bytes.items()):
+        if page in report.page_damage:
+            reason = f"its content cannot be fully decoded ({report.page_damage[page]}); what it shows may be missing"
+        elif page not in read_pages and size > EMPTY_PAGE_CONTENT:
+            reason = f"it reads empty though its content holds {size} bytes; what it shows may be missing"
+        else:
+            continue
+        warnings.append(ReadWarning(kind="damaged_page", message=f"page {page}: {reason}", page=page))
+    return warnings
+
+
+def inflated_size(stream: pikepdf.Stream) -> tuple[int, str | None]:
+    """Given a stream, return its decoded size (as far as it is Flate: other filters are counted as stored) and
+    why it does not inflate (None when it does), inflating in pieces and stopping past MAX_STREAM_BYTES."""
+    names = _filter_names(stream.get("/Filter"))
+    try:
+        data = stream.read_raw_bytes()
+    except (pikepdf.PdfError, RuntimeError) as error:
+        return 0, f"unreadable ({error})"
+    for stage, name in enumerate(names):
+        if name not in FLATE:
+            break
+        last = stage == len(names) - 1 or names[stage + 1] not in FLATE
+        size, kept, problem = _inflate(data, keep=not last)
+        if problem or last:
+            return size, problem
+        data = kept  # a Flate stage feeding another: at most MAX_STREAM_BYTES, or refused above
+    return len(data), None
+
+
+def _inflate(data: bytes, *, keep: bool) -> tuple[int, bytes, str | None]:
+    """Inflate in pieces: the size (stopping once past MAX_STREAM_BYTES), the bytes if `keep`, and any zlib error.
+
+    The input is fed a slice at a time, so that what zlib leaves unconsumed (copied on every call) stays small.
+    """
+    inflater = zlib.decompressobj()
+    size, kept = 0, []
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), INPUT_PIECE):
+            pending: bytes | memoryview = view[start : start + INPUT_PIECE]
+            while pending and size <= MAX_STREAM_BYTES and not inflater.eof:
+                piece = inflater.decompress(pending, PIECE)
+                size += len(piece)
+                if keep:
+                    kept.append(piece)
+                pending = inflater.unconsumed_tail
+            if size > MAX_STREAM_BYTES or inflater.eof:
+                break
+    except zlib.error as error:
+        return size, b"".join(kept), f"zlib: {error}"
+    if not inflater.eof and size <= MAX_STREAM_BYTES:
+        return size, b"".join(kept), "zlib: the data ends before the stream does"
+    return size, b"".join(kept), None
+
+
+def _filter_names(value: object) -> list[str]:
+    """A stream's /Filter as names ("?" for anything that is not a readable name: a damaged file's)."""
+    items = list(value) if isinstance(value, pikepdf.Array) else [] if value is None else [value]
+    names = []
+    for item in items:
+        try:
+            names.append(str(item) if isinstance(item, pikepdf.Name) else "?")
+        except ValueError:  # a name whose bytes are not UTF-8
+            names.append("?")
+    return names
+
+
+def _open(data: bytes, password: str | None) -> pikepdf.Pdf | None:
+    """The PDF opened by qpdf, without a password first, then with `password`; None when it cannot be."""
+    for attempt in ("", password):
+        if attempt is None:
+            break
+        try:
+            return pikepdf.open(io.BytesIO(data), password=attempt)
+        except pikepdf.PasswordError:
+            continue
+        except (pikepdf.PdfError, RuntimeError, ValueError):
+            break
+    return None
+
+
+def _streams(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Stream]:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            yield obj
+
+
+def _pages(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Page]:
+    try:
+        yield from pdf.pages
+    except (pikepdf.PdfError, RuntimeError):  # a damaged page tree: the readers say what they make of it
+        return
+
+
+def _contents(page: pikepdf.Page) -> list[pikepdf.Stream]:
+    """A page's content streams."""
+    contents = page.obj.get("/Contents")
+    return [item for item in (contents if isinstance(contents, pikepdf.Array) else [contents])
+            if isinstance(item, pikepdf.Stream)]
+
+
+def _drawn_streams(page: pikepdf.Page) -> list[pikepdf.Stream]:
+    """A page's content streams and the form and image XObjects its resources name."""
+    found = _contents(page)
+    resources = page.obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if isinstance(xobjects, pikepdf.Dictionary):
+        found += [x for x in xobjects.values() if isinstance(x, pikepdf.Stream)]
+    return found
