@@ -2,8 +2,8 @@
 
 The public API (docs/api.md):
 
-    extract.extract_file(path)           -> Extraction (.record, .traces, .as_json(provenance=True))
-    extract.extract_bytes(data, name)    -> Extraction
+    extract.extract_file(path)           -> [Extraction, …] one per manifesto (.record, .traces, .as_json())
+    extract.extract_bytes(data, name)    -> the same, from bytes
     extract.batch(paths, db_path)        -> Summary (files stored, skipped, failed)
     extract.open_db(db_path)             -> sqlite_utils.Database with the schema of docs/database.md
 
@@ -14,9 +14,22 @@ read_pdf / read_text (file → Document) → blocks (Document → Blocks)
 
 __version__ = "0.1.0"
 
-from .errors import ExtractionError, UsageError  # noqa: E402  (after __version__, which store.py imports)
-from .pipeline import Extraction, extract_bytes, extract_file  # noqa: E402
-from .store import open_db  # noqa: E402
-from . import batch  # noqa: E402  (a module that can be called: extract.batch(...) is batch.run_batch(...))
+# The API is imported on first use (PEP 562), so that `python -m extract.limits` (the worker process)
+# and `extract.cli` load only what they need.
+_API = {
+    "ExtractionError": "errors", "UsageError": "errors", "Extraction": "pipeline", "FailedPart": "pipeline",
+    "extract_bytes": "pipeline", "extract_file": "pipeline", "open_db": "store",
+}
 
-__all__ = ["Extraction", "ExtractionError", "UsageError", "batch", "extract_bytes", "extract_file", "open_db"]
+__all__ = ["Extraction", "ExtractionError", "FailedPart", "UsageError", "batch", "extract_bytes", "extract_file", "open_db"]
+
+
+def __getattr__(name: str) -> object:
+    """Import the API's names when first asked for (`extract.batch` is the callable module batch.py)."""
+    from importlib import import_module
+
+    if name == "batch":
+        return import_module(".batch", __name__)
+    if name in _API:
+        return getattr(import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -103,7 +103,7 @@ def extract_bytes(
         parts = segment(document, vocabulary)
         source = {"file": shown_path(Path(name).name), "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
         if len(parts) == 1:
-            return [_extract_part(parts[0], source, document.warnings, vocabulary)]
+            return [_extract_part(parts[0], source, document.warnings, vocabulary, whole_file=True)]
         return [_extract_or_fail(part, source, document.warnings, vocabulary) for part in parts]
     except ExtractionError as error:
         error.file = error.file or name
@@ -111,15 +111,17 @@ def extract_bytes(
 
 
 def _extract_part(
-    part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning], vocabulary: Vocabulary
+    part: Part, source: dict[str, str | int], reader_warnings: list[ReadWarning], vocabulary: Vocabulary,
+    *, whole_file: bool = False,
 ) -> Extraction:
     """Given one manifesto's Part, return its Extraction, or raise ExtractionError.
 
-    Of the reader's warnings it takes those about its own pages and those about the whole file.
+    Of the reader's warnings it takes those about its own pages and those about the whole file
+    (all of them for the one manifesto of a file: a damaged page after its last read page is its loss).
     """
     check_manifesto_pages(part.first_page, part.last_page)
     pages = range(part.first_page, part.last_page + 1)
-    warnings = [w for w in reader_warnings if w.page is None or w.page in pages] + part.warnings()
+    warnings = [w for w in reader_warnings if whole_file or w.page is None or w.page in pages] + part.warnings()
     where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
     blocks = find_blocks(part.document, vocabulary)
     record, traces = build(blocks, where, ocr=part.document.ocr, reader_warnings=warnings, vocabulary=vocabulary)

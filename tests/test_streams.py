@@ -56,12 +56,12 @@ def test_a_bomb_file_is_too_large_before_any_reader_inflates_it():
 
 
 def damaged_pages(data: bytes, reader: str = "pdfplumber") -> list[tuple[int | None, str]]:
-    return [(w.page, w.message) for w in extract_bytes(data, "m.pdf", reader=reader).record.warnings
+    return [(w.page, w.message) for w in extract_bytes(data, "m.pdf", reader=reader)[0].record.warnings
             if w.kind == "damaged_page"]
 
 
 def test_a_flipped_byte_in_page_2_gives_a_damaged_page_warning_on_page_2():
-    extraction = extract_bytes(broken_pdfs.flipped_content_byte(page=2), "m.pdf")
+    [extraction] = extract_bytes(broken_pdfs.flipped_content_byte(page=2), "m.pdf")
     [warning] = extraction.record.warnings
     assert (warning.kind, warning.page) == ("damaged_page", 2)
     assert "cannot be fully decoded" in warning.message and "zlib" in warning.message
