@@ -38,7 +38,9 @@ from PIL import Image
 
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
+from .models import ReadWarning
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
+from .scan_prepare import LOW_DPI, closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
     INK_LEVEL,
     SKEW_STEP_DEGREES,
@@ -112,12 +114,40 @@ def render(page: Any) -> Image.Image:
     return page.to_image(resolution=RENDER_DPI).original.convert("L")
 
 
-def deskew(grey: Image.Image) -> np.ndarray:
-    """Given a grey page image, return it (as an array) turned so its lines run level."""
-    angle = skew_angle(ink_mask(np.asarray(grey)))
+def deskewed(grey: np.ndarray, angle: float) -> np.ndarray:
+    """Given a grey page image and its skew (skew_angle), return it turned so its lines run level."""
     if abs(angle) < SKEW_STEP_DEGREES / 2:
-        return np.asarray(grey)
-    return np.asarray(grey.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        return grey
+    return np.asarray(Image.fromarray(grey).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A scanned page's image ready for OCR, the ink its rules are found in, and the turn that set it upright."""
+
+    grey: np.ndarray
+    rule_ink: np.ndarray
+    turn: int  # degrees clockwise
+
+
+def prepared(page: Any) -> PreparedPage:
+    """Given a pdfplumber page, return its image rendered, turned upright, cleared of edge shadows, its uneven
+    paper flattened, deskewed and cleared of specks; a coarse scan's text despeckled and its rules found
+    in a closed copy (scan_prepare.py)."""
+    kind = scan_kind(page)
+    image = render(page)
+    turn = orientation(image, RENDER_DPI)
+    image = turned(image, turn)
+    raw = np.asarray(image)
+    raw = flattened(without_edge_shadows(raw, ink_mask(raw)))
+    angle = skew_angle(ink_mask(raw))
+    if kind.bilevel or 0 < kind.dpi < LOW_DPI:
+        grey = np.asarray(despeckled(Image.fromarray(raw)))
+        rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
+    else:
+        grey, rule_ink = raw, None
+    grey = erase_specks(deskewed(grey, angle))
+    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, turn)
 
 
 # --- tables from the ruling lines ----------------------------------------------------
@@ -456,15 +486,21 @@ def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
 # --- one page ------------------------------------------------------------------------------
 
 
-def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]:
-    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows).
+def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[list[Row], list[ReadWarning]]:
+    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows)
+    and warnings (a page scanned turned).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
-    of anything else (a photo, a drawing) would only make noise.
+    of anything else (a photo, a drawing) would only make noise. Positions are points of
+    the page turned upright.
     """
-    grey = erase_specks(deskew(render(page)))
-    scale = page.width / grey.shape[1]  # points per pixel
-    ink = ink_mask(grey)
+    scan = prepared(page)
+    grey, warnings = scan.grey, []
+    if scan.turn:
+        message = f"the page was scanned turned (read after turning it {scan.turn}° clockwise)"
+        warnings.append(ReadWarning(kind="page_turned", page=page_no, message=message))
+    scale = (page.height if scan.turn in (90, 270) else page.width) / grey.shape[1]  # points per pixel
+    ink = scan.rule_ink
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
@@ -473,7 +509,7 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
     tables = find_tables(page, *rule_lines(horizontal, vertical, scale))
     if not tables:
-        return []
+        return [], warnings
 
     inset = CELL_INSET_POINTS
     cell_boxes: list[BBox] = [box for table in tables for box in table.cells]
@@ -496,7 +532,7 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
         [Cell(tuple(lines), page_no, union(item.bbox for item in lines)) for lines in (next(loose_read) for _ in line) if lines]
         for line in loose
     ]
-    return reading_order(tables, cells, loose_cells, page_no, first_table_id)
+    return reading_order(tables, cells, loose_cells, page_no, first_table_id), warnings
 
 
 def read_boxes(

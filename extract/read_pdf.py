@@ -379,7 +379,7 @@ def reading_order(
     return [row for _, _, row in placed]
 
 
-PageReader = Callable[[Any, int, int], list[Row]]  # (pdfplumber page, page number, first table id) → rows
+PageReader = Callable[[Any, int, int], tuple[list[Row], list[ReadWarning]]]  # (pdfplumber page, page number, first table id) → rows, warnings
 
 
 def is_scanned(page: Any) -> bool:
@@ -403,8 +403,9 @@ def read_pdf(pdf: pdfplumber.PDF, read_scanned: PageReader | None = None) -> Doc
         objects = plumber_objects(page)
         reason = objects.ocr_reason
         if read_scanned is not None and reason is not None:
-            page_table_rows = read_scanned(page, page.page_number, table_id)
+            page_table_rows, page_warnings = read_scanned(page, page.page_number, table_id)
             ocr = ocr or bool(page_table_rows)
+            warnings += page_warnings
             if reason != "scan" and page_table_rows:
                 warnings.append(ReadWarning(kind="ocr_page", page=page.page_number, message=OCR_REASONS[reason]))
         else:
