@@ -24,10 +24,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from PIL import Image
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
 from .models import ReadWarning
+from .ocr_repair import repair_label, tidy_spacing
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
 from .scan_prepare import LOW_DPI, closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
@@ -50,6 +49,7 @@ from .scan_image import (
     cell_text_lines,
     erase_rules,
     erase_specks,
+    extended_rules,
     horizontal_rules,
     ink_mask,
     lone_vertical_rules,
@@ -84,6 +84,7 @@ SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) i
 LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
 BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
 STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
+EDGE_BAND = 0.025  # loose text within this share of the page's height from its top or bottom is a fax header
 DIGIT_GAP_SHARE = 1.5  # two digits join with a space only across an ink gap wider than this many line heights
 
 
@@ -128,6 +129,7 @@ class PreparedPage:
     grey: np.ndarray
     rule_ink: np.ndarray
     turn: int  # degrees clockwise
+    coarse: bool  # a bilevel or low-resolution scan
 
 
 def prepared(page: Any) -> PreparedPage:
@@ -141,13 +143,14 @@ def prepared(page: Any) -> PreparedPage:
     raw = np.asarray(image)
     raw = flattened(without_edge_shadows(raw, ink_mask(raw)))
     angle = skew_angle(ink_mask(raw))
-    if kind.bilevel or 0 < kind.dpi < LOW_DPI:
+    coarse = kind.bilevel or 0 < kind.dpi < LOW_DPI
+    if coarse:
         grey = np.asarray(despeckled(Image.fromarray(raw)))
         rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
     else:
         grey, rule_ink = raw, None
     grey = erase_specks(deskewed(grey, angle))
-    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, turn)
+    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, turn, coarse)
 
 
 # --- tables from the ruling lines ----------------------------------------------------
@@ -432,16 +435,6 @@ MONTH_AT_END = regex.compile(r"\d\s*月\s*$")
 DASH_AT_END = regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{1,2}}\s*$")  # …支援 4月～ / 3月, ～ read as て
 MONTH_AT_START = regex.compile(rf"^\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)")
 DASH_MISREAD = regex.compile(rf"^\s*{WAVE_DASH_READ.replace('～', '')}{{1,2}}\s*(?=\d{{1,2}}\s*月)")  # no line starts so
-# The labels a manifesto's tables are keyed on (blocks.py); a cell without digits reading
-# close to one of them (OCR dropped or changed a character) is read as that label.
-KNOWN_LABELS = (
-    "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
-    "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
-)
-LABEL_SIMILARITY = 0.8  # difflib ratio from which a cell's text is taken for a label (2 of 12 characters misread)
-MIN_ONE_OFF_LABEL = 4  # ... or, from this length, all its characters but one (都局目標 for 部局目標)
-
-
 def repair_markers(text: str) -> str:
     """Given one OCR'd line, return it with misread section, goal, arrow and range markers restored."""
     for pattern, replacement in MARKER_REPAIRS:
@@ -468,21 +461,6 @@ def repair_cell(lines: Sequence[Line]) -> list[Line]:
     return fixed
 
 
-def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
-    """Given a table cell's OCR'd lines, return them, or one line of the label they misread."""
-    if not lines:
-        return ()
-    key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(line.text for line in lines)))
-    if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
-        return tuple(lines)
-    best = max(KNOWN_LABELS, key=lambda label: SequenceMatcher(None, key, label).ratio())
-    one_off = len(key) == len(best) >= MIN_ONE_OFF_LABEL and sum(a != b for a, b in zip(key, best)) == 1
-    if key == best or (SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY and not one_off):
-        return tuple(lines)
-    confidences = [line.confidence for line in lines if line.confidence is not None]
-    return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
-
-
 # --- one page ------------------------------------------------------------------------------
 
 
@@ -504,6 +482,8 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
+    if scan.coarse:
+        horizontal, vertical = extended_rules(ink, horizontal, False), extended_rules(ink, vertical, True)
     grey = erase_rules(grey, horizontal, vertical)
     ink = ink_mask(grey)
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
@@ -523,7 +503,10 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
         margin = TABLE_MARGIN_POINTS
         left, upper, right, lower = _pixels((x0 - margin, top - margin, x1 + margin, bottom + margin), scale, ink.shape)
         outside[upper:lower, left:right] = False
-    loose = loose_text_lines(outside, CELL_GAP)
+    loose, edge_text = at_page_edge(loose_text_lines(outside, CELL_GAP), ink.shape[0])
+    if edge_text:
+        warnings.append(ReadWarning(kind="edge_text", page=page_no, message=(
+            f"{edge_text} line(s) of ink along the page's top or bottom edge (a fax or copier header) left out")))
 
     read = read_boxes(grey, ink, cell_groups + [[box] for line in loose for box in line], scale, page_no)
     cells = {box: Cell(repair_label(repair_cell(lines)), page_no, box) for box, lines in zip(cell_boxes, read)}
@@ -533,6 +516,14 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
         for line in loose
     ]
     return reading_order(tables, cells, loose_cells, page_no, first_table_id), warnings
+
+
+def at_page_edge(lines: list[list[PixelBox]], height: int) -> tuple[list[list[PixelBox]], int]:
+    """Given the loose text lines of a page `height` px high, return those inside its edge bands (EDGE_BAND)
+    and how many lay within them: the header a fax machine or copier prints there is not the document's."""
+    band = EDGE_BAND * height
+    inside = [line for line in lines if min(b[1] for b in line) > band and max(b[3] for b in line) < height - band]
+    return inside, len(lines) - len(inside)
 
 
 def read_boxes(
@@ -556,7 +547,7 @@ def read_boxes(
             if found and starts_with_dot(grey, box) and not BULLET_READ.match(found[0].text):
                 found[0] = replace(found[0], text="・" + DOT_READ.sub("", found[0].text, count=1))
             lines += found
-        read.append([Line(repair_markers(line.text), line.page, line.bbox, line.confidence) for line in lines])
+        read.append([Line(tidy_spacing(repair_markers(line.text)), line.page, line.bbox, line.confidence) for line in lines])
     return read
 
 

@@ -16,6 +16,7 @@ from .document import Document
 from .errors import ExtractionError
 from .limits import check_file_size
 from .models import Manifesto, Source
+from .ocr_repair import low_confidence_warnings
 from .open_pdf import read_pdf_bytes
 from .read_text import read_web
 from .readable import check_readable
@@ -40,6 +41,7 @@ def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader
         document.warnings.extend(check_readable(document))
         source = Source(file=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), pages=document.pages)
         record, traces = build(find_blocks(document), source, ocr=document.ocr, reader_warnings=document.warnings)
+        record.warnings += low_confidence_warnings(traces)
     except ExtractionError as error:
         error.file = error.file or name
         raise

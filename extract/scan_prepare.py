@@ -37,13 +37,14 @@ OSD_DPI = 150  # orientation is detected on a copy this fine: as sure as at 300 
 MIN_OSD_CONFIDENCE = 2.0  # Tesseract's orientation confidence from which a turn is applied (upright pages: 10–20)
 OSD_ROTATE = regex.compile(r"^Rotate:\s*(\d+)", regex.MULTILINE)
 OSD_CONFIDENCE = regex.compile(r"^Orientation confidence:\s*([\d.]+)", regex.MULTILINE)
-LOW_DPI = 200  # a scan image coarser than this is treated like a fax: smoothed and closed before OCR
+LOW_DPI = 175  # a scan image coarser than this (150 dpi, not 200) is treated like a fax: smoothed and closed before OCR
 CLOSING_PX = 3  # the closing's square, in px of the rendered page: bridges a lost 150-dpi pixel (2 px)
 MEDIAN_PX = 3  # the median filter's square for reading a coarse scan's text
 SMOOTHING_PX = 1.0  # Gaussian radius that rounds an upscaled bilevel scan's stair-step edges
-PAPER_WINDOW_SHARE = 0.03  # paper is measured as the lightest grey within this share of the page's width ...
-PAPER_WINDOW_PX = 9  # ... found on a copy reduced so that the window is this many pixels across
-UNEVEN_PAPER = 25  # ... and a page whose paper varies more than this many grey levels is flattened
+PAPER_BLOCKS = 8  # paper is measured in blocks of an eighth of the page each way ...
+PAPER_PERCENTILE = 99  # ... as this percentile of the block's grey (the paper, not the ink or a shaded cell)
+UNEVEN_PAPER = 15  # ... and a page is flattened when its paper is this many grey levels darker than its lightest ...
+UNEVEN_SHARE = 0.25  # ... over at least this share of the page
 SHADOW_INK_SHARE = 0.6  # a column (row) at the page's edge that is more than this share ink is shadow ...
 SHADOW_REACH = 0.15  # ... looked for this share of the page into it (text never fills a column so) ...
 SHADOW_START = 0.02  # ... starting this close to the edge (a scanner may leave a white border)
@@ -107,20 +108,22 @@ def closed(grey: Image.Image) -> Image.Image:
 
 
 def paper(grey: np.ndarray) -> np.ndarray:
-    """Given a grey page, return the paper's grey under every pixel: the lightest grey near it, smoothed."""
-    step = max(1, round(grey.shape[1] * PAPER_WINDOW_SHARE / PAPER_WINDOW_PX))
-    small = Image.fromarray(grey[::step, ::step])
-    light = small.filter(ImageFilter.MaxFilter(PAPER_WINDOW_PX)).filter(ImageFilter.GaussianBlur(PAPER_WINDOW_PX))
-    return np.asarray(light.resize((grey.shape[1], grey.shape[0]), Image.Resampling.BILINEAR))
+    """Given a grey page, return the paper's grey under every pixel: a light percentile of each of
+    PAPER_BLOCKS × PAPER_BLOCKS blocks, spread smoothly over the page. A block is larger than any shaded
+    cell, so shading stays ink-free paper's business and only the sheet's own unevenness is measured."""
+    height, width = grey.shape
+    rows, cols = np.array_split(np.arange(height), PAPER_BLOCKS), np.array_split(np.arange(width), PAPER_BLOCKS)
+    levels = np.array([[np.percentile(grey[r[0] : r[-1] + 1, c[0] : c[-1] + 1], PAPER_PERCENTILE) for c in cols]
+                       for r in rows], dtype=np.float32)
+    return np.asarray(Image.fromarray(levels, mode="F").resize((width, height), Image.Resampling.BILINEAR))
 
 
 def flattened(grey: np.ndarray) -> np.ndarray:
     """Given a grey page, return it with uneven paper brought to white (each pixel over its paper's grey);
     a page whose paper is even comes back as it is."""
-    under = paper(grey).astype(np.float32)
-    inner = under[under.shape[0] // 10 : -under.shape[0] // 10 or None, under.shape[1] // 10 : -under.shape[1] // 10 or None]
-    if float(inner.max() - inner.min()) <= UNEVEN_PAPER:
-        return grey
+    under = paper(grey)
+    if float(np.percentile(under, UNEVEN_SHARE * 100)) >= float(under.max()) - UNEVEN_PAPER:
+        return grey  # only a few blocks darker: shaded cells, not the sheet
     return np.clip(grey.astype(np.float32) * (255.0 / np.maximum(under, 1.0)), 0, 255).astype(np.uint8)
 
 

@@ -1,0 +1,142 @@
+"""Repair a document read by OCR against the manifesto's own logic and words.
+
+A misread can cost a character, never a goal: a goal marker OCR garbled (`@部選目標3`,
+`人づ部局目標2 .`) is found by its edit distance to the marker word, and its number is
+taken from its place in the sequence of goals when the digit read does not fit; a table
+cell reading close to one of the format's labels is read as that label; a number and
+the CJK word after it lose the space OCR put between them. The words matched against
+(GOAL_MARKER_WORD, LABEL_WORDS) are parameters of the functions and live here only, so
+that they can come from one vocabulary. Every inferred marker is reported in a warning,
+and so is every value read with low confidence (`low_confidence`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+import regex
+
+from .blocks import GOAL_MARKER
+from .build import Trace
+from .document import Document, Line, union
+from .models import ReadWarning
+
+GOAL_MARKER_WORD = "部局目標"  # the word of blocks.GOAL_MARKER (◎部局目標N)
+GOAL_MARK = "◎"  # ... and the mark printed before it
+MAX_MARKER_EDITS = 2  # a line within this many edits of the marker word is a goal marker ...
+MAX_MARKER_LINE = 10  # ... when the line is this short (NFKC, no spaces): a marker stands alone
+MAX_JUNK = 2  # characters OCR may read around a marker (a ◎ as @ or の, a speck as .)
+FUZZY_MARKER = regex.compile(r"^(?P<before>.{0,%d}?)(?P<word>\p{Han}.{1,4}\p{Han})(?P<digits>\d{0,2})(?P<after>.{0,%d})$"
+                             % (MAX_JUNK, MAX_JUNK))
+# The labels a manifesto's tables are keyed on (blocks.py); a cell without digits reading
+# close to one of them (OCR dropped or changed a character) is read as that label.
+LABEL_WORDS = (
+    "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
+    "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
+)
+LABEL_SIMILARITY = 0.8  # difflib ratio from which a cell's text is taken for a label (2 of 12 characters misread)
+MIN_ONE_OFF_LABEL = 3  # ... or, from this length, all its characters but one (都局名 for 部局名)
+LOW_CONFIDENCE = 60.0  # a field whose lowest OCR line confidence is below this gets a warning
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Given two strings, return their Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def marker_reading(text: str, word: str = GOAL_MARKER_WORD) -> tuple[bool, int | None] | None:
+    """Given a cell's first OCR'd line, return whether it is a goal marker read exactly and the number read
+    (None when unreadable), or None when the line is no goal marker at all."""
+    key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    exact = GOAL_MARKER.search(key)
+    if exact and len(key) <= MAX_MARKER_LINE:
+        return True, int(exact.group(1) or exact.group(2))
+    if len(key) > MAX_MARKER_LINE:
+        return None
+    found = FUZZY_MARKER.match(key)
+    if found is None or edit_distance(found["word"], word) > MAX_MARKER_EDITS:
+        return None
+    if not found["digits"] and not found["before"]:
+        return None  # the 部局目標 column's label, not a marker: a marker has a mark or a number
+    if regex.search(r"[\p{Han}\p{Hiragana}\p{Katakana}]{2}", found["after"]):
+        return None  # running text goes on after the word
+    return False, int(found["digits"]) if found["digits"] else None
+
+
+def repair_goal_markers(document: Document, word: str = GOAL_MARKER_WORD, mark: str = GOAL_MARK) -> list[ReadWarning]:
+    """Given a document read by OCR, rewrite its misread goal markers as `◎部局目標N` in place and return a
+    warning for each one inferred.
+
+    Markers are taken in reading order; a misread one gets the number its place in the
+    sequence gives (the previous goal's plus one) unless the digit read is that number.
+    Markers read exactly keep their number.
+    """
+    warnings = []
+    seen: set[int] = set()
+    previous = 0
+    for row in document.rows:
+        for cell in row.cells:
+            if id(cell) in seen or not cell.lines:
+                continue
+            seen.add(id(cell))
+            reading = marker_reading(cell.lines[0].text, word)
+            if reading is None:
+                continue
+            exact, number = reading
+            if exact and number is not None:
+                previous = number
+                continue
+            inferred, read_as = previous + 1, cell.lines[0].text
+            cell.lines = (replace(cell.lines[0], text=f"{mark}{word}{inferred}"), *cell.lines[1:])
+            how = "its number from the goals before it" if number != inferred else "the marker word"
+            warnings.append(ReadWarning(
+                kind="goal_marker_inferred", page=cell.page, goal=inferred,
+                message=f"goal marker read as {read_as!r} taken for {mark}{word}{inferred} ({how})",
+            ))
+            previous = inferred
+    return warnings
+
+
+def repair_label(lines: Sequence[Line], labels: Sequence[str] = LABEL_WORDS) -> tuple[Line, ...]:
+    """Given a table cell's OCR'd lines, return them, or one line of the label they misread."""
+    if not lines:
+        return ()
+    key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(line.text for line in lines)))
+    if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
+        return tuple(lines)
+    best = max(labels, key=lambda label: SequenceMatcher(None, key, label).ratio())
+    one_off = len(key) == len(best) >= MIN_ONE_OFF_LABEL and sum(a != b for a, b in zip(key, best)) == 1
+    if key == best or (SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY and not one_off):
+        return tuple(lines)
+    confidences = [line.confidence for line in lines if line.confidence is not None]
+    return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
+
+
+def low_confidence_warnings(traces: Sequence[Trace], threshold: float = LOW_CONFIDENCE) -> list[ReadWarning]:
+    """Given a record's provenance, return a `low_confidence` warning for each value read by OCR with a line
+    whose confidence is below `threshold` (the value may hold misread characters)."""
+    return [
+        ReadWarning(kind="low_confidence", page=trace.page,
+                    message=f"{trace.path} was read by OCR with confidence {trace.confidence:.0f} (of 100)")
+        for trace in traces
+        if trace.confidence is not None and trace.confidence < threshold
+    ]
+
+
+DIGIT_THEN_SPACE = regex.compile(r"(?<=\d) +(?=[\p{Han}\p{Hiragana}\p{Katakana}])")  # 12 月末: a number and its unit
+DOUBLED_PERCENT = regex.compile(r"[%％]{2,}")
+
+
+def tidy_spacing(text: str) -> str:
+    """Given one OCR'd line, return it without the spaces OCR puts between a number and the CJK word after it
+    (`12 月末`, `156 時間`: the contract's text has none), and with a doubled % read as one."""
+    return DOUBLED_PERCENT.sub("%", DIGIT_THEN_SPACE.sub("", text))
