@@ -39,9 +39,10 @@ from .errors import ExtractionError
 from .models import ReadWarning
 from .ocr_repair import repair_label, tidy_spacing
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
-from .scan_prepare import LOW_DPI, closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
+from .scan_prepare import closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
     INK_LEVEL,
+    RULE_PAD_PX,
     SKEW_STEP_DEGREES,
     PixelBox,
     Rule,
@@ -84,6 +85,8 @@ SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) i
 LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
 BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
 STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
+COARSE_RULE_PAD_PX = 4  # a coarse scan's rules are ragged: erased this far beyond their thickness (found when closed)
+BROKEN_PERIOD = regex.compile(r"月\s*[一ー－―~〜～-]\s*月")  # a month range without its second month's number
 EDGE_BAND = 0.025  # loose text within this share of the page's height from its top or bottom is a fax header
 DIGIT_GAP_SHARE = 1.5  # two digits join with a space only across an ink gap wider than this many line heights
 
@@ -143,7 +146,7 @@ def prepared(page: Any) -> PreparedPage:
     raw = np.asarray(image)
     raw = flattened(without_edge_shadows(raw, ink_mask(raw)))
     angle = skew_angle(ink_mask(raw))
-    coarse = kind.bilevel or 0 < kind.dpi < LOW_DPI
+    coarse = kind.bilevel  # a greyscale scan keeps its grey edges when rendered finer: it needs neither step
     if coarse:
         grey = np.asarray(despeckled(Image.fromarray(raw)))
         rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
@@ -316,6 +319,12 @@ def mean_confidence(words: Sequence[Word]) -> float:
     return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
+def impossible(words: Sequence[Word]) -> bool:
+    """Given one crop's words, return whether they read as no manifesto can print: a month range that lost
+    a month's number (6月一月 for 6月～8月)."""
+    return BROKEN_PERIOD.search("".join(w.text for w in words)) is not None
+
+
 def beside(crop: Image.Image, other: Image.Image, after: bool) -> tuple[Image.Image, int, int]:
     """Given a crop and another line of its cell, return one image of both side by side (the crop `after` the
     other, or before it), BESIDE_GAP_SHARE of a line apart and aligned at the bottom, and where the crop's
@@ -363,6 +372,7 @@ def reread_doubtful(
     doubtful = [
         index for index, (left, top, right, bottom) in enumerate(boxes)
         if right - left < SHORT_LINE_HEIGHTS * (bottom - top) or mean_confidence(words[index]) < DOUBTFUL_CONFIDENCE
+        or impossible(words[index])
     ]
     if not doubtful:
         return words
@@ -402,7 +412,8 @@ def reread_doubtful(
         if len(cell_of[index]) == 1 and right - left < LONE_GLYPH_HEIGHTS * (bottom - top):
             digits = [c for c in candidates if len(c) == 1 and regex.fullmatch(r"\d", c[0].text)]
             candidates = digits or candidates  # a cell of one glyph is a score or a goal's number: 2, not る
-        best[index] = max(candidates, key=mean_confidence)  # the first of equals: psm 6's own reading
+        # a possible reading first, then the most confident; the first of equals: psm 6's own reading
+        best[index] = max(candidates, key=lambda words: (not impossible(words), mean_confidence(words)))
     return best
 
 
@@ -415,6 +426,8 @@ def reread_doubtful(
 BULLET_READ = regex.compile(r"^\s*[・･•●○◆◇■□※]")  # a line that starts with a bullet read as one
 DOT_READ = regex.compile(r"^\s*[.,·、。\-‐]\s*")  # what Tesseract reads a ・ bullet as, when it reads it at all
 WAVE_DASH_READ = r"[一ー－―~〜～てへンソシノ]"  # what Tesseract reads the wave dash of 6月～8月 as
+# between two months, any one or two marks but a word that joins them (と, や, から, 、) are the wave dash: 5月ご6月
+BETWEEN_MONTHS = rf"(?:{WAVE_DASH_READ}|[^\d\s月とやか、・,\p{{Han}}])"
 MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"^\s*[く<〈《«(（\[【]\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]?"), r"〈\1〉"),
     (regex.compile(r"^(〈(?:現在の状態|達成目標)〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
@@ -422,7 +435,7 @@ MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"^\s*[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}\s*(部局目標\s*\d{1,2})"), r"◎\1"),
     (regex.compile(r"^\s*[^◎\s]{1,3}\s*(部局目標\s*\d{1,2})\s*$"), r"◎\1"),  # alone on its line: ぐ⑥部局目標2
     (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
-    (regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
+    (regex.compile(rf"(\d\s*月)\s*{BETWEEN_MONTHS}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
 )
 # Within a cell: a line of a few non-Japanese marks right before 〈達成目標〉 is the arrow ↓
 # misread (|, }, J, 1!); a month range wrapped after its first month (…派遣 4月 / ～9月)
@@ -482,9 +495,10 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
-    if scan.coarse:
-        horizontal, vertical = extended_rules(ink, horizontal, False), extended_rules(ink, vertical, True)
-    grey = erase_rules(grey, horizontal, vertical)
+    if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper above and below it
+        horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), vertical=False)
+        vertical = extended_rules(ink, vertical, vertical=True)
+    grey = erase_rules(grey, horizontal, vertical, COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX)
     ink = ink_mask(grey)
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
     tables = find_tables(page, *rule_lines(horizontal, vertical, scale))

@@ -204,10 +204,10 @@ def extended_rules(ink: np.ndarray, rules: Sequence[Rule], vertical: bool) -> li
     return joined
 
 
-def erase_rules(grey: np.ndarray, horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> np.ndarray:
-    """Given a grey image and its rules, return a copy with the rules painted white (they are not text)."""
+def erase_rules(grey: np.ndarray, horizontal: Sequence[Rule], vertical: Sequence[Rule], pad: int = RULE_PAD_PX) -> np.ndarray:
+    """Given a grey image and its rules, return a copy with the rules painted white (they are not text),
+    `pad` px beyond their measured thickness."""
     clean = grey.copy()
-    pad = RULE_PAD_PX
     for rule in horizontal:
         clean[max(0, rule.first - pad) : rule.last + pad + 1, rule.start : rule.end] = 255
     for rule in vertical:
