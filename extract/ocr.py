@@ -1,7 +1,8 @@
 """Read a scanned (image-only) PDF page by OCR into the same rows of cells a text layer gives.
 
 Structure comes from the image, text from each cell. OCR of a whole page loses the
-table and reads poorly; instead the page is rendered, deskewed and cleared of specks,
+table and reads poorly; instead the page is rendered, made fit for OCR (scan_prepare.py:
+turned upright, a fax despeckled, edge shadows and uneven paper cleaned), deskewed and cleared of specks,
 its ruling lines are found in the pixels (scan_image.py; a table ruled between rows only
 gets its columns from the blank gaps its rows share) and handed to pdfplumber's table
 finder as explicit lines, so merged cells and reading order come out exactly as for a
@@ -15,7 +16,9 @@ month range, a light ・ bullet) and near-miss labels are put back. Positions ar
 points of the deskewed page; every line keeps the mean confidence of its words.
 
 `read_scanned_page` is the page reader `read_pdf` calls for pages with images and
-no text; `ocr_available` says whether Tesseract and its Japanese model are installed.
+no text (and for searchable scans and outlined text); `ocr_available` says whether
+Tesseract and its Japanese model are installed. The OCR'd words are then repaired against
+the format's own words (ocr_repair.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from PIL import Image
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
 from .models import ReadWarning
-from .ocr_repair import repair_label, tidy_spacing
+from .ocr_repair import repair_label, repair_section_marker, tidy_spacing
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
 from .scan_prepare import closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
@@ -561,7 +564,8 @@ def read_boxes(
             if found and starts_with_dot(grey, box) and not BULLET_READ.match(found[0].text):
                 found[0] = replace(found[0], text="・" + DOT_READ.sub("", found[0].text, count=1))
             lines += found
-        read.append([Line(tidy_spacing(repair_markers(line.text)), line.page, line.bbox, line.confidence) for line in lines])
+        read.append([Line(tidy_spacing(repair_section_marker(repair_markers(line.text))), line.page, line.bbox,
+                          line.confidence) for line in lines])
     return read
 
 

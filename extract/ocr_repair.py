@@ -15,7 +15,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 import regex
 
@@ -37,8 +36,12 @@ LABEL_WORDS = (
     "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
     "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
 )
-LABEL_SIMILARITY = 0.8  # difflib ratio from which a cell's text is taken for a label (2 of 12 characters misread)
-MIN_ONE_OFF_LABEL = 3  # ... or, from this length, all its characters but one (都局名 for 部局名)
+LABEL_EDIT_SHARE = 0.25  # a cell this share of whose characters differ from a label's is that label misread ...
+MIN_LABEL_LENGTH = 3  # ... when the label is this long (都局名 for 部局名; 組織使命連成に向けての旧根 for …目標)
+# The section markers of 目標の達成水準 (build.SECTION_MARKER): the word OCR may misread, and the marker restored.
+SECTION_WORDS = (("現在の状態", "〈現在の状態〉"), ("達成目標", "〈達成目標〉"), ("目標が達成した状態", "※目標が達成した状態"))
+SECTION_OPENING = regex.compile(r"^\s*([〈<《«(（\[【く※*＊]?)\s*")  # what OCR reads a marker's 〈 or ※ as
+SECTION_CLOSING = regex.compile(r"^\s*[〉>》»)）\]】]")
 LOW_CONFIDENCE = 60.0  # a field whose lowest OCR line confidence is below this gets a warning
 
 
@@ -107,18 +110,36 @@ def repair_goal_markers(document: Document, word: str = GOAL_MARKER_WORD, mark: 
 
 
 def repair_label(lines: Sequence[Line], labels: Sequence[str] = LABEL_WORDS) -> tuple[Line, ...]:
-    """Given a table cell's OCR'd lines, return them, or one line of the label they misread."""
+    """Given a table cell's OCR'd lines, return them, or one line of the label they misread: the nearest label
+    by edit distance, when at most LABEL_EDIT_SHARE of its characters (and at least one) differ."""
     if not lines:
         return ()
     key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(line.text for line in lines)))
     if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
         return tuple(lines)
-    best = max(labels, key=lambda label: SequenceMatcher(None, key, label).ratio())
-    one_off = len(key) == len(best) >= MIN_ONE_OFF_LABEL and sum(a != b for a, b in zip(key, best)) == 1
-    if key == best or (SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY and not one_off):
+    edits, best = min((edit_distance(key, label), label) for label in labels)
+    if edits == 0 or len(best) < MIN_LABEL_LENGTH or edits > max(1, int(LABEL_EDIT_SHARE * len(best))):
         return tuple(lines)
     confidences = [line.confidence for line in lines if line.confidence is not None]
     return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
+
+
+def repair_section_marker(text: str, markers: Sequence[tuple[str, str]] = SECTION_WORDS) -> str:
+    """Given one OCR'd line, return it with a section marker at its start whose word OCR misread restored
+    (`(達成妊標>` → `〈達成目標〉`, `※月欄が達成した状態` → `※目標が達成した状態`): the line starts with a
+    marker's opening mark, or the word is followed by a closing one, and the word is at most LABEL_EDIT_SHARE
+    (at least one character) off. Running text that merely starts with the word has neither mark."""
+    opening = SECTION_OPENING.match(text)
+    assert opening is not None  # the pattern matches any line
+    rest = text[opening.end():]
+    for word, marker in markers:
+        allowed = max(1, int(LABEL_EDIT_SHARE * len(word)))
+        for size in (len(word), len(word) - 1, len(word) + 1):
+            head, after = rest[:size], rest[size:]
+            closing = SECTION_CLOSING.match(after)
+            if (opening.group(1) or closing) and edit_distance(head, word) <= allowed:
+                return marker + (after[closing.end():] if closing else after)
+    return text
 
 
 def low_confidence_warnings(traces: Sequence[Trace], threshold: float = LOW_CONFIDENCE) -> list[ReadWarning]:

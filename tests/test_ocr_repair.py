@@ -12,6 +12,7 @@ from extract.ocr_repair import (
     marker_reading,
     repair_goal_markers,
     repair_label,
+    repair_section_marker,
     tidy_spacing,
 )
 
@@ -99,3 +100,20 @@ def test_values_read_with_low_confidence_get_a_warning():
               Trace("title", 1, (0, 0, 1, 1), None)]
     [warning] = low_confidence_warnings(traces)
     assert (warning.kind, warning.page) == ("low_confidence", 2) and "goals[0].objective" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        ("(達成妊標>優先実行DX事業", "〈達成目標〉優先実行DX事業"),
+        ("〈達成目粒〉", "〈達成目標〉"),
+        ("※月欄が達成した状態", "※目標が達成した状態"),
+        ("<現在の状態 >", "〈現在の状態〉"),
+        ("現在の状態の文", "現在の状態の文"),  # running text: no marker's marks
+        ("達成目標が高い", "達成目標が高い"),
+        ("〈現在の状態〉令和3年", "〈現在の状態〉令和3年"),
+        ("(1) 目標の", "(1) 目標の"),
+    ],
+)
+def test_section_markers_misread_by_a_character_or_two_are_restored(read, repaired):
+    assert repair_section_marker(read) == repaired
