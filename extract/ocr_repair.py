@@ -42,6 +42,9 @@ MIN_LABEL_LENGTH = 3  # ... when the label is this long (都局名 for 部局名
 SECTION_WORDS = (("現在の状態", "〈現在の状態〉"), ("達成目標", "〈達成目標〉"), ("目標が達成した状態", "※目標が達成した状態"))
 SECTION_OPENING = regex.compile(r"^\s*([〈<《«(（\[【く※*＊]?)\s*")  # what OCR reads a marker's 〈 or ※ as
 SECTION_CLOSING = regex.compile(r"^\s*[〉>》»)）\]】]")
+SCORE_START = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)．]?")  # a legend line: 5. 先進的な…
+SCORE_MISREAD = regex.compile(r"^\s*[^\d\s\p{Han}\p{Hiragana}\p{Katakana}]{1,2}\s*[.:、,．]?\s*")  # i 、 for 1.
+MIN_LEGEND_SCORES = 3  # a cell with this many lines starting with consecutive scores is a legend
 LOW_CONFIDENCE = 60.0  # a field whose lowest OCR line confidence is below this gets a warning
 
 
@@ -73,6 +76,42 @@ def marker_reading(text: str, word: str = GOAL_MARKER_WORD) -> tuple[bool, int |
     if regex.search(r"[\p{Han}\p{Hiragana}\p{Katakana}]{2}", found["after"]):
         return None  # running text goes on after the word
     return False, int(found["digits"]) if found["digits"] else None
+
+
+def repair_document(document: Document) -> list[ReadWarning]:
+    """Given a document read by OCR, repair its goal markers and legend scores in place (the two things its
+    structure is keyed on) and return a warning for each repair that had to infer something."""
+    return repair_goal_markers(document) + repair_legend_scores(document)
+
+
+def repair_legend_scores(document: Document) -> list[ReadWarning]:
+    """Given a document read by OCR, restore in place the misread score of a legend line: in a cell whose lines
+    mostly start with consecutive scores counting down (5. … 4. … 3. …), a line starting with a mark or two
+    that are no digit (`i 、…` for `1.…`) where the count-down puts a score takes that score."""
+    warnings = []
+    seen: set[int] = set()
+    for row in document.rows:
+        for cell in row.cells:
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            scores = [SCORE_START.match(line.text) for line in cell.lines]
+            read = [int(found.group(1)) for found in scores if found]
+            if len(read) < MIN_LEGEND_SCORES or read != list(range(read[0], read[0] - len(read), -1)):
+                continue
+            lines, expected = list(cell.lines), read[0]
+            for index, (line, found) in enumerate(zip(cell.lines, scores)):
+                if found:
+                    expected = int(found.group(1)) - 1
+                    continue
+                junk = SCORE_MISREAD.match(line.text)
+                if junk and 1 <= expected:
+                    lines[index] = replace(line, text=f"{expected}. {line.text[junk.end():]}")
+                    warnings.append(ReadWarning(kind="legend_score_inferred", page=cell.page, message=(
+                        f"legend line read as {line.text!r} taken for score {expected} (the scores count down)")))
+                    expected -= 1
+            cell.lines = tuple(lines)
+    return warnings
 
 
 def repair_goal_markers(document: Document, word: str = GOAL_MARKER_WORD, mark: str = GOAL_MARK) -> list[ReadWarning]:

@@ -23,7 +23,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from . import ocr
-from .ocr_repair import repair_goal_markers
+from .ocr_repair import repair_document
 from .document import Document
 from .errors import ExtractionError
 from .models import ReadWarning
@@ -94,7 +94,7 @@ def _read(data: bytes, password: str | None) -> Document:
         if not any(row.cells for row in document.rows):
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
     if document.ocr:
-        document.warnings += repair_goal_markers(document)
+        document.warnings += repair_document(document)
     return document
 
 

@@ -37,17 +37,16 @@ MEASURED_CHAR_ACCURACY = {  # score_ocr.py's text accuracy of each fixture (file
     "xlsx-landscape-eval-columns-milestones-r5-kensetsu-scanned": 0.984,
     "docx-horizontal-rules-no-marker-r4-bunka-scanned": 0.997,
     "docx-landscape-row-split-no-header-r4-shobo-scanned": 0.998,
-    "sample-2020-kenko-sideways": 0.995,
+    "sample-2020-kenko-sideways": 0.996,
+    # known shortfall: the fax's structure is exact, but its bold labels and a column header are clogged past
+    # reading at 150 dpi bilevel (one column of means lost on page 1), far below the 0.98 of the other kinds
+    "iga-2021-digital-fax": 0.653,
     "docx-goal-label-value-tables-r2-toshi-photocopy": 0.998,
     "docx-landscape-row-split-no-header-r4-shobo-searchable": 0.997,
     "xlsx-landscape-eval-table-shared-mission-r4-somu-outlines": 0.987,
 }
-KNOWN_FAILING = {  # fixtures OCR does not yet read exactly (strict xfail: a fix shows), with why
-    "iga-2021-digital-fax": "150 dpi bilevel with lost pixels: bold labels (部局名) and a few cells misread",
-}
 MIN_CHAR_ACCURACY = {stem: measured - CHAR_MARGIN for stem, measured in MEASURED_CHAR_ACCURACY.items()}
 FIXTURES = list(MEASURED_CHAR_ACCURACY)
-ALL_FIXTURES = FIXTURES + list(KNOWN_FAILING)
 TEXT_FIELDS = ("department", "position", "head", "aspiration")
 GOAL_TEXT_FIELDS = ("mission", "objective", "current_state", "target", "achieved_state", "rating_reason")
 
@@ -326,7 +325,7 @@ def test_repair_cell(lines, repaired):
 
 
 def test_scanned_fixtures_expect_the_originals_record():
-    for name in ALL_FIXTURES:
+    for name in FIXTURES:
         scan = SCANNED / f"{name}.pdf"
         expected = json.loads((SCANNED / f"{name}.expected.json").read_text(encoding="utf-8"))
         stem = name.rsplit("-", 1)[0]  # the sample it was made from, less the kind of scan
@@ -395,15 +394,6 @@ def test_ocr_reads_the_structure_exactly(stem, scanned_extractions):
 
 
 @needs_tesseract
-@pytest.mark.parametrize("stem", list(KNOWN_FAILING))
-@pytest.mark.xfail(strict=True, reason="see KNOWN_FAILING")
-def test_known_failing_scans_read_the_structure_exactly(stem):
-    record = extract_file(SCANNED / f"{stem}.pdf").record.model_dump(mode="json")
-    truth = json.loads((SCANNED / f"{stem}.expected.json").read_text(encoding="utf-8"))
-    assert structure(record) == structure(truth)
-
-
-@needs_tesseract
 @pytest.mark.parametrize("stem", FIXTURES)
 def test_ocr_reads_the_text_accurately(stem, scanned_extractions):
     record = scanned_extractions[stem].record.model_dump(mode="json")
@@ -429,6 +419,7 @@ def test_ocr_values_keep_their_word_confidence_in_provenance(scanned_extractions
         ("sample-2020-kenko-sideways", "page_turned", [1, 2]),
         ("docx-landscape-row-split-no-header-r4-shobo-searchable", "ocr_page", [1, 2]),
         ("xlsx-landscape-eval-table-shared-mission-r4-somu-outlines", "ocr_page", [1, 2]),
+        ("iga-2021-digital-fax", "edge_text", [1, 2]),  # the fax machine's header line
     ],
 )
 def test_a_page_read_in_another_way_says_so_in_a_warning(stem, kind, pages, scanned_extractions):

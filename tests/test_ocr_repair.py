@@ -12,6 +12,7 @@ from extract.ocr_repair import (
     marker_reading,
     repair_goal_markers,
     repair_label,
+    repair_legend_scores,
     repair_section_marker,
     tidy_spacing,
 )
@@ -117,3 +118,17 @@ def test_values_read_with_low_confidence_get_a_warning():
 )
 def test_section_markers_misread_by_a_character_or_two_are_restored(read, repaired):
     assert repair_section_marker(read) == repaired
+
+
+def test_a_legend_line_whose_score_ocr_misread_takes_its_place_in_the_count_down():
+    legend = Cell(tuple(line(text) for text in ("5. 先進的な取り組み", "4. 上回る成果", "3. 達成した", "2. 達成しなかった",
+                                                "i 、取り組まなかった")), 1, (0.0, 0.0, 1.0, 1.0))
+    doc = Document([Row((legend,), 1, 0)], 1, ocr=True)
+    [warning] = repair_legend_scores(doc)
+    assert legend.lines[-1].text == "1. 取り組まなかった" and warning.kind == "legend_score_inferred"
+
+
+def test_cells_that_are_no_legend_keep_their_lines():
+    means = Cell((line("・説明会の開催"), line("- 3回"), line("・広報")), 1, (0.0, 0.0, 1.0, 1.0))
+    assert repair_legend_scores(Document([Row((means,), 1, 0)], 1, ocr=True)) == []
+    assert [l.text for l in means.lines] == ["・説明会の開催", "- 3回", "・広報"]
