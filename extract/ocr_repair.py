@@ -36,6 +36,11 @@ LABEL_WORDS = (
     "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
     "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
 )
+# The legend's texts as the format prints them (業績目標の達成状況, 5 to 1): a legend label is repaired to them too.
+LEGEND_WORDS = (
+    "先進的な取り組みを行い、成果があった", "達成水準を上回る成果があった", "業績目標を達成した",
+    "取り組んだが、業績目標を達成しなかった", "業績目標に取り組まなかった",
+)
 LABEL_EDIT_SHARE = 0.25  # a cell this share of whose characters differ from a label's is that label misread ...
 MIN_LABEL_LENGTH = 3  # ... when the label is this long (都局名 for 部局名; 組織使命連成に向けての旧根 for …目標)
 # The section markers of 目標の達成水準 (build.SECTION_MARKER): the word OCR may misread, and the marker restored.
@@ -103,15 +108,22 @@ def repair_legend_scores(document: Document) -> list[ReadWarning]:
             for index, (line, found) in enumerate(zip(cell.lines, scores)):
                 if found:
                     expected = int(found.group(1)) - 1
+                    lines[index] = replace(line, text=f"{found.group(1)}. {legend_text(line.text[found.end():])}")
                     continue
                 junk = SCORE_MISREAD.match(line.text)
                 if junk and 1 <= expected:
-                    lines[index] = replace(line, text=f"{expected}. {line.text[junk.end():]}")
+                    lines[index] = replace(line, text=f"{expected}. {legend_text(line.text[junk.end():])}")
                     warnings.append(ReadWarning(kind="legend_score_inferred", page=cell.page, message=(
                         f"legend line read as {line.text!r} taken for score {expected} (the scores count down)")))
                     expected -= 1
             cell.lines = tuple(lines)
     return warnings
+
+
+def legend_text(text: str, words: Sequence[str] = LEGEND_WORDS) -> str:
+    """Given the text of a legend line after its score, return it, or the legend text it misreads."""
+    key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return nearest_word(key, words) or text.strip() if key else text
 
 
 def repair_goal_markers(document: Document, word: str = GOAL_MARKER_WORD, mark: str = GOAL_MARK) -> list[ReadWarning]:
@@ -148,16 +160,24 @@ def repair_goal_markers(document: Document, word: str = GOAL_MARKER_WORD, mark: 
     return warnings
 
 
-def repair_label(lines: Sequence[Line], labels: Sequence[str] = LABEL_WORDS) -> tuple[Line, ...]:
-    """Given a table cell's OCR'd lines, return them, or one line of the label they misread: the nearest label
-    by edit distance, when at most LABEL_EDIT_SHARE of its characters (and at least one) differ."""
+def nearest_word(text: str, words: Sequence[str]) -> str | None:
+    """Given a text (NFKC, no whitespace) and words, return the word it misreads: the nearest by edit distance,
+    when at most LABEL_EDIT_SHARE of its characters (and at least one) differ; None when it is a word or none."""
+    edits, best = min((edit_distance(text, word), word) for word in words)
+    if edits == 0 or len(best) < MIN_LABEL_LENGTH or edits > max(1, int(LABEL_EDIT_SHARE * len(best))):
+        return None
+    return best
+
+
+def repair_label(lines: Sequence[Line], labels: Sequence[str] = LABEL_WORDS + LEGEND_WORDS) -> tuple[Line, ...]:
+    """Given a table cell's OCR'd lines, return them, or one line of the label or legend text they misread."""
     if not lines:
         return ()
     key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(line.text for line in lines)))
     if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
         return tuple(lines)
-    edits, best = min((edit_distance(key, label), label) for label in labels)
-    if edits == 0 or len(best) < MIN_LABEL_LENGTH or edits > max(1, int(LABEL_EDIT_SHARE * len(best))):
+    best = nearest_word(key, labels)
+    if best is None:
         return tuple(lines)
     confidences = [line.confidence for line in lines if line.confidence is not None]
     return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)

@@ -399,9 +399,9 @@ def test_ocr_reads_the_text_accurately(stem, scanned_extractions):
     record = scanned_extractions[stem].record.model_dump(mode="json")
     truth = json.loads((SCANNED / f"{stem}.expected.json").read_text(encoding="utf-8"))
     assert text_accuracy(record, truth) >= MIN_CHAR_ACCURACY[stem]
-    assert [(s["score"], _norm(s["label"])) for s in record["rating_scale"]] == [
-        (s["score"], _norm(s["label"])) for s in truth["rating_scale"]
-    ]
+    assert [s["score"] for s in record["rating_scale"]] == [s["score"] for s in truth["rating_scale"]]
+    labels = [char_accuracy(got["label"], want["label"]) for got, want in zip(record["rating_scale"], truth["rating_scale"])]
+    assert sum(labels) / len(labels) >= MIN_CHAR_ACCURACY[stem]
 
 
 @needs_tesseract

@@ -82,6 +82,10 @@ def test_repair_label_leaves_markers_labels_and_content_alone(text):
     assert repair_label([line(text)])[0].text == text
 
 
+def test_a_legend_label_cell_is_read_as_the_formats_legend_text():
+    assert repair_label([line("達成水玲を 上回る成果があった”。")])[0].text == "達成水準を上回る成果があった"
+
+
 def test_repair_label_takes_the_words_as_a_parameter():
     assert repair_label([line("部局各")], labels=("部局名",))[0].text == "部局名"
     assert repair_label([line("都局名")], labels=("組織使命",))[0].text == "都局名"
@@ -121,11 +125,12 @@ def test_section_markers_misread_by_a_character_or_two_are_restored(read, repair
 
 
 def test_a_legend_line_whose_score_ocr_misread_takes_its_place_in_the_count_down():
-    legend = Cell(tuple(line(text) for text in ("5. 先進的な取り組み", "4. 上回る成果", "3. 達成した", "2. 達成しなかった",
-                                                "i 、取り組まなかった")), 1, (0.0, 0.0, 1.0, 1.0))
+    legend = Cell(tuple(line(text) for text in ("5. 先進的な取り組み", "4. 達成水玲を上回る成果があった", "3. 達成した",
+                                                "2. 達成しなかった", "i 、取り組まなかった")), 1, (0.0, 0.0, 1.0, 1.0))
     doc = Document([Row((legend,), 1, 0)], 1, ocr=True)
     [warning] = repair_legend_scores(doc)
     assert legend.lines[-1].text == "1. 取り組まなかった" and warning.kind == "legend_score_inferred"
+    assert legend.lines[1].text == "4. 達成水準を上回る成果があった"  # the format's legend text, one character off
 
 
 def test_cells_that_are_no_legend_keep_their_lines():
