@@ -88,7 +88,7 @@ SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) i
 LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
 BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
 STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
-COARSE_RULE_PAD_PX = 4  # a coarse scan's rules are ragged: erased this far beyond their thickness (found when closed)
+COARSE_RULE_PAD_PX = 4  # a fax's rules are ragged: erased this far beyond their thickness (measured when closed)
 BROKEN_PERIOD = regex.compile(r"月\s*[一ー－―~〜～-]\s*月")  # a month range without its second month's number
 EDGE_BAND = 0.025  # loose text within this share of the page's height from its top or bottom is a fax header
 DIGIT_GAP_SHARE = 1.5  # two digits join with a space only across an ink gap wider than this many line heights
@@ -135,7 +135,7 @@ class PreparedPage:
     grey: np.ndarray
     rule_ink: np.ndarray
     turn: int  # degrees clockwise
-    coarse: bool  # a bilevel or low-resolution scan
+    coarse: bool  # a bilevel scan (a fax)
 
 
 def prepared(page: Any) -> PreparedPage:
@@ -482,7 +482,7 @@ def repair_cell(lines: Sequence[Line]) -> list[Line]:
 
 def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[list[Row], list[ReadWarning]]:
     """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows)
-    and warnings (a page scanned turned).
+    and warnings (a page scanned turned, a fax header left out).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
     of anything else (a photo, a drawing) would only make noise. Positions are points of
@@ -498,7 +498,7 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
-    if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper above and below it
+    if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper beside most of its length
         horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), vertical=False)
         vertical = extended_rules(ink, vertical, vertical=True)
     grey = erase_rules(grey, horizontal, vertical, COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX)

@@ -7,7 +7,7 @@ are looked for (ocr.py):
 
 - the page is turned upright by the quarter turn Tesseract's orientation detection
   (`--psm 0`, Debian's tesseract-ocr-osd) reports, when it is confident of one;
-- a bilevel or low-resolution scan is read twice over: its ruling lines from a smoothed,
+- a bilevel scan (a fax) is read twice over: its ruling lines from a smoothed,
   closed copy (a morphological closing bridges the pixels and scan lines a fax lost),
   its text from a median-filtered copy (closing would clog dense and bold kanji);
 - a greyscale scan whose paper is uneven is flattened against its own paper (the
@@ -38,7 +38,7 @@ MIN_OSD_CONFIDENCE = 2.0  # Tesseract's orientation confidence from which a turn
 OSD_ROTATE = regex.compile(r"^Rotate:\s*(\d+)", regex.MULTILINE)
 OSD_CONFIDENCE = regex.compile(r"^Orientation confidence:\s*([\d.]+)", regex.MULTILINE)
 CLOSING_PX = 3  # the closing's square, in px of the rendered page: bridges a lost 150-dpi pixel (2 px)
-MEDIAN_PX = 3  # the median filter's square for reading a coarse scan's text
+MEDIAN_PX = 3  # the median filter's square for reading a fax's text
 SMOOTHING_PX = 1.0  # Gaussian radius that rounds an upscaled bilevel scan's stair-step edges
 PAPER_BLOCKS = 8  # paper is measured in blocks of an eighth of the page each way ...
 PAPER_PERCENTILE = 99  # ... as this percentile of the block's grey (the paper, not the ink or a shaded cell)
@@ -93,13 +93,13 @@ def turned(grey: Image.Image, clockwise: int) -> Image.Image:
 
 
 def despeckled(grey: Image.Image) -> Image.Image:
-    """Given a bilevel or coarse scan rendered in grey, return it for reading its text: a median filter fills
+    """Given a bilevel scan rendered in grey, return it for reading its text: a median filter fills
     the pixels a fax lost inside strokes and drops lone black ones, without thickening strokes."""
     return grey.filter(ImageFilter.MedianFilter(MEDIAN_PX))
 
 
 def closed(grey: Image.Image) -> Image.Image:
-    """Given a bilevel or coarse scan rendered in grey, return it for finding its ruling lines: smoothed and
+    """Given a bilevel scan (or flattened paper) rendered in grey, return it for finding its ruling lines: smoothed and
     closed (a morphological closing: MinFilter spreads the ink, MaxFilter takes it back), so a rule that
     lost pixels and scan lines is one run of ink again. Its text is clogged: it is read from `despeckled`."""
     smooth = grey.filter(ImageFilter.GaussianBlur(SMOOTHING_PX))
