@@ -25,11 +25,11 @@ run: $(STAMP)
 	$(BIN)/manifesto batch samples/scanned --db $(RUN_DB) --municipality 242161 || [ $$? -eq 3 ]
 	$(BIN)/manifesto query --db $(RUN_DB) '$(RUN_QUERY)'
 
-# Tesseract and its Japanese model, for reading scanned PDFs (and the OCR tests): installed with
+# Tesseract, its Japanese model and its orientation data, for reading scanned PDFs (and the OCR tests): installed with
 # apt-get when missing and this user may (root, or sudo without a password); a no-op when present.
-OCR_PACKAGES := tesseract-ocr tesseract-ocr-jpn
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-osd
 ocr:
-	@if tesseract --list-langs 2>/dev/null | grep -qx jpn; then :; \
+	@if tesseract --list-langs 2>/dev/null | grep -qx jpn && tesseract --list-langs 2>/dev/null | grep -qx osd; then :; \
 	elif ! command -v apt-get >/dev/null; then echo "note: no apt-get: install $(OCR_PACKAGES) by hand to read scans by OCR"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \

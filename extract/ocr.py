@@ -1,7 +1,8 @@
 """Read a scanned (image-only) PDF page by OCR into the same rows of cells a text layer gives.
 
 Structure comes from the image, text from each cell. OCR of a whole page loses the
-table and reads poorly; instead the page is rendered, deskewed and cleared of specks,
+table and reads poorly; instead the page is rendered, made fit for OCR (scan_prepare.py:
+turned upright, a fax despeckled, edge shadows and uneven paper cleaned), deskewed and cleared of specks,
 its ruling lines are found in the pixels (scan_image.py; a table ruled between rows only
 gets its columns from the blank gaps its rows share) and handed to pdfplumber's table
 finder as explicit lines, so merged cells and reading order come out exactly as for a
@@ -15,7 +16,9 @@ month range, a light ・ bullet) and near-miss labels are put back. Positions ar
 points of the deskewed page; every line keeps the mean confidence of its words.
 
 `read_scanned_page` is the page reader `read_pdf` calls for pages with images and
-no text; `ocr_available` says whether Tesseract and its Japanese model are installed.
+no text (and for searchable scans and outlined text); `ocr_available` says whether
+Tesseract and its Japanese model are installed. The OCR'd words are then repaired against
+the format's own words (ocr_repair.py).
 """
 
 from __future__ import annotations
@@ -24,10 +27,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,13 @@ from PIL import Image
 
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
+from .models import ReadWarning
+from .ocr_repair import repair_label, repair_section_marker, tidy_spacing
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
+from .scan_prepare import closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
     INK_LEVEL,
+    RULE_PAD_PX,
     SKEW_STEP_DEGREES,
     PixelBox,
     Rule,
@@ -48,6 +53,7 @@ from .scan_image import (
     cell_text_lines,
     erase_rules,
     erase_specks,
+    extended_rules,
     horizontal_rules,
     ink_mask,
     lone_vertical_rules,
@@ -82,6 +88,9 @@ SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) i
 LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
 BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
 STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
+COARSE_RULE_PAD_PX = 4  # a fax's rules are ragged: erased this far beyond their thickness (measured when closed)
+BROKEN_PERIOD = regex.compile(r"月\s*[一ー－―~〜～-]\s*月")  # a month range without its second month's number
+EDGE_BAND = 0.025  # loose text within this share of the page's height from its top or bottom is a fax header
 DIGIT_GAP_SHARE = 1.5  # two digits join with a space only across an ink gap wider than this many line heights
 
 
@@ -112,12 +121,42 @@ def render(page: Any) -> Image.Image:
     return page.to_image(resolution=RENDER_DPI).original.convert("L")
 
 
-def deskew(grey: Image.Image) -> np.ndarray:
-    """Given a grey page image, return it (as an array) turned so its lines run level."""
-    angle = skew_angle(ink_mask(np.asarray(grey)))
+def deskewed(grey: np.ndarray, angle: float) -> np.ndarray:
+    """Given a grey page image and its skew (skew_angle), return it turned so its lines run level."""
     if abs(angle) < SKEW_STEP_DEGREES / 2:
-        return np.asarray(grey)
-    return np.asarray(grey.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        return grey
+    return np.asarray(Image.fromarray(grey).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A scanned page's image ready for OCR, the ink its rules are found in, and the turn that set it upright."""
+
+    grey: np.ndarray
+    rule_ink: np.ndarray
+    turn: int  # degrees clockwise
+    coarse: bool  # a bilevel scan (a fax)
+
+
+def prepared(page: Any) -> PreparedPage:
+    """Given a pdfplumber page, return its image rendered, turned upright, cleared of edge shadows, its uneven
+    paper flattened, deskewed and cleared of specks; a coarse scan's text despeckled and its rules found
+    in a closed copy (scan_prepare.py)."""
+    kind = scan_kind(page)
+    image = render(page)
+    turn = orientation(image, RENDER_DPI)
+    image = turned(image, turn)
+    raw = np.asarray(image)
+    raw = flattened(without_edge_shadows(raw, ink_mask(raw)))
+    angle = skew_angle(ink_mask(raw))
+    coarse = kind.bilevel  # a greyscale scan keeps its grey edges when rendered finer: it needs neither step
+    if coarse:
+        grey = np.asarray(despeckled(Image.fromarray(raw)))
+        rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
+    else:
+        grey, rule_ink = raw, None
+    grey = erase_specks(deskewed(grey, angle))
+    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, turn, coarse)
 
 
 # --- tables from the ruling lines ----------------------------------------------------
@@ -283,6 +322,12 @@ def mean_confidence(words: Sequence[Word]) -> float:
     return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
+def impossible(words: Sequence[Word]) -> bool:
+    """Given one crop's words, return whether they read as no manifesto can print: a month range that lost
+    a month's number (6月一月 for 6月～8月)."""
+    return BROKEN_PERIOD.search("".join(w.text for w in words)) is not None
+
+
 def beside(crop: Image.Image, other: Image.Image, after: bool) -> tuple[Image.Image, int, int]:
     """Given a crop and another line of its cell, return one image of both side by side (the crop `after` the
     other, or before it), BESIDE_GAP_SHARE of a line apart and aligned at the bottom, and where the crop's
@@ -330,6 +375,7 @@ def reread_doubtful(
     doubtful = [
         index for index, (left, top, right, bottom) in enumerate(boxes)
         if right - left < SHORT_LINE_HEIGHTS * (bottom - top) or mean_confidence(words[index]) < DOUBTFUL_CONFIDENCE
+        or impossible(words[index])
     ]
     if not doubtful:
         return words
@@ -369,7 +415,8 @@ def reread_doubtful(
         if len(cell_of[index]) == 1 and right - left < LONE_GLYPH_HEIGHTS * (bottom - top):
             digits = [c for c in candidates if len(c) == 1 and regex.fullmatch(r"\d", c[0].text)]
             candidates = digits or candidates  # a cell of one glyph is a score or a goal's number: 2, not る
-        best[index] = max(candidates, key=mean_confidence)  # the first of equals: psm 6's own reading
+        # a possible reading first, then the most confident; the first of equals: psm 6's own reading
+        best[index] = max(candidates, key=lambda words: (not impossible(words), mean_confidence(words)))
     return best
 
 
@@ -382,6 +429,8 @@ def reread_doubtful(
 BULLET_READ = regex.compile(r"^\s*[・･•●○◆◇■□※]")  # a line that starts with a bullet read as one
 DOT_READ = regex.compile(r"^\s*[.,·、。\-‐]\s*")  # what Tesseract reads a ・ bullet as, when it reads it at all
 WAVE_DASH_READ = r"[一ー－―~〜～てへンソシノ]"  # what Tesseract reads the wave dash of 6月～8月 as
+# between two months, any one or two marks but a word that joins them (と, や, から, 、) are the wave dash: 5月ご6月
+BETWEEN_MONTHS = rf"(?:{WAVE_DASH_READ}|[^\d\s月とやか、・,\p{{Han}}])"
 MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"^\s*[く<〈《«(（\[【]\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]?"), r"〈\1〉"),
     (regex.compile(r"^(〈(?:現在の状態|達成目標)〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
@@ -389,7 +438,7 @@ MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"^\s*[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}\s*(部局目標\s*\d{1,2})"), r"◎\1"),
     (regex.compile(r"^\s*[^◎\s]{1,3}\s*(部局目標\s*\d{1,2})\s*$"), r"◎\1"),  # alone on its line: ぐ⑥部局目標2
     (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
-    (regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
+    (regex.compile(rf"(\d\s*月)\s*{BETWEEN_MONTHS}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
 )
 # Within a cell: a line of a few non-Japanese marks right before 〈達成目標〉 is the arrow ↓
 # misread (|, }, J, 1!); a month range wrapped after its first month (…派遣 4月 / ～9月)
@@ -402,16 +451,6 @@ MONTH_AT_END = regex.compile(r"\d\s*月\s*$")
 DASH_AT_END = regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{1,2}}\s*$")  # …支援 4月～ / 3月, ～ read as て
 MONTH_AT_START = regex.compile(rf"^\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)")
 DASH_MISREAD = regex.compile(rf"^\s*{WAVE_DASH_READ.replace('～', '')}{{1,2}}\s*(?=\d{{1,2}}\s*月)")  # no line starts so
-# The labels a manifesto's tables are keyed on (blocks.py); a cell without digits reading
-# close to one of them (OCR dropped or changed a character) is read as that label.
-KNOWN_LABELS = (
-    "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
-    "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
-)
-LABEL_SIMILARITY = 0.8  # difflib ratio from which a cell's text is taken for a label (2 of 12 characters misread)
-MIN_ONE_OFF_LABEL = 4  # ... or, from this length, all its characters but one (都局目標 for 部局目標)
-
-
 def repair_markers(text: str) -> str:
     """Given one OCR'd line, return it with misread section, goal, arrow and range markers restored."""
     for pattern, replacement in MARKER_REPAIRS:
@@ -438,42 +477,36 @@ def repair_cell(lines: Sequence[Line]) -> list[Line]:
     return fixed
 
 
-def repair_label(lines: Sequence[Line]) -> tuple[Line, ...]:
-    """Given a table cell's OCR'd lines, return them, or one line of the label they misread."""
-    if not lines:
-        return ()
-    key = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(line.text for line in lines)))
-    if regex.search(r"\d", key):  # labels hold no digits; ◎部局目標1 and scores are not labels
-        return tuple(lines)
-    best = max(KNOWN_LABELS, key=lambda label: SequenceMatcher(None, key, label).ratio())
-    one_off = len(key) == len(best) >= MIN_ONE_OFF_LABEL and sum(a != b for a, b in zip(key, best)) == 1
-    if key == best or (SequenceMatcher(None, key, best).ratio() < LABEL_SIMILARITY and not one_off):
-        return tuple(lines)
-    confidences = [line.confidence for line in lines if line.confidence is not None]
-    return (Line(best, lines[0].page, union(line.bbox for line in lines), min(confidences, default=None)),)
-
-
 # --- one page ------------------------------------------------------------------------------
 
 
-def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]:
-    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows).
+def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[list[Row], list[ReadWarning]]:
+    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows)
+    and warnings (a page scanned turned, a fax header left out).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
-    of anything else (a photo, a drawing) would only make noise.
+    of anything else (a photo, a drawing) would only make noise. Positions are points of
+    the page turned upright.
     """
-    grey = erase_specks(deskew(render(page)))
-    scale = page.width / grey.shape[1]  # points per pixel
-    ink = ink_mask(grey)
+    scan = prepared(page)
+    grey, warnings = scan.grey, []
+    if scan.turn:
+        message = f"the page was scanned turned (read after turning it {scan.turn}° clockwise)"
+        warnings.append(ReadWarning(kind="page_turned", page=page_no, message=message))
+    scale = (page.height if scan.turn in (90, 270) else page.width) / grey.shape[1]  # points per pixel
+    ink = scan.rule_ink
     length, thickness = round(MIN_RULE_POINTS / scale), round(MAX_RULE_POINTS / scale)
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
-    grey = erase_rules(grey, horizontal, vertical)
+    if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper beside most of its length
+        horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), vertical=False)
+        vertical = extended_rules(ink, vertical, vertical=True)
+    grey = erase_rules(grey, horizontal, vertical, COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX)
     ink = ink_mask(grey)
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
     tables = find_tables(page, *rule_lines(horizontal, vertical, scale))
     if not tables:
-        return []
+        return [], warnings
 
     inset = CELL_INSET_POINTS
     cell_boxes: list[BBox] = [box for table in tables for box in table.cells]
@@ -487,7 +520,10 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
         margin = TABLE_MARGIN_POINTS
         left, upper, right, lower = _pixels((x0 - margin, top - margin, x1 + margin, bottom + margin), scale, ink.shape)
         outside[upper:lower, left:right] = False
-    loose = loose_text_lines(outside, CELL_GAP)
+    loose, edge_text = at_page_edge(loose_text_lines(outside, CELL_GAP), ink.shape[0])
+    if edge_text:
+        warnings.append(ReadWarning(kind="edge_text", page=page_no, message=(
+            f"{edge_text} line(s) of ink along the page's top or bottom edge (a fax or copier header) left out")))
 
     read = read_boxes(grey, ink, cell_groups + [[box] for line in loose for box in line], scale, page_no)
     cells = {box: Cell(repair_label(repair_cell(lines)), page_no, box) for box, lines in zip(cell_boxes, read)}
@@ -496,7 +532,15 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> list[Row]
         [Cell(tuple(lines), page_no, union(item.bbox for item in lines)) for lines in (next(loose_read) for _ in line) if lines]
         for line in loose
     ]
-    return reading_order(tables, cells, loose_cells, page_no, first_table_id)
+    return reading_order(tables, cells, loose_cells, page_no, first_table_id), warnings
+
+
+def at_page_edge(lines: list[list[PixelBox]], height: int) -> tuple[list[list[PixelBox]], int]:
+    """Given the loose text lines of a page `height` px high, return those inside its edge bands (EDGE_BAND)
+    and how many lay within them: the header a fax machine or copier prints there is not the document's."""
+    band = EDGE_BAND * height
+    inside = [line for line in lines if min(b[1] for b in line) > band and max(b[3] for b in line) < height - band]
+    return inside, len(lines) - len(inside)
 
 
 def read_boxes(
@@ -520,7 +564,8 @@ def read_boxes(
             if found and starts_with_dot(grey, box) and not BULLET_READ.match(found[0].text):
                 found[0] = replace(found[0], text="・" + DOT_READ.sub("", found[0].text, count=1))
             lines += found
-        read.append([Line(repair_markers(line.text), line.page, line.bbox, line.confidence) for line in lines])
+        read.append([Line(tidy_spacing(repair_section_marker(repair_markers(line.text))), line.page, line.bbox,
+                          line.confidence) for line in lines])
     return read
 
 

@@ -25,6 +25,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from . import ocr
+from .ocr_repair import repair_document
 from .document import Document
 from .errors import ExtractionError
 from .limits import MAX_FILE_PAGES, check_file_pages
@@ -121,6 +122,8 @@ def _read(data: bytes, password: str | None) -> Document:
         document = read_pdf(pdf, read_scanned)
         if not any(row.cells for row in document.rows):
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
+    if document.ocr:
+        document.warnings += repair_document(document)
     return document
 
 

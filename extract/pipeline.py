@@ -22,6 +22,7 @@ from .labels import Labels
 from .limits import check_file_size, check_manifesto_pages
 from .models import Manifesto, ReadWarning, Source
 from .normalize import Calendar
+from .ocr_repair import low_confidence_warnings
 from .open_pdf import read_pdf_bytes
 from .paths import shown_path
 from .read_text import read_web
@@ -125,6 +126,7 @@ def _extract_part(
     where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
     blocks = find_blocks(part.document, vocabulary)
     record, traces = build(blocks, where, ocr=part.document.ocr, reader_warnings=warnings, vocabulary=vocabulary)
+    record.warnings += low_confidence_warnings(traces)
     return Extraction(record, traces)
 
 

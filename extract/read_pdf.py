@@ -19,10 +19,13 @@ from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
+from pdfminer.pdfinterp import PDFContentParser
+from pdfminer.psparser import PSEOF, PSKeyword
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from .document import BBox, Cell, Document, Line, Row, next_table_id, union
+from .models import ReadWarning
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
 Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
@@ -35,6 +38,9 @@ RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
 MIN_RULES = 3  # rules of one extent that make a table (two rows)
 BAND_COVER = 0.5  # vertical segments at one x covering this share of a band's height rule it (Word breaks them per row)
 COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band separates two columns
+MIN_OUTLINE_CURVES = 50  # a page of no text and no image but this many curved paths shows text drawn as outlines
+INVISIBLE = 3  # text render mode 3 (Tr): neither filled nor stroked, the hidden layer of a searchable scan
+SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}  # the content-stream operators that show text
 TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
@@ -150,16 +156,25 @@ def _columns(table: Any) -> list[list[BBox]]:
 
 @dataclass(frozen=True)
 class PageObjects:
-    """What the reader uses of a page: its characters, its ruling lines' edges, and whether it shows an image."""
+    """What the reader uses of a page: its characters, its ruling lines' edges, whether it shows an image,
+    how many curved paths it draws, and whether all its text is invisible."""
 
     chars: list[Char]
     edges: list[Edge]
     has_images: bool
+    curves: int = 0
+    invisible_text: bool = False
 
     @property
-    def scanned(self) -> bool:
-        """An image without a text layer (a scan), as `is_scanned` says of a pdfplumber page."""
-        return not self.chars and self.has_images
+    def ocr_reason(self) -> str | None:
+        """Why the page must be read from its pixels, or None when its text layer serves: a scan (an image
+        without text, as `is_scanned` says of a pdfplumber page), a searchable scan (an image under text
+        that is only invisible: another program's OCR, never trusted as is), or text drawn as outlines."""
+        if self.has_images and (not self.chars or self.invisible_text):
+            return "scan" if not self.chars else "invisible_text"
+        if not self.chars and self.curves >= MIN_OUTLINE_CURVES:
+            return "outlines"
+        return None
 
 
 @dataclass(frozen=True)
@@ -214,7 +229,35 @@ def plumber_objects(page: Any) -> PageObjects:
     edges = [line_to_edge(line) for line in ruled["line"]]
     edges += [edge for rect in ruled["rect"] for edge in rect_to_edges(rect)]
     edges += [edge for curve in ruled["curve"] for edge in curve_to_edges(curve)]
-    return PageObjects(chars, edges, has_images)
+    invisible = bool(chars) and has_images and text_render_modes(page) == {INVISIBLE}
+    return PageObjects(chars, edges, has_images, len(ruled["curve"]), invisible)
+
+
+def text_render_modes(page: Any) -> set[int]:
+    """Given a pdfplumber page, return the text render modes (Tr) its content stream shows text in.
+
+    pdfminer does not keep a character's render mode, so the page's own content stream is
+    walked for it (q/Q save and restore it; text in form XObjects is not seen).
+    """
+    parser = PDFContentParser(page.page_obj.contents)
+    mode, saved, shown, operands = 0, [], set(), []
+    while True:
+        try:
+            _, token = parser.nextobject()
+        except PSEOF:
+            return shown
+        if not isinstance(token, PSKeyword):
+            operands.append(token)
+            continue
+        if token.name == b"Tr" and operands and isinstance(operands[-1], int):
+            mode = operands[-1]
+        elif token.name == b"q":
+            saved.append(mode)
+        elif token.name == b"Q" and saved:
+            mode = saved.pop()
+        elif token.name in SHOW_TEXT:
+            shown.add(mode)
+        operands = []
 
 
 def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
@@ -352,7 +395,7 @@ def reading_order(
     return [row for _, _, row in placed]
 
 
-PageReader = Callable[[Any, int, int], list[Row]]  # (pdfplumber page, page number, first table id) → rows
+PageReader = Callable[[Any, int, int], tuple[list[Row], list[ReadWarning]]]  # (pdfplumber page, page number, first table id) → rows, warnings
 
 
 def is_scanned(page: Any) -> bool:
@@ -363,20 +406,34 @@ def is_scanned(page: Any) -> bool:
 def read_pdf(pdf: pdfplumber.PDF, read_scanned: PageReader | None = None) -> Document:
     """Given an open pdfplumber PDF, return its Document (rows of every page in reading order).
 
-    Scanned pages go to `read_scanned` (OCR) when one is given; the Document is marked
-    `ocr` when any of its rows were read that way.
+    Scanned pages go to `read_scanned` (OCR) when one is given, and so do searchable scans
+    (their invisible text is another program's OCR) and pages of text drawn as outlines,
+    each of these with a warning saying why; the Document is marked `ocr` when any of its
+    rows were read that way.
     """
     rows: list[Row] = []
+    warnings: list[ReadWarning] = []
     table_id = 0
     ocr = False
     for page in pdf.pages:
         objects = plumber_objects(page)
-        if read_scanned is not None and objects.scanned:
-            page_table_rows = read_scanned(page, page.page_number, table_id)
+        reason = objects.ocr_reason
+        if read_scanned is not None and reason is not None:
+            page_table_rows, page_warnings = read_scanned(page, page.page_number, table_id)
             ocr = ocr or bool(page_table_rows)
+            warnings += page_warnings
+            if reason != "scan" and page_table_rows:
+                warnings.append(ReadWarning(kind="ocr_page", page=page.page_number, message=OCR_REASONS[reason]))
         else:
             page_table_rows = layout_rows(objects.chars, objects.edges, page.page_number, table_id)
         rows.extend(page_table_rows)
         table_id = next_table_id(page_table_rows, table_id)
         page.close()
-    return Document(rows, len(pdf.pages), ocr=ocr)
+    return Document(rows, len(pdf.pages), ocr=ocr, warnings=warnings)
+
+
+OCR_REASONS = {  # what the warning of a page read by OCR though it holds a text layer or vector text says
+    "invisible_text": "a searchable scan: its text layer is invisible (another program's OCR), so the page image "
+    "was read by OCR instead",
+    "outlines": "the page's text is drawn as vector outlines (no characters): it was rendered and read by OCR",
+}

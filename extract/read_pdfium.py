@@ -7,7 +7,8 @@ for pdfplumber. It is not the default because pdfium does not see the same chara
 as pdfminer: it drops some spaces (a leading space, an ideographic space after text)
 and measures a box from the baseline rather than the font's descent, so a few records
 differ from the golden ones (docs/benchmark.md lists them). Pages it cannot serve — a
-scan, a page without text, a rotated page — make it return None, and the caller reads
+scan, a searchable scan (only invisible text over an image), a page without text, a
+rotated page — make it return None, and the caller reads
 the file with pdfplumber (which also gives the error kinds).
 """
 
@@ -44,7 +45,7 @@ def read_pdfium(data: bytes, password: str | None, max_pages: int) -> Document |
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                chars = [] if page.get_rotation() else page_chars(page)  # pdfium's coordinates ignore /Rotate
+                chars = [] if page.get_rotation() or only_invisible_text(page) else page_chars(page)  # pdfium's coordinates ignore /Rotate
                 if not chars:
                     return None
                 page_rows = layout_rows(chars, page_edges(page), index + 1, table_id)
@@ -55,6 +56,15 @@ def read_pdfium(data: bytes, password: str | None, max_pages: int) -> Document |
         return Document(rows, len(pdf))
     finally:
         pdf.close()
+
+
+def only_invisible_text(page: pypdfium2.PdfPage) -> bool:
+    """Given a pdfium page, return whether it is a searchable scan: an image under text all of it invisible."""
+    kinds = {}
+    for obj in page.get_objects(filter=(pdfium.FPDF_PAGEOBJ_IMAGE, pdfium.FPDF_PAGEOBJ_TEXT)):
+        mode = pdfium.FPDFTextObj_GetTextRenderMode(obj.raw) if obj.type == pdfium.FPDF_PAGEOBJ_TEXT else None
+        kinds[obj.type] = kinds.get(obj.type, set()) | {mode}
+    return pdfium.FPDF_PAGEOBJ_IMAGE in kinds and kinds.get(pdfium.FPDF_PAGEOBJ_TEXT) == {pdfium.FPDF_TEXTRENDERMODE_INVISIBLE}
 
 
 def page_chars(page: pypdfium2.PdfPage) -> list[Char]:

@@ -174,10 +174,40 @@ def lone_vertical_rules(ink: np.ndarray, rules: Sequence[Rule]) -> list[Rule]:
     return kept
 
 
-def erase_rules(grey: np.ndarray, horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> np.ndarray:
-    """Given a grey image and its rules, return a copy with the rules painted white (they are not text)."""
+RULE_BREAK_PX = 6  # a rule is followed on across breaks in its ink this long (a fax's lost pixels and scan lines)
+RULE_ALIGN_PX = 3  # pieces of one rule lie at most this far apart across it
+
+
+def extended_rules(ink: np.ndarray, rules: Sequence[Rule], vertical: bool) -> list[Rule]:
+    """Given an ink mask and rules found in it, return the rules followed on through the ink at each end, and
+    pieces of one rule that then overlap joined: where text touched a rule (and its piece was dropped as a
+    glyph stroke) or a fax lost a stretch of it, the rule is whole again."""
+    along = ink if vertical else ink.T  # rows along the rule
+    grown = []
+    for rule in rules:
+        line = along[:, rule.first : rule.last + 1].any(axis=1)
+        start, end = rule.start, rule.end
+        while start > 0 and line[max(0, start - RULE_BREAK_PX) : start].any():
+            start -= 1
+        while end < len(line) and line[end : end + RULE_BREAK_PX].any():
+            end += 1
+        grown.append(Rule(start, end, rule.first, rule.last))
+    joined: list[Rule] = []
+    for rule in sorted(grown, key=lambda r: (r.first, r.start)):
+        same = next((index for index, r in enumerate(joined) if abs(r.first - rule.first) <= RULE_ALIGN_PX
+                     and rule.start <= r.end and r.start <= rule.end), None)
+        if same is None:
+            joined.append(rule)
+        else:
+            r = joined[same]
+            joined[same] = Rule(min(r.start, rule.start), max(r.end, rule.end), min(r.first, rule.first), max(r.last, rule.last))
+    return joined
+
+
+def erase_rules(grey: np.ndarray, horizontal: Sequence[Rule], vertical: Sequence[Rule], pad: int = RULE_PAD_PX) -> np.ndarray:
+    """Given a grey image and its rules, return a copy with the rules painted white (they are not text),
+    `pad` px beyond their measured thickness."""
     clean = grey.copy()
-    pad = RULE_PAD_PX
     for rule in horizontal:
         clean[max(0, rule.first - pad) : rule.last + pad + 1, rule.start : rule.end] = 255
     for rule in vertical:

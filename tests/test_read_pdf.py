@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import pdfplumber
 import pytest
 
-from extract.read_pdf import assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows
+from conftest import SAMPLES
+from extract.read_pdf import (
+    PageObjects,
+    assign_chars,
+    group_lines,
+    layout_rows,
+    plumber_objects,
+    rules_at_cut_ends,
+    rules_between_rows,
+    text_render_modes,
+)
 
 SIZE = 10.0
 
@@ -76,3 +87,38 @@ def test_a_table_cut_by_the_page_end_is_closed_there():
 
 def test_a_closed_table_needs_no_rule():
     assert rules_at_cut_ends([rule(0, 300, 0), *[column(x, 0, 80) for x in (0, 100, 300)], rule(0, 300, 80)]) == []
+
+
+# --- pages read from their pixels: scans, searchable scans, outlined text ------------------
+
+SCANNED = SAMPLES / "scanned"
+
+
+@pytest.mark.parametrize(
+    ("chars", "images", "curves", "invisible", "reason"),
+    [
+        (0, True, 0, False, "scan"),
+        (5, True, 0, True, "invisible_text"),  # a searchable scan: another program's OCR under the image
+        (5, True, 0, False, None),  # a text PDF with a logo
+        (0, False, 400, False, "outlines"),  # text turned into vector paths
+        (0, False, 20, False, None),  # a drawing, or a blank table
+        (5, False, 400, False, None),  # text with a chart
+    ],
+)
+def test_a_page_is_read_by_ocr_when_its_text_layer_cannot_serve(chars, images, curves, invisible, reason):
+    objects = PageObjects([{"text": "あ"}] * chars, [], images, curves, invisible)
+    assert objects.ocr_reason == reason
+
+
+def test_text_render_modes_tell_a_searchable_scan_from_a_text_pdf():
+    with pdfplumber.open(SCANNED / "docx-landscape-row-split-no-header-r4-shobo-searchable.pdf") as pdf:
+        assert text_render_modes(pdf.pages[0]) == {3}
+        assert plumber_objects(pdf.pages[0]).ocr_reason == "invisible_text"
+    with pdfplumber.open(SAMPLES / "iga-2021-digital.pdf") as pdf:
+        assert 0 in text_render_modes(pdf.pages[0]) and plumber_objects(pdf.pages[0]).ocr_reason is None
+
+
+def test_outlined_text_has_no_characters_but_many_paths():
+    with pdfplumber.open(SCANNED / "xlsx-landscape-eval-table-shared-mission-r4-somu-outlines.pdf") as pdf:
+        objects = plumber_objects(pdf.pages[0])
+    assert not objects.chars and not objects.has_images and objects.ocr_reason == "outlines"

@@ -45,3 +45,9 @@ def test_cli_extract_with_pdfium_prints_the_record(capsys):
 
     assert code == 0
     assert json.loads(capsys.readouterr().out)["department"] == "デジタル自治推進局"
+
+
+def test_pdfium_leaves_a_searchable_scan_to_the_ocr_reader():
+    data = (SAMPLES / "scanned" / "docx-landscape-row-split-no-header-r4-shobo-searchable.pdf").read_bytes()
+    assert read_pdfium(data, None, 10) is None  # its invisible text is another program's OCR: not read as text
+    assert read_pdfium((SAMPLES / "iga-2021-digital.pdf").read_bytes(), None, 10) is not None

@@ -72,10 +72,18 @@ def test_repaired_warning_on_a_damaged_pdf_read_after_repair():
     assert warnings_of(broken_pdfs.truncated_sample(), "cut.pdf") == [("repaired", None)]
 
 
+# kinds only a scan earns, each tested on the scanned fixtures or on OCR'd rows where it is made
+OCR_KINDS = {
+    "page_turned": "tests/test_ocr.py", "ocr_page": "tests/test_ocr.py", "edge_text": "tests/test_ocr.py",
+    "goal_marker_inferred": "tests/test_ocr_repair.py", "legend_score_inferred": "tests/test_ocr_repair.py",
+    "low_confidence": "tests/test_ocr_repair.py",
+}
+
+
 def test_every_warning_kind_in_the_code_is_tested():
     source = "\n".join(path.read_text(encoding="utf-8") for path in SOURCE_DIR.glob("*.py"))
     kinds = set(regex.findall(r'ReadWarning\(\s*kind="(\w+)"', source)) | set(regex.findall(r'\bwarn\("(\w+)"', source))
-    assert kinds == set(CASES) | {"repaired", "damaged_page"}  # damaged_page: tests/test_streams.py
+    assert kinds == set(CASES) | {"repaired", "damaged_page"} | set(OCR_KINDS)  # damaged_page: tests/test_streams.py
 
 
 # --- readable text: the measure behind garbled_text ------------------------------------------
