@@ -64,6 +64,7 @@ from .scan_image import (
     typical_line_height,
     vertical_rules,
 )
+from .vocabulary import load_vocabulary
 
 TESSERACT = "tesseract"
 LANGUAGE = "jpn"
@@ -431,12 +432,16 @@ DOT_READ = regex.compile(r"^\s*[.,·、。\-‐]\s*")  # what Tesseract reads a 
 WAVE_DASH_READ = r"[一ー－―~〜～てへンソシノ]"  # what Tesseract reads the wave dash of 6月～8月 as
 # between two months, any one or two marks but a word that joins them (と, や, から, 、) are the wave dash: 5月ご6月
 BETWEEN_MONTHS = rf"(?:{WAVE_DASH_READ}|[^\d\s月とやか、・,\p{{Han}}])"
+_OCR = load_vocabulary().words.ocr  # the format's canonical spellings (vocabulary.toml, [ocr])
+_SECTION = "|".join(regex.escape(word) for word, _ in _OCR.sections[:2])  # 現在の状態, 達成目標: bracketed markers
+_TARGET = regex.escape(_OCR.sections[1][0]) if len(_OCR.sections) > 1 else "(?!)"
+_MARKER, _SYMBOL = regex.escape(_OCR.goal_marker), _OCR.goal_symbol
 MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
-    (regex.compile(r"^\s*[く<〈《«(（\[【]\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]?"), r"〈\1〉"),
-    (regex.compile(r"^(〈(?:現在の状態|達成目標)〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
-    (regex.compile(r"^\s*(現在の状態|達成目標)\s*[>〉》»)）\]】]"), r"〈\1〉"),
-    (regex.compile(r"^\s*[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}\s*(部局目標\s*\d{1,2})"), r"◎\1"),
-    (regex.compile(r"^\s*[^◎\s]{1,3}\s*(部局目標\s*\d{1,2})\s*$"), r"◎\1"),  # alone on its line: ぐ⑥部局目標2
+    (regex.compile(rf"^\s*[く<〈《«(（\[【]\s*({_SECTION})\s*[>〉》»)）\]】]?"), r"〈\1〉"),
+    (regex.compile(rf"^(〈(?:{_SECTION})〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
+    (regex.compile(rf"^\s*({_SECTION})\s*[>〉》»)）\]】]"), r"〈\1〉"),
+    (regex.compile(rf"^\s*[^\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\s]{{1,3}}\s*({_MARKER}\s*\d{{1,2}})"), _SYMBOL + r"\1"),
+    (regex.compile(rf"^\s*[^{_SYMBOL}\s]{{1,3}}\s*({_MARKER}\s*\d{{1,2}})\s*$"), _SYMBOL + r"\1"),  # alone: ぐ⑥部局目標2
     (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
     (regex.compile(rf"(\d\s*月)\s*{BETWEEN_MONTHS}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
 )
@@ -445,7 +450,7 @@ MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
 # lost its wave dash at the start of the second line, or had it read as て or 一 (also where
 # the wrap is a page break, and the first month is in another cell); one wrapped after the
 # dash (…支援 4月～ / 3月) had it read as て.
-TARGET_MARKER = regex.compile(r"^\s*[〈<【\[(（■◆●《«]?\s*達成目標")
+TARGET_MARKER = regex.compile(rf"^\s*[〈<【\[(（■◆●《«]?\s*{_TARGET}")
 ARROW_MISREAD = regex.compile(r"^[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}$")
 MONTH_AT_END = regex.compile(r"\d\s*月\s*$")
 DASH_AT_END = regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{1,2}}\s*$")  # …支援 4月～ / 3月, ～ read as て

@@ -5,8 +5,8 @@ A misread can cost a character, never a goal: a goal marker OCR garbled (`@部�
 taken from its place in the sequence of goals when the digit read does not fit; a table
 cell reading close to one of the format's labels is read as that label; a number and
 the CJK word after it lose the space OCR put between them. The words matched against
-(GOAL_MARKER_WORD, LABEL_WORDS) are parameters of the functions and live here only, so
-that they can come from one vocabulary. Every inferred marker is reported in a warning,
+(the vocabulary's `[ocr]` words: the marker word, the labels, the legend texts, the section
+markers) are parameters of the functions, taken from the built-in vocabulary by default. Every inferred marker is reported in a warning,
 and so is every value read with low confidence (`low_confidence`).
 """
 
@@ -18,33 +18,29 @@ from dataclasses import replace
 
 import regex
 
-from .blocks import GOAL_MARKER
 from .build import Trace
 from .document import Document, Line, union
+from .labels import Labels
 from .models import ReadWarning
+from .vocabulary import load_vocabulary
 
-GOAL_MARKER_WORD = "部局目標"  # the word of blocks.GOAL_MARKER (◎部局目標N)
-GOAL_MARK = "◎"  # ... and the mark printed before it
+_OCR = load_vocabulary().words.ocr  # the built-in vocabulary's canonical spellings
+GOAL_MARKER = Labels.of(load_vocabulary()).marker  # ◎部局目標N, as the block finder reads it
+GOAL_MARKER_WORD = _OCR.goal_marker
+GOAL_MARK = _OCR.goal_symbol  # ... and the mark printed before it
 MAX_MARKER_EDITS = 2  # a line within this many edits of the marker word is a goal marker ...
 MAX_MARKER_LINE = 10  # ... when the line is this short (NFKC, no spaces): a marker stands alone
 MAX_JUNK = 2  # characters OCR may read around a marker (a ◎ as @ or の, a speck as .)
 FUZZY_MARKER = regex.compile(r"^(?P<before>.{0,%d}?)(?P<word>\p{Han}.{1,4}\p{Han})(?P<digits>\d{0,2})(?P<after>.{0,%d})$"
                              % (MAX_JUNK, MAX_JUNK))
-# The labels a manifesto's tables are keyed on (blocks.py); a cell without digits reading
-# close to one of them (OCR dropped or changed a character) is read as that label.
-LABEL_WORDS = (
-    "部局名", "業績目標の達成状況", "部局目標", "組織使命", "組織使命達成に向けての目標",
-    "目標の達成水準", "目標を達成するための手段", "達成状況(自己評価)",
-)
-# The legend's texts as the format prints them (業績目標の達成状況, 5 to 1): a legend label is repaired to them too.
-LEGEND_WORDS = (
-    "先進的な取り組みを行い、成果があった", "達成水準を上回る成果があった", "業績目標を達成した",
-    "取り組んだが、業績目標を達成しなかった", "業績目標に取り組まなかった",
-)
+# The labels a manifesto's tables are keyed on; a cell without digits reading close to one of
+# them (OCR dropped or changed a character) is read as that label. The legend's texts likewise.
+LABEL_WORDS = tuple(_OCR.labels)
+LEGEND_WORDS = tuple(_OCR.legend)
 LABEL_EDIT_SHARE = 0.25  # a cell this share of whose characters differ from a label's is that label misread ...
 MIN_LABEL_LENGTH = 3  # ... when the label is this long (都局名 for 部局名; 組織使命連成に向けての旧根 for …目標)
-# The section markers of 目標の達成水準 (build.SECTION_MARKER): the word OCR may misread, and the marker restored.
-SECTION_WORDS = (("現在の状態", "〈現在の状態〉"), ("達成目標", "〈達成目標〉"), ("目標が達成した状態", "※目標が達成した状態"))
+# The section markers of the level cell: the word OCR may misread, and the marker restored.
+SECTION_WORDS = tuple(_OCR.sections)
 SECTION_OPENING = regex.compile(r"^\s*([〈<《«(（\[【く※*＊]?)\s*")  # what OCR reads a marker's 〈 or ※ as
 SECTION_CLOSING = regex.compile(r"^\s*[〉>》»)）\]】]")
 SCORE_START = regex.compile(r"^\s*(\d)(?!\d)\s*[.:、)．]?")  # a legend line: 5. 先進的な…

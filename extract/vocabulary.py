@@ -153,6 +153,14 @@ class TimeWords(_Words):
     named: list[NamedPeriod] = []
 
 
+class OcrWords(_Words):
+    goal_marker: str = Field(min_length=1)
+    goal_symbol: str = Field(min_length=1)
+    labels: list[str] = []
+    legend: list[str] = []
+    sections: list[tuple[str, str]] = []
+
+
 class CalendarWords(_Words):
     first_year_word: str = Field(min_length=1)
     eras: dict[str, int] = Field(min_length=1)
@@ -176,6 +184,7 @@ class VocabularyWords(_Words):
     ratings: RatingWords
     furniture: FurnitureWords
     time: TimeWords
+    ocr: OcrWords
     calendar: CalendarWords
 
 

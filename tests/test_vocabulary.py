@@ -14,7 +14,8 @@ from extract.vocabulary import load_vocabulary, merge
 PACKAGE = Path(__file__).resolve().parent.parent / "extract"
 # the modules that read a manifesto: none may spell a wording the vocabulary holds
 READING_MODULES = ("blocks", "build", "normalize", "coverage", "pipeline", "document", "read_pdf", "read_pdfium",
-                   "read_text", "readable", "open_pdf", "vocabulary")
+                   "read_text", "readable", "open_pdf", "vocabulary", "labels", "segment", "ocr_repair", "ocr",
+                   "scan_image", "scan_prepare")
 WORDINGS = ("現在の状態", "達成目標", "組織使命", "抱負", "部局名", "氏名", "役職", "部局目標", "達成水準", "手段",
             "理由", "自己評価", "業績目標の達成状況", "現況", "到達目標", "達成した状態", "上半期", "四半期", "随時")
 HEADER = "2022(令和4)年度 部局マニフェスト\n\n部局名\t総務部\n役職\t部長\n氏名\t山田 太郎\n\n業績目標の達成状況\n5. 先進的\n1. 未着手\n\n"
