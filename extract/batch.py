@@ -25,6 +25,7 @@ from tqdm import tqdm
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
 from .municipality import lookup
+from .open_pdf import DEFAULT_READER
 from .pipeline import Extraction, extract_file
 from .store import forget_failures, open_db, record_failure, set_municipality, store, stored_sha256
 
@@ -118,7 +119,7 @@ class ParseSettings:
     """How each file is parsed, sent with it to a worker: password, PDF reader, time limit (None: none)."""
 
     password: str | None = None
-    reader: str = "pdfplumber"
+    reader: str = DEFAULT_READER
     timeout: float | None = FILE_TIMEOUT_SECONDS
 
 

@@ -16,7 +16,7 @@ from .document import Document
 from .errors import ExtractionError
 from .limits import check_file_size
 from .models import Manifesto, Source
-from .open_pdf import read_pdf_bytes
+from .open_pdf import DEFAULT_READER, read_pdf_bytes
 from .read_text import read_web
 from .readable import check_readable
 
@@ -31,7 +31,7 @@ class Extraction:
     traces: list[Trace]
 
 
-def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
+def extract_bytes(data: bytes, name: str, *, password: str | None = None, reader: str = DEFAULT_READER) -> Extraction:
     """Given a file's bytes and name, return its Extraction or raise ExtractionError (`reader`: open_pdf.READERS)."""
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
@@ -52,7 +52,7 @@ def _read(data: bytes, name: str, password: str | None, reader: str) -> Document
     return read_pdf_bytes(data, password=password, reader=reader)
 
 
-def extract_file(path: str | Path, *, password: str | None = None, reader: str = "pdfplumber") -> Extraction:
+def extract_file(path: str | Path, *, password: str | None = None, reader: str = DEFAULT_READER) -> Extraction:
     """Given a path, return its Extraction or raise ExtractionError naming the file."""
     path = Path(path)
     try:
