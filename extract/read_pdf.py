@@ -3,10 +3,11 @@
 The PDF is opened once and each page's content is interpreted once (pdfminer, through
 pdfplumber's `page.layout`). Of each character only the seven values the reader uses
 are kept — pdfplumber's `page.chars` would resolve some twenty for each, a quarter of
-the page's cost — while ruling lines go through pdfplumber's own conversion, so its
-table finder sees exactly its own edges. Cell text is assembled from the characters
-directly. `layout_rows` (pure) turns characters and edges into rows, whichever
-library read them (read_pdfium.py is the other).
+the page's cost — while ruling lines go through pdfplumber's own conversion into edges.
+Cells come from those edges (cells.py, pdfplumber's table finder made lean) and cell
+text is assembled from the characters directly. `layout_rows` (pure) turns characters
+and edges into rows, whichever library read them (read_oxide.py, the default, and
+read_pdfium.py are the others).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
-from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
+from .cells import find_tables
 from .document import BBox, Cell, Document, Line, Row, next_table_id, union
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
@@ -35,7 +36,6 @@ RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
 MIN_RULES = 3  # rules of one extent that make a table (two rows)
 BAND_COVER = 0.5  # vertical segments at one x covering this share of a band's height rule it (Word breaks them per row)
 COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band separates two columns
-TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
@@ -116,9 +116,9 @@ def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[lis
 
 
 def table_rows(table: Any, cells: dict[BBox, Cell], page: int, table_id: int, first: bool) -> list[Row]:
-    """Given a pdfplumber table and its filled cells, return its rows with merged spans filled.
+    """Given a table (cells.Table, or pdfplumber's for OCR) and its filled cells, return its rows with merged spans filled.
 
-    pdfplumber leaves a slot covered by a merged cell as None; the slot is given the
+    A table leaves a slot covered by a merged cell as None; the slot is given the
     Cell whose box covers its centre, so a merged cell appears (as the same object)
     in every row it spans.
     """
@@ -139,7 +139,7 @@ def table_rows(table: Any, cells: dict[BBox, Cell], page: int, table_id: int, fi
 
 
 def _columns(table: Any) -> list[list[BBox]]:
-    """Given a pdfplumber table, return the cell boxes of each column (grouped by left edge)."""
+    """Given a table, return the cell boxes of each column (grouped by left edge)."""
     return [[c for c in col.cells if c is not None] for col in table.columns]
 
 
@@ -155,13 +155,6 @@ class PageObjects:
     def scanned(self) -> bool:
         """An image without a text layer (a scan), as `is_scanned` says of a pdfplumber page."""
         return not self.chars and self.has_images
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """What pdfplumber's TableFinder reads of a page under the "lines" strategy: the edges of its ruling lines."""
-
-    edges: list[Edge]
 
 
 def _leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
@@ -300,11 +293,6 @@ def rules_at_cut_ends(edges: list[Edge]) -> list[Edge]:
                 added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
                               "orientation": "h", "object_type": "line"})
     return added
-
-
-def find_tables(edges: list[Edge]) -> list[Any]:
-    """Given a page's edges, return the pdfplumber tables its ruling lines draw (as `page.find_tables` would)."""
-    return TableFinder(Ruling(edges), TABLE_SETTINGS).tables
 
 
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
