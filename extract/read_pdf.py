@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 from unicodedata import normalize as normalize_unicode
 
@@ -23,7 +24,7 @@ from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from .cells import find_tables
-from .document import BBox, Cell, Document, Line, Row, next_table_id, union
+from .document import BBox, Cell, Document, Line, Row, next_table_id
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
 Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
@@ -41,12 +42,22 @@ COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band sepa
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Given characters, return them grouped into lines, top to bottom, each in x order."""
     lines: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
-        if lines and abs(char["top"] - lines[-1][0]["top"]) <= LINE_TOLERANCE * char["size"]:
+    line_top = 0.0  # the top of the current line's first character
+    for char in sorted(chars, key=_reading_key):
+        top = char["top"]
+        if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
             lines[-1].append(char)
         else:
             lines.append([char])
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+            line_top = top
+    return [sorted(line, key=_X0) for line in lines]
+
+
+def _reading_key(char: Char) -> tuple[float, float]:
+    return (round(char["top"], 1), char["x0"])
+
+
+_X0 = itemgetter("x0")
 
 
 def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
@@ -57,11 +68,16 @@ def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
 def _line(chars: Sequence[Char], page: int) -> Line:
     """Given one line's characters in x order, return its Line with gaps read as spaces."""
     parts = [chars[0]["text"]]
-    for before, char in zip(chars, chars[1:]):
-        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + char["text"]).isspace():
+    before = chars[0]
+    for char in chars[1:]:
+        text = char["text"]
+        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
             parts.append(" ")
-        parts.append(char["text"])
-    return Line("".join(parts), page, union(_bbox(c) for c in chars))
+        parts.append(text)
+        before = char
+    box = (min([c["x0"] for c in chars]), min([c["top"] for c in chars]),
+           max([c["x1"] for c in chars]), max([c["bottom"] for c in chars]))
+    return Line("".join(parts), page, box)
 
 
 def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
@@ -79,16 +95,8 @@ def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
     return cells
 
 
-def _bbox(obj: Char) -> BBox:
-    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
-
-
 def _contains(box: BBox, x: float, y: float) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-def _centre(char: Char) -> tuple[float, float]:
-    return ((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
 
 
 def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[list[list[Char]], list[Char]]:
@@ -99,14 +107,15 @@ def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[lis
     characters whose centre lies in its band of the page (found by bisection), so a page
     costs about characters × columns tests rather than characters × cells.
     """
-    centres = [_centre(char) for char in chars]
-    by_y = sorted(range(len(chars)), key=lambda i: centres[i][1])
-    ys = [centres[i][1] for i in by_y]
+    xs = [(char["x0"] + char["x1"]) / 2 for char in chars]
+    centre_ys = [(char["top"] + char["bottom"]) / 2 for char in chars]
+    by_y = sorted(range(len(chars)), key=centre_ys.__getitem__)
+    ys = [centre_ys[i] for i in by_y]
     owner = [-1] * len(chars)
     for cell in sorted(range(len(cell_boxes)), key=lambda i: cell_boxes[i][1]):
         x0, top, x1, bottom = cell_boxes[cell]
         for i in by_y[bisect_left(ys, top) : bisect_right(ys, bottom)]:
-            if owner[i] < 0 and x0 <= centres[i][0] <= x1:
+            if owner[i] < 0 and x0 <= xs[i] <= x1:
                 owner[i] = cell
     inside: list[list[Char]] = [[] for _ in cell_boxes]
     outside = []
@@ -245,7 +254,7 @@ def _band_edges(x0: float, x1: float, top: float, bottom: float, vertical: list[
         return []
     from_above = any(abs(v["bottom"] - top) <= RULE_SNAP and v["top"] < top - RULE_SNAP for v in near)
     from_below = any(abs(v["top"] - bottom) <= RULE_SNAP and v["bottom"] > bottom + RULE_SNAP for v in near)
-    inside = [c for c in chars if top < _centre(c)[1] < bottom and x0 < _centre(c)[0] < x1]
+    inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and x0 < (c["x0"] + c["x1"]) / 2 < x1]
     if not inside or (not crossing and from_above and from_below):
         return []
     if not crossing:  # drawn columns, even only a box, are the author's; only a rules-only band is split by gaps
