@@ -14,7 +14,7 @@ from . import __version__
 from .batch import ParseSettings, run_batch
 from .errors import ExtractionError, UsageError
 from .limits import FILE_TIMEOUT_SECONDS, run_with_timeout
-from .open_pdf import READERS
+from .open_pdf import DEFAULT_READER, READERS
 from .pipeline import extract_file
 from .render import FORMATS, render
 from .search import COLUMNS as SEARCH_COLUMNS
@@ -123,8 +123,9 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--dask", metavar="ADDRESS",
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
     for reads_pdfs in (extract, batch):
-        reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
-                                help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
+        reads_pdfs.add_argument("--reader", choices=READERS, default=DEFAULT_READER,
+                                help=f"PDF reader (default {DEFAULT_READER}: pdfplumber's records, ~10× faster; "
+                                     "pdfium: a few texts differ): docs/benchmark.md")
     batch.set_defaults(run=cmd_batch)
     search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")
     search_.add_argument("words", nargs="+", metavar="WORD", help="words every goal found contains; short ones like DX work too")

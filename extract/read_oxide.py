@@ -42,7 +42,7 @@ from .read_pdf import Char, Edge, layout_rows
 OXIDE_LOGGER = "pdf_oxide"
 MERGED = regex.compile(r"Deduplicated (\d+) overlapping characters")  # pdf_oxide's debug line per page
 TEXT_LOGGER = "pdf_oxide.extractors.text"  # where that line is logged
-NBSP_AS_SPACE = str.maketrans("\u00a0", " ")  # WinAnsi 240 is a space: pdfminer's reading
+NBSP = "\u00a0"  # pdf_oxide's reading of WinAnsi 240, which is a space (pdfminer's reading)
 FONT_SCALE = 0.001  # glyph space units per text space unit (PDF 1.7, 9.2.4), as pdfminer scales /Descent
 VERTICAL = regex.compile(r"-V$")  # a predefined vertical CMap (Identity-V, UniJIS-UCS2-V, …)
 MAX_FORM_DEPTH = 8  # form XObjects searched this deep for fonts (a cycle stops here too)
@@ -182,15 +182,17 @@ def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) 
 
     Characters whose centre lies outside the page are left out, as plumber_objects does.
     """
+    shifted = {name: descent for name, descent in descents.items() if descent}  # most fonts have none
     chars: list[Char] = []
     for char in found:
         x, y, width, size = char.bbox
-        bottom = height - y - descents.get(char.font_name, 0.0) * size
+        bottom = height - y - (shifted.get(char.font_name, 0.0) * size if shifted else 0.0)
         top = bottom - size
         if not 0 <= (top + bottom) / 2 <= height:
             continue
+        text = char.char
         chars.append({
-            "text": char.char.translate(NBSP_AS_SPACE), "x0": x, "x1": x + width, "top": top, "bottom": bottom,
+            "text": " " if text == NBSP else text, "x0": x, "x1": x + width, "top": top, "bottom": bottom,
             "size": size, "upright": char.rotation_degrees % 180 == 0,
         })
     return chars

@@ -41,9 +41,12 @@ COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band sepa
 
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Given characters, return them grouped into lines, top to bottom, each in x order."""
+    chars = list(chars)
+    keys = [(round(char["top"], 1), char["x0"]) for char in chars]  # reading order: rows of 0.1 pt, then x
     lines: list[list[Char]] = []
     line_top = 0.0  # the top of the current line's first character
-    for char in sorted(chars, key=_reading_key):
+    for index in sorted(range(len(chars)), key=keys.__getitem__):
+        char = chars[index]
         top = char["top"]
         if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
             lines[-1].append(char)
@@ -51,10 +54,6 @@ def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
             lines.append([char])
             line_top = top
     return [sorted(line, key=_X0) for line in lines]
-
-
-def _reading_key(char: Char) -> tuple[float, float]:
-    return (round(char["top"], 1), char["x0"])
 
 
 _X0 = itemgetter("x0")
@@ -236,14 +235,15 @@ def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
         ys = sorted(tops)
         if len(ys) < MIN_RULES:
             continue
+        near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
         for top, bottom in zip(ys, ys[1:]):
-            added += _band_edges(x0, x1, top, bottom, vertical, chars)
+            added += _band_edges(x0, x1, top, bottom, near, chars)
     return added
 
 
-def _band_edges(x0: float, x1: float, top: float, bottom: float, vertical: list[Edge], chars: Sequence[Char]) -> list[Edge]:
-    """Given one band between two rules, return the vertical edges it needs (none if it has its own)."""
-    near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
+def _band_edges(x0: float, x1: float, top: float, bottom: float, near: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given one band between two rules and the vertical edges within its width, return the vertical edges
+    it needs (none if it has its own)."""
     cover: dict[int, float] = {}  # how much of the band the vertical segments at each x cover
     for v in near:
         key = round(v["x0"] / RULE_SNAP)
