@@ -9,6 +9,9 @@ a rotated page, an encrypted or damaged file) is read by pdfplumber by construct
 
 from __future__ import annotations
 
+import io
+
+import pikepdf
 import pytest
 
 import broken_pdfs
@@ -26,10 +29,10 @@ MADE = {  # hand-made files of the error tests, each a way a file can fail or re
 BOX_TOLERANCE = 0.01  # points: pdf_oxide's coordinates are single-precision floats, pdfminer's double
 
 
-def outcome(data: bytes, name: str, reader: str) -> tuple:
+def outcome(data: bytes, name: str, reader: str, password: str | None = None) -> tuple:
     """The record (with each value's path, page and box) a reader makes of a file, or its error."""
     try:
-        extraction = extract_bytes(data, name, reader=reader)
+        extraction = extract_bytes(data, name, reader=reader, password=password)
     except ExtractionError as error:
         return ("error", error.kind, error.reason)
     traces = [(trace.path, trace.page, trace.bbox) for trace in extraction.traces]
@@ -65,6 +68,26 @@ def test_every_made_file_gives_the_pdfplumber_readers_outcome(kind):
     data = MADE[kind]()
 
     assert_same(outcome(data, f"{kind}.pdf", "oxide"), outcome(data, f"{kind}.pdf", "pdfplumber"))
+
+
+@pytest.mark.parametrize("password", ["secret", "wrong"])
+def test_an_encrypted_file_with_a_password_gives_the_pdfplumber_readers_outcome(password):
+    data = broken_pdfs.encrypted_pdf("secret")
+
+    mine = outcome(data, "encrypted.pdf", "oxide", password)
+
+    assert mine[:2] == ("error", "not_a_manifesto" if password == "secret" else "encrypted")
+    assert_same(mine, outcome(data, "encrypted.pdf", "pdfplumber", password))
+
+
+def test_a_file_encrypted_for_its_permissions_only_is_read_by_pdf_oxide_as_by_pdfplumber():
+    with pikepdf.open(io.BytesIO(broken_pdfs.text_pdf())) as pdf:  # an empty user password: opens without one
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(user="", owner="owner", R=6))
+    data = out.getvalue()
+
+    assert read_oxide(data, None, MAX_PAGES) is not None
+    assert_same(outcome(data, "permissions.pdf", "oxide"), outcome(data, "permissions.pdf", "pdfplumber"))
 
 
 def test_text_pages_are_read_by_pdf_oxide_and_scans_rotated_pages_damage_left_to_pdfplumber():
