@@ -20,8 +20,10 @@ What it cannot make exact it leaves to pdfplumber: `read_oxide` returns None —
 open_pdf.py reads the file with pdfplumber, OCR and error kinds included — for a file that
 is damaged (qpdf or pdf_oxide warn while reading it), encrypted with a password it does
 not accept, scanned or with an empty page, rotated (/Rotate) or with a MediaBox not at the
-origin, with vertical-writing or Type 3 fonts, where pdf_oxide merged overlapping
-characters (pdfminer keeps both), or with more than `max_pages` pages.
+origin, with vertical-writing or Type 3 fonts or CID fonts without a ToUnicode map (pdf_oxide's
+own CID table reads 長 as the radical ⻑), with turned text (whether pdfminer takes it as
+upright hangs on rounding in its matrix), where pdf_oxide merged overlapping characters
+(pdfminer keeps both), or with more than `max_pages` pages.
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ def _descent(font: Any) -> tuple[str, float]:
             VERTICAL.search(str(encoding)) is not None)
         if vertical:
             raise Unserved("a vertical-writing font")
+        if "/ToUnicode" not in font:  # pdf_oxide's CID→Unicode table differs (長 read as the radical ⻑)
+            raise Unserved("a CID font without a ToUnicode map")
         described = font.DescendantFonts[0]
     descriptor = described.get("/FontDescriptor")
     if isinstance(descriptor, pikepdf.Dictionary):
@@ -190,10 +194,12 @@ def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) 
         top = bottom - size
         if not 0 <= (top + bottom) / 2 <= height:
             continue
+        if char.rotation_degrees:
+            raise Unserved("turned text")  # whether pdfminer takes it as upright hangs on rounding in its matrix
         text = char.char
         chars.append({
             "text": " " if text == NBSP else text, "x0": x, "x1": x + width, "top": top, "bottom": bottom,
-            "size": size, "upright": char.rotation_degrees % 180 == 0,
+            "size": size, "upright": True,
         })
     return chars
 

@@ -6,6 +6,7 @@ import hashlib
 
 from conftest import SAMPLES
 from bench.corpus import build_corpus, sample_pdfs
+from bench.exactness import compare_file, kind
 from bench.identical import compare, first_difference
 from bench.machine import cpu_model, memory_gib
 from bench.run import ratios
@@ -64,3 +65,15 @@ def test_identical_readers_are_told_apart_from_differing_ones():
     assert first_difference(("record", {"title": "a", "head": "b"}, []), ("record", {"title": "a", "head": "c"}, [])) \
         == "head: 'b' against 'c'"
     assert first_difference(("error", "corrupt"), ("record", {}, [])).startswith("('error', 'corrupt') against")
+
+
+def test_exactness_counts_pdf_oxides_characters_as_pdfminers_and_names_what_it_leaves():
+    found = compare_file(SAMPLES / "iga-2021-digital.pdf")
+    left = compare_file(SAMPLES / "hard" / "xlsx-rotated-pages-r3-kanko.pdf")
+
+    oxide = found["pdf_oxide"]
+    assert oxide[("ideographic space", "both")] > 0 and oxide[("other", "both")] > 1000
+    assert not [key for key in oxide if key[1] != "both"]  # nothing read by one library only
+    assert left["pdf_oxide"] == {"left to pdfplumber": "a rotated page or a MediaBox off the origin"}
+    assert (kind("・"), kind("\u3000"), kind("⻑"), kind("(cid:12)"), kind("長")) == (
+        "middle dot ・", "ideographic space", "Kangxi / CJK radical", "(cid:N): no Unicode", "other")
