@@ -13,6 +13,8 @@ from pathlib import Path
 from extract.errors import ExtractionError
 from extract.pipeline import extract_file
 
+CONTEXT = 12  # characters shown either side of where two values first differ
+
 
 def outcome(path: Path, reader: str) -> tuple:
     """What a reader makes of a file: its record's values and their pages, or its error kind."""
@@ -32,7 +34,10 @@ def first_difference(mine: tuple, theirs: tuple) -> str | None:
         return f"{mine[:2]} against {theirs[:2]}"
     for key in theirs[1]:
         if mine[1].get(key) != theirs[1][key]:
-            return f"{key}: {str(mine[1].get(key))[:60]!r} against {str(theirs[1][key])[:60]!r}"
+            a, b = str(mine[1].get(key)), str(theirs[1][key])
+            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            start = max(0, at - CONTEXT)
+            return f"{key}: {a[start:at + CONTEXT]!r} against {b[start:at + CONTEXT]!r}"
     return "provenance (the pages values are traced to)"
 
 

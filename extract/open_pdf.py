@@ -22,7 +22,6 @@ from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from . import ocr
 from .document import Document
 from .errors import ExtractionError
 from .models import ReadWarning
@@ -90,6 +89,8 @@ def repair(data: bytes, password: str | None, damage: str) -> bytes:
 
 def _read(data: bytes, password: str | None) -> Document:
     """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR."""
+    from . import ocr  # numpy, Pillow and the scan code: only for files the fast reader does not serve
+
     with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
         check_page_count(pdf)
         read_scanned = ocr.read_scanned_page if ocr.ocr_available() else None
@@ -130,6 +131,8 @@ def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:
     of = f"{scans} of {len(pdf.pages)} pages are scanned images"
     if ocr_ran:
         return ExtractionError("no_text_layer", f"no text layer: {of}, and OCR found no table on them")
+    from . import ocr
+
     return ExtractionError("no_text_layer", f"no text layer: {of}; {ocr.missing_ocr_hint()}")
 
 
