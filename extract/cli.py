@@ -124,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
                        help="parse on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of -j workers")
     for reads_pdfs in (extract, batch):
         reads_pdfs.add_argument("--reader", choices=READERS, default=DEFAULT_READER,
-                                help=f"PDF reader (default {DEFAULT_READER}: pdfplumber's records, ~10× faster; "
+                                help=f"PDF reader (default {DEFAULT_READER}: pdfplumber's records, 5× faster; "
                                      "pdfium: a few texts differ): docs/benchmark.md")
     batch.set_defaults(run=cmd_batch)
     search_ = commands.add_parser("search", help="find goals by words in their texts (Japanese full-text search)")

@@ -1,4 +1,7 @@
-"""Open PDF bytes with pdfplumber and classify what cannot be read.
+"""Open PDF bytes with the chosen reader and classify what cannot be read.
+
+The default reader (read_oxide.py) serves what it can read exactly as pdfplumber does;
+everything else is opened with pdfplumber, whose failures give the error kinds.
 
 Turns pdfminer's many exceptions into the user-facing error kinds: not_pdf (no PDF
 header), encrypted (a password is missing or wrong), too_large (more than MAX_PAGES
@@ -39,7 +42,7 @@ MAX_PAGES = 100
 DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
-# read_oxide.py, the default (pdfplumber's records, ~10× faster); read_pdf.py, pdfplumber's own;
+# read_oxide.py, the default (pdfplumber's records, 5× faster); read_pdf.py, pdfplumber's own;
 # read_pdfium.py, faster than pdfplumber but not golden-exact
 READERS = ("oxide", "pdfplumber", "pdfium")
 DEFAULT_READER = READERS[0]
