@@ -20,8 +20,9 @@ What it cannot make exact it leaves to pdfplumber: `read_oxide` returns None —
 open_pdf.py reads the file with pdfplumber, OCR and error kinds included — for a file that
 is damaged (qpdf or pdf_oxide warn while reading it), encrypted with a password it does
 not accept, scanned or with an empty page, rotated (/Rotate) or with a MediaBox not at the
-origin, with vertical-writing or Type 3 fonts or CID fonts without a ToUnicode map (pdf_oxide's
-own CID table reads 長 as the radical ⻑), with turned text (whether pdfminer takes it as
+origin, with vertical-writing or Type 3 fonts, CID fonts without a ToUnicode map (pdf_oxide's
+own CID table reads 長 as the radical ⻑) or fonts naming their own glyphs without one
+(pdfminer reads `(cid:NN)`, pdf_oxide other text), with turned text (whether pdfminer takes it as
 upright hangs on rounding in its matrix), where pdf_oxide merged overlapping characters
 (pdfminer keeps both), or with more than `max_pages` pages.
 """
@@ -156,8 +157,10 @@ def _descent(font: Any) -> tuple[str, float]:
         raise Unserved("a Type 3 font")
     name = str(font.get("/BaseFont", ""))[1:]
     described = font
+    encoding = font.get("/Encoding")
+    if isinstance(encoding, pikepdf.Dictionary) and "/Differences" in encoding and "/ToUnicode" not in font:
+        raise Unserved("glyph names of its own and no ToUnicode map")  # pdfminer: (cid:NN); pdf_oxide: other text
     if subtype == "/Type0":
-        encoding = font.get("/Encoding")
         vertical = encoding.get("/WMode", 0) == 1 if isinstance(encoding, pikepdf.Stream) else (
             VERTICAL.search(str(encoding)) is not None)
         if vertical:
