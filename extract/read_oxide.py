@@ -106,9 +106,9 @@ def read_oxide(data: bytes, password: str | None, max_pages: int) -> Document | 
             if listener.trouble:
                 raise Unserved(listener.trouble[0])
         return Document(rows, len(heights))
-    except (Unserved, pikepdf.PdfError, pikepdf.PasswordError, RuntimeError, ValueError, KeyError, TypeError,
-            AttributeError, RecursionError):
-        return None
+    except (Unserved, pikepdf.PdfError, pikepdf.PasswordError, OSError, RuntimeError, ValueError, KeyError,
+            TypeError, AttributeError, RecursionError):
+        return None  # pdf_oxide raises OSError for what it cannot parse; a malformed font dictionary the others
 
 
 def font_descents(data: bytes, password: str | None, max_pages: int) -> tuple[dict[str, float], list[float]]:

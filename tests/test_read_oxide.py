@@ -19,6 +19,7 @@ from conftest import ROOT, SAMPLES
 from extract.errors import ExtractionError
 from extract.open_pdf import DEFAULT_READER, MAX_PAGES
 from extract.pipeline import extract_bytes
+from extract import read_oxide as read_oxide_module
 from extract.read_oxide import page_edges, read_oxide
 
 PDFS = sorted(SAMPLES.rglob("*.pdf")) + sorted((ROOT / "tests" / "fixtures").rglob("*.pdf"))
@@ -117,3 +118,14 @@ def test_paths_become_pdfplumbers_edges():
         ("h", 10, 30, 50, 30), ("h", 10, 50, 50, 50), ("v", 10, 30, 10, 50), ("v", 50, 30, 50, 50),
         (None, 0, 95, 5, 100), ("v", 5, 80, 5, 95),  # a curve's segments: slanted, then plumb
     ]
+
+
+def test_a_file_pdf_oxide_cannot_parse_is_read_by_pdfplumber(monkeypatch):
+    def refuse(data, password=None):
+        raise OSError("PDF parse error")  # what pdf_oxide raises for a file it cannot parse
+
+    monkeypatch.setattr(read_oxide_module.pdf_oxide.PdfDocument, "from_bytes", refuse)
+    path = SAMPLES / "iga-2021-digital.pdf"
+
+    assert read_oxide(path.read_bytes(), None, MAX_PAGES) is None
+    assert outcome(path.read_bytes(), path.name, "oxide")[1]["department"] == "デジタル自治推進局"
