@@ -7,7 +7,7 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pydantic", "sqlite-utils")
+LIBRARIES = ("pdf-oxide", "pdfplumber", "pdfminer.six", "pikepdf", "pypdfium2", "pydantic", "sqlite-utils")
 
 
 def cpu_model(cpuinfo: str) -> str:

@@ -1,6 +1,6 @@
 """Where a -j1 batch's time goes: cProfile over parse and store of the corpus, summed by stage.
 
-    python -m bench.profile [--files 100] [--reader pdfplumber] [--out output/bench]
+    python -m bench.profile [--files 100] [--reader oxide] [--out output/bench]
 
 Each stage is a function whose cumulative time is read from the profile (stages nest:
 a stage's own share is its time less the stages inside it). Writes OUT/profile-READER.json
@@ -21,23 +21,32 @@ from pathlib import Path
 from tabulate import tabulate
 
 from extract.batch import ParseSettings, parse_one
+from extract.open_pdf import DEFAULT_READER
 from extract.store import open_db, store
 
 from .corpus import build_corpus, sample_pdfs
 from .run import ROOT
 
 # stage → (the function it is: file suffix and name), and the stages that run inside it
+OXIDE_METHOD = "<method '{}' of 'pdf_oxide.pdf_oxide.PdfDocument' objects>"  # how cProfile names a Rust method
 STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
     "parse (one file)": (("extract/batch.py", "parse_one"), ("read PDF", "find blocks", "build + validate")),
-    "read PDF": (("extract/open_pdf.py", "read_pdf_bytes"), ("ours: chars and rules of a pdfplumber page",
-                                                          "pdfium: chars", "pdfium: rules", "ours: cells and lines")),
+    "read PDF": (("extract/open_pdf.py", "read_pdf_bytes"), (
+        "ours: chars and rules of a pdfplumber page", "pdf_oxide: characters", "pdf_oxide: paths",
+        "pikepdf: pages and fonts", "ours: chars of a pdf_oxide page", "ours: edges of a pdf_oxide page",
+        "pdfium: chars", "pdfium: rules", "ours: cells and lines")),
     "ours: chars and rules of a pdfplumber page": (("extract/read_pdf.py", "plumber_objects"),
                                                    ("pdfminer: interpret pages",)),
     "pdfminer: interpret pages": (("pdfplumber/page.py", "layout"), ()),
+    "pdf_oxide: characters": (("~", OXIDE_METHOD.format("extract_chars")), ()),
+    "pdf_oxide: paths": (("~", OXIDE_METHOD.format("extract_paths")), ()),
+    "pikepdf: pages and fonts": (("extract/read_oxide.py", "font_descents"), ()),
+    "ours: chars of a pdf_oxide page": (("extract/read_oxide.py", "page_chars"), ()),
+    "ours: edges of a pdf_oxide page": (("extract/read_oxide.py", "page_edges"), ()),
     "pdfium: chars": (("extract/read_pdfium.py", "page_chars"), ()),
     "pdfium: rules": (("extract/read_pdfium.py", "page_edges"), ()),
-    "ours: cells and lines": (("extract/read_pdf.py", "layout_rows"), ("pdfplumber: find tables",)),
-    "pdfplumber: find tables": (("pdfplumber/table.py", "__init__"), ()),
+    "ours: cells and lines": (("extract/read_pdf.py", "layout_rows"), ("cells: find tables",)),
+    "cells: find tables": (("extract/cells.py", "find_tables"), ()),
     "find blocks": (("extract/blocks.py", "find_blocks"), ()),
     "build + validate": (("extract/build.py", "build"), ()),
     "store": (("extract/store.py", "store"), ()),
@@ -68,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Profile parse and store of the corpus; print and write each stage's share."""
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=100, help="files profiled (default 100)")
-    parser.add_argument("--reader", default="pdfplumber", help="PDF reader (default pdfplumber)")
+    parser.add_argument("--reader", default=DEFAULT_READER, help=f"PDF reader (default {DEFAULT_READER})")
     parser.add_argument("--out", default=str(ROOT / "output" / "bench"), help="where the corpus and profile go")
     args = parser.parse_args(argv)
     out = Path(args.out)

@@ -34,6 +34,7 @@ from tqdm import tqdm
 from .errors import ExtractionError, UsageError
 from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits, Worker
 from .municipality import lookup
+from .open_pdf import DEFAULT_READER
 from .paths import shown_path, stored_path
 from .pipeline import Extraction, FailedPart, extract_file, prepare
 from .series import relink_goals
@@ -180,7 +181,7 @@ class ParseSettings:
     and the user's vocabulary file extending the built-in one (None: the built-in one alone)."""
 
     password: str | None = None
-    reader: str = "pdfplumber"
+    reader: str = DEFAULT_READER
     timeout: float | None = FILE_TIMEOUT_SECONDS
     vocabulary: str | None = None
     memory: int | None = FILE_MEMORY_BYTES

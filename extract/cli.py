@@ -23,7 +23,7 @@ from .batch import EXIT_FAILED, ParseSettings, run_batch
 from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
 from .errors import DatabaseFault, ExtractionError, UsageError
 from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker
-from .open_pdf import READERS
+from .open_pdf import DEFAULT_READER, READERS
 from .paths import shown_path
 from .pipeline import STDIN, Extraction, FailedPart, extract_bytes, extract_file
 from .query import QUERY_TIME_LIMIT_SECONDS, run_query
@@ -231,8 +231,9 @@ def parser(defaults: Defaults = Defaults()) -> argparse.ArgumentParser:
                                 "error too_large)")
     for reads_pdfs in (extract, show, batch):
         reads_pdfs.add_argument("--password", help="password of encrypted PDFs (tried only on files that need one)")
-        reads_pdfs.add_argument("--reader", choices=READERS, default=READERS[0],
-                                help="PDF reader (default pdfplumber); pdfium is faster, a few texts differ: docs/benchmark.md")
+        reads_pdfs.add_argument("--reader", choices=READERS, default=DEFAULT_READER,
+                                help=f"PDF reader (default {DEFAULT_READER}: pdfplumber's records, faster; "
+                                     "pdfium: a few texts differ): docs/benchmark.md")
         reads_pdfs.add_argument("--vocabulary", metavar="FILE",
                                 help="a TOML file of your city's wordings, extending the built-in vocabulary (docs/vocabulary.md)")
     search_ = command("search", "find goals by words in their texts (Japanese full-text search)", cmd_search)

@@ -1,4 +1,7 @@
-"""Open PDF bytes with pdfplumber and classify what cannot be read.
+"""Open PDF bytes with the chosen reader and classify what cannot be read.
+
+The default reader (read_oxide.py) serves what it can read exactly as pdfplumber does;
+everything else is opened with pdfplumber, whose failures give the error kinds.
 
 Turns pdfminer's many exceptions into the user-facing error kinds: not_pdf (no PDF
 header), encrypted (a password is missing or wrong), too_large (more than limits.MAX_FILE_PAGES
@@ -30,6 +33,7 @@ from .document import Document
 from .errors import ExtractionError
 from .limits import MAX_FILE_PAGES, check_file_pages
 from .models import ReadWarning
+from .read_oxide import read_oxide
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
 from .streams import check_streams, damage_warnings
@@ -41,10 +45,13 @@ MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerat
 DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
-READERS = ("pdfplumber", "pdfium")  # read_pdf.py, the default; read_pdfium.py, faster but not golden-exact
+# read_oxide.py, the default (pdfplumber's records, 5× faster); read_pdf.py, pdfplumber's own;
+# read_pdfium.py, faster than pdfplumber but not golden-exact
+READERS = ("oxide", "pdfplumber", "pdfium")
+DEFAULT_READER = READERS[0]
 
 
-def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "pdfplumber") -> Document:
+def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = DEFAULT_READER) -> Document:
     """Given PDF bytes, return their Document, or raise ExtractionError of the right kind.
 
     A file pdfminer cannot parse is repaired with qpdf and read again; the Document
@@ -53,7 +60,8 @@ def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = "p
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
     streams = check_streams(data, password)
-    document = _read_and_repair(_read_pdfium if reader == "pdfium" else _read, data, password)
+    read = {"oxide": _read_oxide, "pdfium": _read_pdfium}.get(reader, _read)
+    document = _read_and_repair(read, data, password)
     document.warnings.extend(damage_warnings(streams, {row.page for row in document.rows}))
     return document
 
@@ -116,6 +124,8 @@ def repair(data: bytes, password: str | None, damage: str) -> bytes:
 
 def _read(data: bytes, password: str | None) -> Document:
     """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR."""
+    from . import ocr  # numpy, Pillow and the scan code: only for files the fast reader does not serve
+
     with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
         check_pages(pdf)
         read_scanned = ocr.read_scanned_page if ocr.ocr_available() else None
@@ -124,6 +134,14 @@ def _read(data: bytes, password: str | None) -> Document:
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
     if document.ocr:
         document.warnings += repair_document(document)
+    return document
+
+
+def _read_oxide(data: bytes, password: str | None) -> Document:
+    """Given PDF bytes, return their Document read by pdf_oxide; by pdfplumber where it cannot be exact (read_oxide.py)."""
+    document = read_oxide(data, password, MAX_PAGES)
+    if document is None or not any(row.cells for row in document.rows):
+        return _read(data, password)  # pdfplumber's reading, with its OCR and error kinds
     return document
 
 
@@ -148,6 +166,8 @@ def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:
     of = f"{scans} of {len(pdf.pages)} pages are scanned images"
     if ocr_ran:
         return ExtractionError("no_text_layer", f"no text layer: {of}, and OCR found no table on them")
+    from . import ocr
+
     return ExtractionError("no_text_layer", f"no text layer: {of}; {ocr.missing_ocr_hint()}")
 
 

@@ -23,7 +23,7 @@ from .limits import check_file_size, check_manifesto_pages
 from .models import Manifesto, ReadWarning, Source
 from .normalize import Calendar
 from .ocr_repair import low_confidence_warnings
-from .open_pdf import read_pdf_bytes
+from .open_pdf import DEFAULT_READER, read_pdf_bytes
 from .paths import shown_path
 from .read_text import read_web
 from .readable import check_readable
@@ -88,7 +88,7 @@ def extract_bytes(
     name: str,
     *,
     password: str | None = None,
-    reader: str = "pdfplumber",
+    reader: str = DEFAULT_READER,
     vocabulary: Vocabulary | str | Path | None = None,
 ) -> list[Extraction | FailedPart]:
     """Given a file's bytes and name, return one Extraction per manifesto it holds, in file order
@@ -150,7 +150,7 @@ def extract_file(
     path: str | Path,
     *,
     password: str | None = None,
-    reader: str = "pdfplumber",
+    reader: str = DEFAULT_READER,
     vocabulary: Vocabulary | str | Path | None = None,
 ) -> list[Extraction | FailedPart]:
     """Given a path, return its manifestos' Extractions (options as extract_bytes) or raise ExtractionError naming the file."""

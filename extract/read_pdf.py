@@ -3,10 +3,11 @@
 The PDF is opened once and each page's content is interpreted once (pdfminer, through
 pdfplumber's `page.layout`). Of each character only the seven values the reader uses
 are kept — pdfplumber's `page.chars` would resolve some twenty for each, a quarter of
-the page's cost — while ruling lines go through pdfplumber's own conversion, so its
-table finder sees exactly its own edges. Cell text is assembled from the characters
-directly. `layout_rows` (pure) turns characters and edges into rows, whichever
-library read them (read_pdfium.py is the other).
+the page's cost — while ruling lines go through pdfplumber's own conversion into edges.
+Cells come from those edges (cells.py, pdfplumber's table finder made lean) and cell
+text is assembled from the characters directly. `layout_rows` (pure) turns characters
+and edges into rows, whichever library read them (read_oxide.py, the default, and
+read_pdfium.py are the others).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 from unicodedata import normalize as normalize_unicode
 
@@ -21,10 +23,10 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTImage
 from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.psparser import PSEOF, PSKeyword
-from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
-from .document import BBox, Cell, Document, Line, Row, next_table_id, union
+from .cells import find_tables
+from .document import BBox, Cell, Document, Line, Row, next_table_id
 from .models import ReadWarning
 
 Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
@@ -41,18 +43,26 @@ COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band sepa
 MIN_OUTLINE_CURVES = 50  # a page of no text and no image but this many curved paths shows text drawn as outlines
 INVISIBLE = 3  # text render mode 3 (Tr): neither filled nor stroked, the hidden layer of a searchable scan
 SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}  # the content-stream operators that show text
-TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Given characters, return them grouped into lines, top to bottom, each in x order."""
+    chars = list(chars)
+    keys = [(round(char["top"], 1), char["x0"]) for char in chars]  # reading order: rows of 0.1 pt, then x
     lines: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
-        if lines and abs(char["top"] - lines[-1][0]["top"]) <= LINE_TOLERANCE * char["size"]:
+    line_top = 0.0  # the top of the current line's first character
+    for index in sorted(range(len(chars)), key=keys.__getitem__):
+        char = chars[index]
+        top = char["top"]
+        if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
             lines[-1].append(char)
         else:
             lines.append([char])
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+            line_top = top
+    return [sorted(line, key=_X0) for line in lines]
+
+
+_X0 = itemgetter("x0")
 
 
 def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
@@ -63,11 +73,16 @@ def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
 def _line(chars: Sequence[Char], page: int) -> Line:
     """Given one line's characters in x order, return its Line with gaps read as spaces."""
     parts = [chars[0]["text"]]
-    for before, char in zip(chars, chars[1:]):
-        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + char["text"]).isspace():
+    before = chars[0]
+    for char in chars[1:]:
+        text = char["text"]
+        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
             parts.append(" ")
-        parts.append(char["text"])
-    return Line("".join(parts), page, union(_bbox(c) for c in chars))
+        parts.append(text)
+        before = char
+    box = (min([c["x0"] for c in chars]), min([c["top"] for c in chars]),
+           max([c["x1"] for c in chars]), max([c["bottom"] for c in chars]))
+    return Line("".join(parts), page, box)
 
 
 def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
@@ -85,20 +100,12 @@ def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
     return cells
 
 
-def _bbox(obj: Char) -> BBox:
-    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
-
-
 def _contains(box: BBox, x: float, y: float) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _area(box: BBox) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
-
-
-def _centre(char: Char) -> tuple[float, float]:
-    return ((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
 
 
 def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[list[list[Char]], list[Char]]:
@@ -110,14 +117,15 @@ def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[lis
     characters whose centre lies in its band of the page (found by bisection), so a page
     costs about characters × columns tests rather than characters × cells.
     """
-    centres = [_centre(char) for char in chars]
-    by_y = sorted(range(len(chars)), key=lambda i: centres[i][1])
-    ys = [centres[i][1] for i in by_y]
+    xs = [(char["x0"] + char["x1"]) / 2 for char in chars]
+    centre_ys = [(char["top"] + char["bottom"]) / 2 for char in chars]
+    by_y = sorted(range(len(chars)), key=centre_ys.__getitem__)
+    ys = [centre_ys[i] for i in by_y]
     owner = [-1] * len(chars)
     for cell in sorted(range(len(cell_boxes)), key=lambda i: (_area(cell_boxes[i]), cell_boxes[i][1])):
         x0, top, x1, bottom = cell_boxes[cell]
         for i in by_y[bisect_left(ys, top) : bisect_right(ys, bottom)]:
-            if owner[i] < 0 and x0 <= centres[i][0] <= x1:
+            if owner[i] < 0 and x0 <= xs[i] <= x1:
                 owner[i] = cell
     inside: list[list[Char]] = [[] for _ in cell_boxes]
     outside = []
@@ -127,9 +135,9 @@ def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[lis
 
 
 def table_rows(table: Any, cells: dict[BBox, Cell], page: int, table_id: int, first: bool) -> list[Row]:
-    """Given a pdfplumber table and its filled cells, return its rows with merged spans filled.
+    """Given a table (cells.Table, or pdfplumber's for OCR) and its filled cells, return its rows with merged spans filled.
 
-    pdfplumber leaves a slot covered by a merged cell as None; the slot is given the
+    A table leaves a slot covered by a merged cell as None; the slot is given the
     Cell whose box covers its centre, so a merged cell appears (as the same object)
     in every row it spans.
     """
@@ -150,7 +158,7 @@ def table_rows(table: Any, cells: dict[BBox, Cell], page: int, table_id: int, fi
 
 
 def _columns(table: Any) -> list[list[BBox]]:
-    """Given a pdfplumber table, return the cell boxes of each column (grouped by left edge)."""
+    """Given a table, return the cell boxes of each column (grouped by left edge)."""
     return [[c for c in col.cells if c is not None] for col in table.columns]
 
 
@@ -175,13 +183,6 @@ class PageObjects:
         if not self.chars and self.curves >= MIN_OUTLINE_CURVES:
             return "outlines"
         return None
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """What pdfplumber's TableFinder reads of a page under the "lines" strategy: the edges of its ruling lines."""
-
-    edges: list[Edge]
 
 
 def _leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
@@ -282,14 +283,15 @@ def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
         ys = sorted(tops)
         if len(ys) < MIN_RULES:
             continue
+        near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
         for top, bottom in zip(ys, ys[1:]):
-            added += _band_edges(x0, x1, top, bottom, vertical, chars)
+            added += _band_edges(x0, x1, top, bottom, near, chars)
     return added
 
 
-def _band_edges(x0: float, x1: float, top: float, bottom: float, vertical: list[Edge], chars: Sequence[Char]) -> list[Edge]:
-    """Given one band between two rules, return the vertical edges it needs (none if it has its own)."""
-    near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
+def _band_edges(x0: float, x1: float, top: float, bottom: float, near: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given one band between two rules and the vertical edges within its width, return the vertical edges
+    it needs (none if it has its own)."""
     cover: dict[int, float] = {}  # how much of the band the vertical segments at each x cover
     for v in near:
         key = round(v["x0"] / RULE_SNAP)
@@ -300,7 +302,7 @@ def _band_edges(x0: float, x1: float, top: float, bottom: float, vertical: list[
         return []
     from_above = any(abs(v["bottom"] - top) <= RULE_SNAP and v["top"] < top - RULE_SNAP for v in near)
     from_below = any(abs(v["top"] - bottom) <= RULE_SNAP and v["bottom"] > bottom + RULE_SNAP for v in near)
-    inside = [c for c in chars if top < _centre(c)[1] < bottom and x0 < _centre(c)[0] < x1]
+    inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and x0 < (c["x0"] + c["x1"]) / 2 < x1]
     if not inside or (not crossing and from_above and from_below):
         return []
     if not crossing:  # drawn columns, even only a box, are the author's; only a rules-only band is split by gaps
@@ -359,11 +361,6 @@ def _covered(spans: list[tuple[float, float]]) -> float:
             covered += end - start
             reach = end
     return covered
-
-
-def find_tables(edges: list[Edge]) -> list[Any]:
-    """Given a page's edges, return the pdfplumber tables its ruling lines draw (as `page.find_tables` would)."""
-    return TableFinder(Ruling(edges), TABLE_SETTINGS).tables
 
 
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:

@@ -6,6 +6,8 @@ import hashlib
 
 from conftest import SAMPLES
 from bench.corpus import build_corpus, sample_pdfs
+from bench.exactness import compare_file, kind
+from bench.identical import compare, first_difference
 from bench.machine import cpu_model, memory_gib
 from bench.run import ratios
 from extract.pipeline import extract_file
@@ -35,15 +37,43 @@ def test_machine_description_reads_proc_files():
 def test_targets_are_ratios_of_wall_times():
     results = {
         "cores": 2,
-        "baselines": {"words": {"wall": 10.0}},
-        "batches": [{"label": "batch -j1", "wall": 12.0}, {"label": "batch -j2", "wall": 6.5}],
+        "baselines": {"words": {"wall": 60.0}, "oxide chars": {"wall": 2.0}},
+        "batches": [{"label": "batch -j1", "wall": 10.0}, {"label": "batch -j2", "wall": 6.5}],
         "scaling": [{"files": 100, "peak_tree_mib": 300.0}, {"files": 1000, "peak_tree_mib": 360.0}],
+        "identical": [{"against": "pdfplumber", "files": 13, "identical": 13},
+                      {"against": "pdfium", "files": 13, "identical": 10}],
     }
 
     found = ratios(results)
 
-    assert found["over_words"]["batch -j1"] == 1.2
+    assert (found["over_words"]["batch -j1"], found["over_floor"]["batch -j1"]) == (10.0 / 60.0, 5.0)
     targets = found["targets"]
-    assert (targets["j1_over_words"]["met"], targets["speedup_all_cores"]["met"], targets["rss_growth"]["met"]) == (
-        True, True, False
-    )
+    assert targets["j1_speedup_over_words"]["value"] == 6.0
+    assert [targets[name]["met"] for name in
+            ("j1_speedup_over_words", "speedup_all_cores", "rss_growth", "identical_to_pdfplumber")] == [
+        True, False, False, True  # 6× over words; -j2 only 1.54× -j1; memory +20 %; all 13 samples the same
+    ]
+    assert "identical_to_pdfium" not in targets  # pdfium is compared and reported, not a target
+
+
+def test_identical_readers_are_told_apart_from_differing_ones():
+    iga = SAMPLES / "iga-2021-digital.pdf"
+
+    same = compare([iga], "oxide", "pdfplumber")
+
+    assert (same["identical"], same["differing"]) == (1, {})
+    assert first_difference(("record", {"title": "a", "head": "b"}, []), ("record", {"title": "a", "head": "c"}, [])) \
+        == "head: 'b' against 'c'"
+    assert first_difference(("error", "corrupt"), ("record", {}, [])).startswith("('error', 'corrupt') against")
+
+
+def test_exactness_counts_pdf_oxides_characters_as_pdfminers_and_names_what_it_leaves():
+    found = compare_file(SAMPLES / "iga-2021-digital.pdf")
+    left = compare_file(SAMPLES / "hard" / "xlsx-rotated-pages-r3-kanko.pdf")
+
+    oxide = found["pdf_oxide"]
+    assert oxide[("ideographic space", "both")] > 0 and oxide[("other", "both")] > 1000
+    assert not [key for key in oxide if key[1] != "both"]  # nothing read by one library only
+    assert left["pdf_oxide"] == {"left to pdfplumber": "a rotated page or a MediaBox off the origin"}
+    assert (kind("・"), kind("\u3000"), kind("⻑"), kind("(cid:12)"), kind("長")) == (
+        "middle dot ・", "ideographic space", "Kangxi / CJK radical", "(cid:N): no Unicode", "other")
