@@ -139,7 +139,7 @@ def _read(data: bytes, password: str | None) -> Document:
 
 def _read_oxide(data: bytes, password: str | None) -> Document:
     """Given PDF bytes, return their Document read by pdf_oxide; by pdfplumber where it cannot be exact (read_oxide.py)."""
-    document = read_oxide(data, password, MAX_PAGES)
+    document = read_oxide(data, password, MAX_FILE_PAGES)
     if document is None or not any(row.cells for row in document.rows):
         return _read(data, password)  # pdfplumber's reading, with its OCR and error kinds
     return document

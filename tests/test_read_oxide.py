@@ -17,7 +17,8 @@ import pytest
 import broken_pdfs
 from conftest import ROOT, SAMPLES
 from extract.errors import ExtractionError
-from extract.open_pdf import DEFAULT_READER, MAX_PAGES
+from extract.limits import MAX_FILE_PAGES as MAX_PAGES
+from extract.open_pdf import DEFAULT_READER
 from extract.pipeline import extract_bytes
 from extract import read_oxide as read_oxide_module
 from extract.read_oxide import page_edges, read_oxide
@@ -31,13 +32,14 @@ BOX_TOLERANCE = 0.01  # points: pdf_oxide's coordinates are single-precision flo
 
 
 def outcome(data: bytes, name: str, reader: str, password: str | None = None) -> tuple:
-    """The record (with each value's path, page and box) a reader makes of a file, or its error."""
+    """The records (with each value's path, page and box) a reader makes of a file, or its error."""
     try:
-        extraction = extract_bytes(data, name, reader=reader, password=password)
+        found = extract_bytes(data, name, reader=reader, password=password)
     except ExtractionError as error:
         return ("error", error.kind, error.reason)
-    traces = [(trace.path, trace.page, trace.bbox) for trace in extraction.traces]
-    return ("record", extraction.record.model_dump(mode="json"), traces)
+    records = [part.record.model_dump(mode="json") if hasattr(part, "record") else repr(part) for part in found]
+    traces = [(t.path, t.page, t.bbox) for part in found for t in getattr(part, "traces", [])]
+    return ("record", records, traces)
 
 
 def assert_same(fast: tuple, plumber: tuple) -> None:
@@ -128,4 +130,4 @@ def test_a_file_pdf_oxide_cannot_parse_is_read_by_pdfplumber(monkeypatch):
     path = SAMPLES / "iga-2021-digital.pdf"
 
     assert read_oxide(path.read_bytes(), None, MAX_PAGES) is None
-    assert outcome(path.read_bytes(), path.name, "oxide")[1]["department"] == "デジタル自治推進局"
+    assert outcome(path.read_bytes(), path.name, "oxide")[1][0]["department"] == "デジタル自治推進局"
