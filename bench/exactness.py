@@ -25,7 +25,7 @@ import regex
 from tabulate import tabulate
 
 from extract import read_oxide, read_pdfium
-from extract.open_pdf import MAX_PAGES
+from extract.limits import MAX_FILE_PAGES
 from extract.read_pdf import Char, plumber_objects
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def _pdfium_pages(data: bytes) -> list[list[Char]]:
 
 
 def _oxide_pages(data: bytes) -> list[list[Char]]:
-    descents, heights = read_oxide.font_descents(data, None, MAX_PAGES)
+    descents, heights = read_oxide.font_descents(data, None, MAX_FILE_PAGES)
     doc = pdf_oxide.PdfDocument.from_bytes(data)
     return [read_oxide.page_chars(doc.extract_chars(i), height, descents) for i, height in enumerate(heights)]
 

@@ -19,7 +19,7 @@ CONTEXT = 12  # characters shown either side of where two values first differ
 def outcome(path: Path, reader: str) -> tuple:
     """What a reader makes of a file: its record's values and their pages, or its error kind."""
     try:
-        extraction = extract_file(path, reader=reader)
+        extraction = extract_file(path, reader=reader)[0]  # the file's first manifesto (a booklet's first part)
     except ExtractionError as error:
         return ("error", error.kind)
     record = extraction.record.model_dump(mode="json")

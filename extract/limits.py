@@ -124,17 +124,17 @@ class Worker:
             if left <= 0:
                 self.close()
                 raise ExtractionError("timeout", f"still not read after {limits.seconds:g} s; given up")
-            if select.select([child.stdout], [], [], left)[0]:
-                break
             if polls % DESCENDANTS_EVERY == 0:
                 descendants = _descendants(process)
-            used = _memory([process, *descendants])
+            used = _memory([process, *descendants])  # sampled before each wait: a file read in one poll is measured too
             if limits.memory is not None and used > limits.memory:
                 self.close()
                 raise ExtractionError(
                     "too_large", f"used {math.ceil(used / 2**20)} MiB of memory, more than the "
                     f"{limits.memory / 2**20:.0f} MiB a file may use; given up"
                 )
+            if select.select([child.stdout], [], [], left)[0]:
+                break
         try:
             status, value = pickle.loads(_receive(child.stdout))
         except EOFError:

@@ -17,7 +17,7 @@ import pytest
 import broken_pdfs
 from conftest import ROOT, SAMPLES
 from extract.errors import ExtractionError
-from extract.limits import MAX_FILE_PAGES as MAX_PAGES
+from extract.limits import MAX_FILE_PAGES
 from extract.open_pdf import DEFAULT_READER
 from extract.pipeline import extract_bytes
 from extract import read_oxide as read_oxide_module
@@ -60,7 +60,7 @@ def test_the_fast_reader_is_the_default():
 def test_every_pdf_gives_the_pdfplumber_readers_record(path):
     data = path.read_bytes()
     if "scanned" in path.parts:  # OCR: both readers hand scans to the same OCR reader
-        assert read_oxide(data, None, MAX_PAGES) is None
+        assert read_oxide(data, None, MAX_FILE_PAGES) is None
         return
 
     assert_same(outcome(data, path.name, "oxide"), outcome(data, path.name, "pdfplumber"))
@@ -89,19 +89,19 @@ def test_a_file_encrypted_for_its_permissions_only_is_read_by_pdf_oxide_as_by_pd
         pdf.save(out, encryption=pikepdf.Encryption(user="", owner="owner", R=6))
     data = out.getvalue()
 
-    assert read_oxide(data, None, MAX_PAGES) is not None
+    assert read_oxide(data, None, MAX_FILE_PAGES) is not None
     assert_same(outcome(data, "permissions.pdf", "oxide"), outcome(data, "permissions.pdf", "pdfplumber"))
 
 
 def test_text_pages_are_read_by_pdf_oxide_and_scans_rotated_pages_damage_left_to_pdfplumber():
-    served = read_oxide((SAMPLES / "iga-2021-digital.pdf").read_bytes(), None, MAX_PAGES)
+    served = read_oxide((SAMPLES / "iga-2021-digital.pdf").read_bytes(), None, MAX_FILE_PAGES)
     assert served is not None and served.pages == 2 and served.rows
     for left in ("scanned/iga-2021-digital-scanned.pdf", "hard/xlsx-rotated-pages-r3-kanko.pdf"):
-        assert read_oxide((SAMPLES / left).read_bytes(), None, MAX_PAGES) is None, left
-    assert read_oxide(broken_pdfs.truncated_sample(), None, MAX_PAGES) is None
+        assert read_oxide((SAMPLES / left).read_bytes(), None, MAX_FILE_PAGES) is None, left
+    assert read_oxide(broken_pdfs.truncated_sample(), None, MAX_FILE_PAGES) is None
     for _ in range(2):  # pdf_oxide logs its warning about this file once a process: the font decides, not the log
-        assert read_oxide(broken_pdfs.garbled_pdf(), None, MAX_PAGES) is None
-    assert read_oxide(broken_pdfs.encrypted_pdf(), None, MAX_PAGES) is None
+        assert read_oxide(broken_pdfs.garbled_pdf(), None, MAX_FILE_PAGES) is None
+    assert read_oxide(broken_pdfs.encrypted_pdf(), None, MAX_FILE_PAGES) is None
     assert read_oxide((SAMPLES / "iga-2021-digital.pdf").read_bytes(), None, 1) is None  # past the page limit
 
 
@@ -129,5 +129,5 @@ def test_a_file_pdf_oxide_cannot_parse_is_read_by_pdfplumber(monkeypatch):
     monkeypatch.setattr(read_oxide_module.pdf_oxide.PdfDocument, "from_bytes", refuse)
     path = SAMPLES / "iga-2021-digital.pdf"
 
-    assert read_oxide(path.read_bytes(), None, MAX_PAGES) is None
+    assert read_oxide(path.read_bytes(), None, MAX_FILE_PAGES) is None
     assert outcome(path.read_bytes(), path.name, "oxide")[1][0]["department"] == "デジタル自治推進局"
