@@ -83,7 +83,7 @@ class Labels:
             boilerplate=_whole(words.title.boilerplate) if words.title.boilerplate else NOTHING,
             furniture=_whole(words.furniture.lines) if words.furniture.lines else NOTHING,
             page_number=_whole(words.furniture.page_numbers) if words.furniture.page_numbers else NOTHING,
-            sentence_end=regex.compile(rf"(?:{alternation(words.title.sentence_ends)})\s*$"),
+            sentence_end=regex.compile(rf"(?:{alternation(words.cells.sentence_ends)})\s*$"),
             bullet=regex.compile(rf"^\s*(?:{alternation(words.bullets.marks)})\s*"),
         )
 
@@ -143,6 +143,8 @@ def _inline_split(line: Line, labels: Labels, patterns: list[dict[str, regex.Pat
     best = None
     for separator in INLINE_SEPARATOR.finditer(text):
         head, value = text[: separator.start()], text[separator.end() :].strip()
+        if len(regex.sub(r"\s+", "", head)) > LABEL_LENGTH:
+            break  # no longer head can be a label
         if value and any(labels.role(group, head) for group in patterns):
             best = (head, value)
     if best is None:

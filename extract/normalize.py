@@ -254,17 +254,17 @@ def _closed(match: regex.Match[str]) -> bool:
     return bool(match[f"{side}_word"] or match[f"{side}_named"] or match[f"{side}_dmonth"])
 
 
-def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int | None, int | None, int | None, bool]:
-    """One end of a matched expression: (first month, last month, explicit year or None, names a month)."""
+def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int | None, int | None, int | None]:
+    """One end of a matched expression: (first month, last month, explicit year or None)."""
     if match[f"{side}_named"]:
         first, last = calendar.named[match[f"{side}_named"]]
-        return first, last, None, first is not None
+        return first, last, None
     if match[f"{side}_dmonth"]:
         month = int(match[f"{side}_dmonth"])
         year = int(match[f"{side}_dad"]) if match[f"{side}_dad"] else calendar.gregorian_year(
             match[f"{side}_dera"], match[f"{side}_dnum"]
         )
-        return month, month, year, True
+        return month, month, year
     month = int(match[f"{side}_month"])
     if match[f"{side}_ad"]:
         year: int | None = int(match[f"{side}_ad"])
@@ -272,7 +272,7 @@ def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int 
         year = calendar.gregorian_year(match[f"{side}_era"], match[f"{side}_num"])
     else:
         year = None
-    return month, month, year, True
+    return month, month, year
 
 
 def is_period(text: str, vocabulary: Vocabulary | None = None) -> bool:
@@ -300,10 +300,10 @@ def split_milestone(item: str, fiscal_year: int, vocabulary: Vocabulary | None =
         return None
     text = item[: match.start()].rstrip(calendar.vocabulary.time.text_trailers)
     period = match["period"]
-    start_month, first_last, start_year, _ = _point(calendar, match, "start")
+    start_month, first_last, start_year = _point(calendar, match, "start")
     ranged = bool(match["end_month"] or match["end_named"] or match["end_dmonth"])
     if ranged:
-        _, end_month, end_year, _ = _point(calendar, match, "end")
+        _, end_month, end_year = _point(calendar, match, "end")
     else:
         end_month, end_year = first_last, start_year
     if start_month is None and end_month is None:

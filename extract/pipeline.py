@@ -124,7 +124,7 @@ def _extract_part(
     pages = range(part.first_page, part.last_page + 1)
     warnings = [w for w in reader_warnings if whole_file or w.page is None or w.page in pages] + part.warnings()
     where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
-    blocks = find_blocks(part.document, vocabulary)
+    blocks = part.blocks or find_blocks(part.document, vocabulary)
     record, traces = build(blocks, where, ocr=part.document.ocr, reader_warnings=warnings, vocabulary=vocabulary)
     record.warnings += low_confidence_warnings(traces)
     return Extraction(record, traces)

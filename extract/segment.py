@@ -17,9 +17,9 @@ is no manifesto fails exactly as it did before segmentation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .blocks import find_blocks, find_header, find_legend
+from .blocks import Blocks, find_blocks, find_header, find_legend
 from .document import Document, Line, Row
 from .labels import Labels, join_wrapped_labels, label_key, split_inline_labels
 from .models import ReadWarning
@@ -35,6 +35,7 @@ class Part:
     last_page: int
     document: Document
     skipped: tuple[int, ...] = ()  # pages with text skipped before this part (and after it, for the last)
+    blocks: Blocks | None = field(default=None, compare=False)  # found already while segmenting, when they are the part's
 
     def warnings(self) -> list[ReadWarning]:
         """The skipped_pages warning of this part's record, if pages next to it were skipped."""
@@ -62,11 +63,14 @@ def segment(document: Document, vocabulary: Vocabulary) -> list[Part]:
     before = range(1, starts[0])
     ends = [*(start - 1 for start in starts[1:]), document.pages]
     for number, (start, end) in enumerate(zip(starts, ends), 1):
-        last = _last_used_page(_subdocument(document, pages, range(start, end + 1)), pages, start, vocabulary)
+        candidate = _subdocument(document, pages, range(start, end + 1))
+        last, blocks = _last_used_page(candidate, pages, start, vocabulary)
         after = range(last + 1, end + 1)
-        skipped = [*before, *after] if number == len(starts) else list(before)
-        sub = _subdocument(document, pages, range(start, last + 1))
-        parts.append(Part(number, start, last, sub, tuple(p for p in skipped if _has_text(pages[p]))))
+        skipped = tuple(p for p in ([*before, *after] if number == len(starts) else before) if _has_text(pages[p]))
+        if last == end:  # the part is the whole candidate: its blocks are found already
+            parts.append(Part(number, start, last, candidate, skipped, blocks))
+        else:
+            parts.append(Part(number, start, last, _subdocument(document, pages, range(start, last + 1)), skipped))
         before = after
     return parts
 
@@ -104,9 +108,11 @@ def _department(rows: list[Row], labels: Labels) -> str | None:
     return label_key("".join(line.text for line in lines)) if lines else None
 
 
-def _last_used_page(candidate: Document, pages: dict[int, list[Row]], start: int, vocabulary: Vocabulary) -> int:
+def _last_used_page(
+    candidate: Document, pages: dict[int, list[Row]], start: int, vocabulary: Vocabulary
+) -> tuple[int, Blocks]:
     """Given the pages from a manifesto's start to the next one's, return the last page whose text
-    the block finder placed in the manifesto (or where its legend stands)."""
+    the block finder placed in the manifesto (or where its legend stands), and the blocks found."""
     labels = Labels.of(vocabulary)
     blocks = find_blocks(candidate, vocabulary)
     lines: list[Line] = [*blocks.title, *blocks.aspiration_label, *blocks.shared_mission]
@@ -114,7 +120,7 @@ def _last_used_page(candidate: Document, pages: dict[int, list[Row]], start: int
     lines += [line for goal in blocks.goals for field in goal.fields.values() for line in field]
     last = max({line.page for line in lines} | {goal.page for goal in blocks.goals} | {start})
     later = sorted({row.page for row in candidate.rows if row.page > last}, reverse=True)
-    return next((page for page in later if find_legend(pages[page], labels)[0]), last)
+    return next((page for page in later if find_legend(pages[page], labels)[0]), last), blocks
 
 
 def _subdocument(document: Document, pages: dict[int, list[Row]], numbers: range) -> Document:

@@ -46,7 +46,6 @@ class TitleWords(_Words):
     words: list[str] = Field(min_length=1)
     year_words: list[str] = Field(min_length=1)
     boilerplate: Forms = []
-    sentence_ends: list[str] = Field(min_length=1)
 
     _check = field_validator("boilerplate")(_compiles)
 
@@ -90,6 +89,10 @@ class GoalWords(_Words):
     labels: GoalLabels
 
 
+class CellWords(_Words):
+    sentence_ends: list[str] = Field(min_length=1)
+
+
 class SectionWords(_Words):
     current: Forms = Field(min_length=1)
     target: Forms = Field(min_length=1)
@@ -122,11 +125,6 @@ class PlaceholderWords(_Words):
     forms: Forms = Field(min_length=1)
 
     _check = field_validator("forms")(_compiles)
-
-
-class RatingWords(_Words):
-    prefixes: list[str] = []
-    suffixes: list[str] = []
 
 
 class FurnitureWords(_Words):
@@ -165,7 +163,6 @@ class CalendarWords(_Words):
     first_year_word: str = Field(min_length=1)
     eras: dict[str, int] = Field(min_length=1)
     abbreviations: dict[str, str] = {}
-    fiscal_year_words: list[str] = Field(min_length=1)
     fiscal_year_start_month: int = Field(ge=1, le=12)
 
 
@@ -178,10 +175,10 @@ class VocabularyWords(_Words):
     header: HeaderWords
     legend: LegendWords
     goal: GoalWords
+    cells: CellWords
     sections: SectionWords
     bullets: BulletWords
     placeholders: PlaceholderWords
-    ratings: RatingWords
     furniture: FurnitureWords
     time: TimeWords
     ocr: OcrWords
