@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from extract.batch import ParseSettings, parse_one
+from extract.work import ParseSettings, parse_one
 from extract.open_pdf import DEFAULT_READER
 from extract.store import open_db, store
 
@@ -30,7 +30,7 @@ from .run import ROOT
 # stage → (the function it is: file suffix and name), and the stages that run inside it
 OXIDE_METHOD = "<method '{}' of 'pdf_oxide.pdf_oxide.PdfDocument' objects>"  # how cProfile names a Rust method
 STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
-    "parse (one file)": (("extract/batch.py", "parse_one"), ("read PDF", "find blocks", "build + validate")),
+    "parse (one file)": (("extract/work.py", "parse_one"), ("read PDF", "find blocks", "build + validate")),
     "read PDF": (("extract/open_pdf.py", "read_pdf_bytes"), (
         "ours: chars and rules of a pdfplumber page", "pdf_oxide: characters", "pdf_oxide: paths",
         "pikepdf: pages and fonts", "ours: chars of a pdf_oxide page", "ours: edges of a pdf_oxide page",
@@ -87,8 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = cProfile.Profile()
         profile.enable()
         for path in files:
-            outcome = parse_one(str(path), ParseSettings(reader=args.reader))
-            store(db, outcome, str(path))  # type: ignore[arg-type]
+            for part in parse_one(str(path), ParseSettings(reader=args.reader)):  # type: ignore[union-attr]
+                store(db, part, str(path))  # type: ignore[arg-type]
         profile.disable()
         db.close()
     profile.dump_stats(out / f"profile-{args.reader}.prof")

@@ -32,20 +32,19 @@ from sqlite_utils import Database
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
-from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits, Worker
+from .limits import Worker
 from .municipality import lookup
-from .open_pdf import DEFAULT_READER
 from .paths import shown_path, stored_path
-from .pipeline import Extraction, FailedPart, extract_file, prepare
+from .pipeline import Extraction, FailedPart
 from .series import relink_goals
 from .store import (
     SeenFile, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db, prune,
     put_setting, record_failure, store, stored_paths,
 )
+from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
-INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
 
 
@@ -55,17 +54,6 @@ class Job:
 
     path: Path
     seen: SeenFile
-
-
-@dataclass(frozen=True)
-class Failed:
-    """Why a file gave no record: an ExtractionError kind (or INTERNAL) and its message."""
-
-    kind: str
-    message: str
-
-
-Outcome = list[Extraction | FailedPart] | Failed  # a file's manifestos (one, or a booklet's), or why it gave none
 
 
 @dataclass
@@ -173,39 +161,6 @@ def municipality_for(db_path: str | Path, stored: str | None, given: str | None,
         f"{db_path}: this archive's municipality is {stored}, not {given}: give the same code, none (the stored "
         "one is used), or add --mixed to store these files under another municipality"
     )
-
-
-@dataclass(frozen=True)
-class ParseSettings:
-    """How each file is parsed, sent with it to a worker: password, PDF reader, time and memory limits (None: none),
-    and the user's vocabulary file extending the built-in one (None: the built-in one alone)."""
-
-    password: str | None = None
-    reader: str = DEFAULT_READER
-    timeout: float | None = FILE_TIMEOUT_SECONDS
-    vocabulary: str | None = None
-    memory: int | None = FILE_MEMORY_BYTES
-
-    @property
-    def limits(self) -> Limits:
-        return Limits(self.timeout, self.memory)
-
-
-def parse_one(path: str, settings: ParseSettings) -> Outcome:
-    """Parse one file (in a worker process): its manifestos' Extractions, or Failed; never raises, and both are picklable.
-
-    The time and memory limits are the parent's to enforce (parse_in); the page, stream
-    and size limits apply inside extract_file.
-    """
-    try:
-        vocabulary = prepare(settings.vocabulary)  # once per worker process: its patterns compiled
-        return extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)
-    except ExtractionError as error:
-        return Failed(error.kind, error.reason)
-    except MemoryError:
-        return Failed("too_large", "ran out of memory while reading the file")
-    except Exception as error:  # a bug must not stop the batch: record it as this file's failure
-        return Failed(INTERNAL, f"{type(error).__name__}: {error}")
 
 
 def parse_in(worker: Worker, path: str, settings: ParseSettings) -> Outcome:

@@ -41,12 +41,28 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
 )
+GRAMS_CHUNK = 32  # characters whose grams one step of the recursion below emits (fewer steps, each walking a short text)
+
+
+def _grams_of_chunk() -> str:
+    """SQL for the grams of the first GRAMS_CHUNK characters of `chunk` (the one after them only read as a neighbour)."""
+    return " || ".join(
+        f"CASE WHEN length(chunk) > {i} THEN substr(chunk, {i + 1}, 2) || char(31) || substr(chunk, {i + 1}, 1) "
+        "|| char(31, 31) ELSE '' END"
+        for i in range(GRAMS_CHUNK)
+    )
+
+
 # Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text is
-# computed once, in the first row of the recursion, and carried along (not re-read at every character).
-_VIEW = f"""CREATE VIEW goal_search AS
+# computed once and cut into chunks of GRAMS_CHUNK characters (plus the next, the last gram's
+# second character): a step per character, each finding its place in the whole text, costs the
+# square of the text's length.
+SEARCH_VIEW = f"""CREATE VIEW goal_search AS
 SELECT {', '.join(f't.{column}' for column in ('id', *SEARCHABLE))},
-       (WITH RECURSIVE at(i, whole) AS (SELECT 1, {ALL_TEXT} UNION ALL SELECT i + 1, whole FROM at WHERE i < length(whole))
-        SELECT group_concat(substr(whole, i, 2) || char(31) || substr(whole, i, 1) || char(31, 31), '') FROM at
+       (WITH RECURSIVE at(chunk, rest) AS (
+          SELECT substr(whole, 1, {GRAMS_CHUNK + 1}), substr(whole, {GRAMS_CHUNK + 1}) FROM (SELECT {ALL_TEXT} AS whole)
+          UNION ALL SELECT substr(rest, 1, {GRAMS_CHUNK + 1}), substr(rest, {GRAMS_CHUNK + 1}) FROM at WHERE rest <> '')
+        SELECT group_concat({_grams_of_chunk()}, '') FROM at
        ) AS {GRAMS}
 FROM goal_texts t"""
 
@@ -91,10 +107,10 @@ def ensure_index(db: Database) -> None:
     A database whose index or view is of an earlier form gets the current ones (the index
     filled from its goals), in one transaction.
     """
-    if _stored_sql(db, "goal_search") != _VIEW:
+    if _stored_sql(db, "goal_search") != SEARCH_VIEW:
         with db.conn:
             db.execute("DROP VIEW IF EXISTS goal_search")
-            db.execute(_VIEW)
+            db.execute(SEARCH_VIEW)
     if _stored_sql(db, TABLE) != _CREATE:
         with db.conn:
             for name in (*_OLD_TRIGGERS, *TRIGGERS):

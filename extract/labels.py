@@ -9,7 +9,7 @@ as text boxes, CMS pages and unruled Word documents print header fields.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import regex
@@ -54,6 +54,8 @@ class Labels:
     page_number: regex.Pattern[str]
     sentence_end: regex.Pattern[str]
     bullet: regex.Pattern[str]  # a list's bullet before a legend line (・5.…)
+    # role()'s answers by (patterns, text): a batch worker meets the same label texts in every file
+    _roles: dict[tuple[int, str], str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @staticmethod
     @lru_cache(maxsize=16)
@@ -88,15 +90,14 @@ class Labels:
         )
 
     def role(self, patterns: dict[str, regex.Pattern[str]], text: str) -> str | None:
-        """Given patterns by name and a cell's text, return the name its label matches, or None."""
-        key = label_key(text)
-        if len(key) > LABEL_LENGTH:
-            return None
-        for candidate in (key, NOTE.sub("", key)):
-            name = next((name for name, pattern in patterns.items() if pattern.match(candidate)), None)
-            if name:
-                return name
-        return None
+        """Given patterns by name (self.goal or self.header) and a cell's text, return the name its label
+        matches, or None."""
+        memo = (id(patterns), text)
+        if memo not in self._roles:
+            if len(self._roles) >= LABEL_CACHE:
+                self._roles.clear()
+            self._roles[memo] = _role(patterns, label_key(text))
+        return self._roles[memo]
 
     def goal_role(self, cell: Cell) -> str | None:
         """Given a cell, return the goal field its text labels (組織使命 → 'mission'), or None."""
@@ -129,6 +130,17 @@ class Labels:
     def is_page_number(self, text: str) -> bool:
         """Given a line's text, whether it reads as a page number (furniture at a page's top or foot)."""
         return self.page_number.match(unicodedata.normalize("NFKC", text).strip()) is not None
+
+
+def _role(patterns: dict[str, regex.Pattern[str]], key: str) -> str | None:
+    """Given patterns by name and a label key, return the first name matching it, with or without its trailing note."""
+    if len(key) > LABEL_LENGTH:
+        return None
+    for candidate in (key, NOTE.sub("", key)):
+        name = next((name for name, pattern in patterns.items() if pattern.match(candidate)), None)
+        if name:
+            return name
+    return None
 
 
 INLINE_SEPARATOR = regex.compile(r"[\s:]+|[.・…‥]{2,}")  # between a label and its value on one line (after NFKC)

@@ -56,7 +56,7 @@ MAX_FILE_PAGES = 500
 POLL_SECONDS = 0.05  # how often the parent samples a child's memory (a bomb grows ~100 MB in that time at most)
 DESCENDANTS_EVERY = 20  # polls: the child's own children (Tesseract) are looked up less often (it scans /proc)
 START_SECONDS = 60.0  # a child not ready by then (imports on a machine far overloaded) is a fault of the machine
-CALLS_PER_CHILD = 200  # then the child is replaced, so that a library's slow leak cannot build up
+CALLS_PER_CHILD = 1000  # then the child is replaced, so that a library's slow leak cannot build up (a start costs ~20 files)
 PARENT_CHECK_SECONDS = 0.5  # how often a child checks that its parent is still there
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
 LIBRARY_LOGS = "MANIFESTO_LIBRARY_LOGS"  # set (by `--debug`): a child shows their log lines
@@ -275,7 +275,7 @@ def serve() -> None:
     requests = os.fdopen(0, "rb", buffering=0)
     _exit_with_parent(os.getppid())
     quiet_libraries(bool(os.environ.get(LIBRARY_LOGS)))
-    from . import pipeline  # noqa: F401  (the readers' imports, once, before any file's clock starts)
+    from . import work  # noqa: F401  (the readers' imports, once, before any file's clock starts)
 
     _send(answers, pickle.dumps(_READY))
     while True:

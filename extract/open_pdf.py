@@ -27,8 +27,6 @@ from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from . import ocr
-from .ocr_repair import repair_document
 from .document import Document
 from .errors import ExtractionError
 from .limits import MAX_FILE_PAGES, check_file_pages
@@ -133,6 +131,8 @@ def _read(data: bytes, password: str | None) -> Document:
         if not any(row.cells for row in document.rows):
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
     if document.ocr:
+        from .ocr_repair import repair_document  # with the scan code: only for pages read by OCR
+
         document.warnings += repair_document(document)
     return document
 

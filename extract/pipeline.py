@@ -22,7 +22,6 @@ from .labels import Labels
 from .limits import check_file_size, check_manifesto_pages
 from .models import Manifesto, ReadWarning, Source
 from .normalize import Calendar
-from .ocr_repair import low_confidence_warnings
 from .open_pdf import DEFAULT_READER, read_pdf_bytes
 from .paths import shown_path
 from .read_text import read_web
@@ -126,7 +125,10 @@ def _extract_part(
     where = Source(**source, part=part.number, first_page=part.first_page, last_page=part.last_page)
     blocks = part.blocks or find_blocks(part.document, vocabulary)
     record, traces = build(blocks, where, ocr=part.document.ocr, reader_warnings=warnings, vocabulary=vocabulary)
-    record.warnings += low_confidence_warnings(traces)
+    if part.document.ocr:
+        from .ocr_repair import low_confidence_warnings  # with the scan code: only for pages read by OCR
+
+        record.warnings += low_confidence_warnings(traces)
     return Extraction(record, traces)
 
 

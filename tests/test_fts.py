@@ -14,7 +14,7 @@ from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from conftest import DB_SAMPLES, fts_index
 from extract.cli import main
-from extract.fts import PAD, SEARCHABLE, escape_fts, match_query
+from extract.fts import GRAMS_CHUNK, PAD, SEARCH_VIEW, SEARCHABLE, escape_fts, match_query
 from extract.pipeline import extract_file
 from extract.search import excerpt, search
 from extract.store import open_db
@@ -52,6 +52,18 @@ def test_dx_finds_goals_1_and_2_of_iga_2021_through_the_grams(sample_db):
     assert match_query(["DX"]) == f'"DX{PAD}"'
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
     assert found(sample_db, "dx") == {(IGA, 1), (IGA, 2)}
+
+
+@pytest.mark.parametrize("length", [1, 2, GRAMS_CHUNK - 1, GRAMS_CHUNK, GRAMS_CHUNK + 1, 2 * GRAMS_CHUNK + 1, 300])
+def test_grams_hold_each_characters_two_gram_and_one_gram_whatever_the_texts_length(length):
+    db = Database(memory=True)
+    db["goal_texts"].insert({"id": 1, **dict.fromkeys(SEARCHABLE, "")}, pk="id")
+    mission = "".join(chr(0x4E00 + i % 500) for i in range(length))
+    db["goal_texts"].update(1, {"mission": mission})
+    db.execute(SEARCH_VIEW)
+    whole = "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)])  # the searchable fields, a line each
+    expected = "".join(whole[i : i + 2] + PAD + whole[i] + PAD * 2 for i in range(len(whole)))
+    assert db.execute("SELECT grams FROM goal_search WHERE id = 1").fetchone()[0] == expected
 
 
 def test_match_query_quotes_each_word_and_pads_short_ones():

@@ -101,17 +101,23 @@ def test_after_a_timeout_the_next_call_gets_a_fresh_child():
         assert worker.call(divmod, 1, 1) == (1, 0)
 
 
-def tesseract_processes() -> list[int]:
-    """Process ids of running Tesseract processes started from this test's workers (any parent)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().split(") ")
-        except OSError:
-            continue
-        if fields[0].endswith("(tesseract") and int(fields[1].split()[3]) in SESSIONS:
-            found.append(int(stat.parent.name))
-    return found
+def tesseract_processes(settle: float = 2.0) -> list[int]:
+    """Process ids of living Tesseract processes started from this test's workers (any parent), once those
+    killed have had up to `settle` seconds to exit (a process SIGKILLed a moment ago may still be exiting)."""
+    deadline = time.monotonic() + settle
+    while True:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().split(") ")
+            except OSError:
+                continue
+            state, _, _, session = fields[1].split()[:4]
+            if fields[0].endswith("(tesseract") and int(session) in SESSIONS and state not in "ZX":
+                found.append(int(stat.parent.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 SESSIONS: set[int] = set()

@@ -1,0 +1,61 @@
+"""What a batch's worker process does with one file: parse it under the batch's settings, any failure a value.
+
+Kept apart from batch.py, which stores, so that a worker process imports the readers and
+nothing of the database (sqlite-utils, and pandas, which sqlite-utils imports when it is
+installed): a worker starts in the time the readers take to import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ExtractionError
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits
+from .open_pdf import DEFAULT_READER
+from .pipeline import Extraction, FailedPart, extract_file, prepare
+
+INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why a file gave no record: an ExtractionError kind (or INTERNAL) and its message."""
+
+    kind: str
+    message: str
+
+
+Outcome = list[Extraction | FailedPart] | Failed  # a file's manifestos (one, or a booklet's), or why it gave none
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """How each file is parsed, sent with it to a worker: password, PDF reader, time and memory limits (None: none),
+    and the user's vocabulary file extending the built-in one (None: the built-in one alone)."""
+
+    password: str | None = None
+    reader: str = DEFAULT_READER
+    timeout: float | None = FILE_TIMEOUT_SECONDS
+    vocabulary: str | None = None
+    memory: int | None = FILE_MEMORY_BYTES
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.timeout, self.memory)
+
+
+def parse_one(path: str, settings: ParseSettings) -> Outcome:
+    """Parse one file (in a worker process): its manifestos' Extractions, or Failed; never raises, and both are picklable.
+
+    The time and memory limits are the parent's to enforce (parse_in); the page, stream
+    and size limits apply inside extract_file.
+    """
+    try:
+        vocabulary = prepare(settings.vocabulary)  # once per worker process: its patterns compiled
+        return extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)
+    except ExtractionError as error:
+        return Failed(error.kind, error.reason)
+    except MemoryError:
+        return Failed("too_large", "ran out of memory while reading the file")
+    except Exception as error:  # a bug must not stop the batch: record it as this file's failure
+        return Failed(INTERNAL, f"{type(error).__name__}: {error}")
