@@ -182,15 +182,14 @@ def parse_isolated(path: str, settings: ParseSettings) -> Outcome:
     return parse_in(_thread.worker, path, settings)
 
 
-def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as it completes, from `workers` worker processes.
+def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -> Iterator[tuple[Job, Outcome]]:
+    """Yield each job with its outcome as it completes, from the pool's worker processes (closed at the end).
 
     Each worker process is driven by a thread of this process, which waits for its
     answer and enforces the limits; a worker killed or crashed fails its file and is
     replaced for the next.
     """
     free: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-    pool = [Worker() for _ in range(max(workers, 1))]
     for worker in pool:
         free.put(worker)
 
@@ -201,7 +200,7 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, workers: int) -> Iter
         finally:
             free.put(worker)
 
-    threads = ThreadPoolExecutor(max_workers=len(pool))
+    threads = ThreadPoolExecutor(max_workers=max(len(pool), 1))
     try:
         pending = {threads.submit(parse, job): job for job in jobs}
         for future in as_completed(pending):
@@ -251,7 +250,10 @@ def run_batch(
     roots = [Path(path) for path in paths]
     files = collect(roots)
     db = open_db(db_path)
+    pool = [] if dask else [Worker() for _ in range(min(workers or os.cpu_count() or 1, len(files)))]
     try:
+        for worker in pool:
+            worker.start()  # its imports overlap the hashing and planning below
         stored_code = get_setting(db, MUNICIPALITY)
         code = municipality_for(db_path, stored_code, municipality_code, mixed=mixed)
         if stored_code is None and code is not None:
@@ -265,8 +267,10 @@ def run_batch(
         summary = Summary(files=len(files), unchanged=len(todo.unchanged), duplicates=len(todo.duplicates),
                           moved=len(todo.moved), prune=prune_removed)
         jobs = todo.jobs
-        workers = min(workers or os.cpu_count() or 1, len(jobs))
-        where = f"Dask cluster at {dask}" if dask else f"{workers} workers"
+        for worker in pool[len(jobs):]:
+            worker.close()
+        del pool[len(jobs):]
+        where = f"Dask cluster at {dask}" if dask else f"{len(pool)} workers"
         start = (f"{len(files)} files: {summary.unchanged} unchanged, {summary.duplicates} duplicates, "
                  f"{summary.moved} moved, {len(jobs)} to parse ({where})")
         if dask:
@@ -274,7 +278,7 @@ def run_batch(
 
             parsed = dask_outcomes(jobs, settings, dask)
         else:
-            parsed = outcomes(jobs, settings, workers)
+            parsed = outcomes(jobs, settings, pool)
         with Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
@@ -290,6 +294,8 @@ def run_batch(
         summary.notes.extend(archive_notes(db))
         return summary
     finally:
+        for worker in pool:  # those not handed to outcomes (the batch stopped before parsing)
+            worker.close()
         db.close()
 
 

@@ -54,7 +54,7 @@ MAX_FILE_BYTES = 200 * 2**20
 MAX_MANIFESTO_PAGES = 100
 MAX_FILE_PAGES = 500
 POLL_SECONDS = 0.05  # how often the parent samples a child's memory (a bomb grows ~100 MB in that time at most)
-DESCENDANTS_EVERY = 20  # polls: the child's own children (Tesseract) are looked up less often (it scans /proc)
+DESCENDANTS_EVERY = 20  # polls: the child's own children (Tesseract) are looked up once a call has lasted this many (it scans /proc)
 START_SECONDS = 60.0  # a child not ready by then (imports on a machine far overloaded) is a fault of the machine
 CALLS_PER_CHILD = 1000  # then the child is replaced, so that a library's slow leak cannot build up (a start costs ~20 files)
 PARENT_CHECK_SECONDS = 0.5  # how often a child checks that its parent is still there
@@ -103,6 +103,12 @@ class Worker:
     def __init__(self) -> None:
         self._child: subprocess.Popen[bytes] | None = None
         self._calls = 0
+        self._waiting = False  # the child was started by start() and has not said it is ready yet
+
+    def start(self) -> None:
+        """Start the child now, without waiting for it, so that its imports overlap the caller's own work."""
+        if self._child is None:
+            self._child, self._calls, self._waiting = _spawn(), 0, True
 
     def call(self, function: Callable[..., Any], *args: Any, limits: Limits = Limits()) -> Any:
         """Return `function(*args)` run in the child, or raise what it raised there.
@@ -124,7 +130,7 @@ class Worker:
             if left <= 0:
                 self.close()
                 raise ExtractionError("timeout", f"still not read after {limits.seconds:g} s; given up")
-            if polls % DESCENDANTS_EVERY == 0:
+            if polls % DESCENDANTS_EVERY == DESCENDANTS_EVERY - 1:  # a text file is read long before the first
                 descendants = _descendants(process)
             used = _memory([process, *descendants])  # sampled before each wait: a file read in one poll is measured too
             if limits.memory is not None and used > limits.memory:
@@ -145,7 +151,7 @@ class Worker:
 
     def close(self) -> None:
         """Kill the child and its process group (Tesseract with it), if one is running; a later call starts another."""
-        child, self._child = self._child, None
+        child, self._child, self._waiting = self._child, None, False
         if child is None:
             return
         try:
@@ -168,8 +174,10 @@ class Worker:
         if self._child is not None and (self._child.poll() is not None or self._calls >= CALLS_PER_CHILD):
             self.close()
         if self._child is None:
-            self._child = _start()
-            self._calls = 0
+            self.start()
+        if self._waiting:
+            self._waiting = False
+            _await_ready(self._child)
         return self._child
 
     def _crashed(self) -> ExtractionError:
@@ -186,21 +194,28 @@ class Worker:
         return ExtractionError("crashed", f"the process reading the file {how}; no other file was affected")
 
 
-def _start() -> subprocess.Popen[bytes]:
-    """Start a child (in a session of its own, so that it and its children can be killed as a group) and wait until it is ready.
+def _spawn() -> subprocess.Popen[bytes]:
+    """Start a child, in a session of its own so that it and its children can be killed as a group.
 
     It gets this process's import path, so that it can unpickle any function this process can name.
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(path or os.getcwd() for path in sys.path)}
-    child = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "extract.limits"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         bufsize=0, start_new_session=True, env=env,
     )
-    if not select.select([child.stdout], [], [], START_SECONDS)[0] or pickle.loads(_receive(child.stdout)) != _READY:
+
+
+def _await_ready(child: subprocess.Popen[bytes]) -> None:
+    """Wait until a started child has imported the readers; kill it and raise RuntimeError if it does not in time."""
+    try:
+        ready = bool(select.select([child.stdout], [], [], START_SECONDS)[0]) and pickle.loads(_receive(child.stdout)) == _READY
+    except EOFError:  # it died while starting
+        ready = False
+    if not ready:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         raise RuntimeError(f"the reading process did not start within {START_SECONDS:g} s")
-    return child
 
 
 def _descendants(process: psutil.Process) -> list[psutil.Process]:

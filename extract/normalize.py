@@ -72,13 +72,16 @@ _KATAKANA = r"[\p{Script=Katakana}ー]"
 _STRAY_SPACE = regex.compile(
     rf"(?<={_PUNCTUATION}) (?={_CJK})|(?<={_CJK}) (?={_PUNCTUATION})|(?<={_KATAKANA}) (?={_KATAKANA})"
 )
+CLEAN_CACHE = 4096  # lines of text whose clean form a worker keeps (a manifesto has a few hundred)
 _LETTER_SPACING = regex.compile(
     rf"(?<={_CJK}) (?={_CJK}|{_BRACKET})|(?<={_BRACKET}) (?={_CJK})"
 )
 
 
+@lru_cache(maxsize=CLEAN_CACHE)
 def clean(text: str, *, keep_spaces: bool = False) -> str:
-    """Return `text` as the contract stores text values.
+    """Return `text` as the contract stores text values (pure, and remembered: the block finder and the
+    builder clean each printed line about three times).
 
     NFKC-normalises (ＤＸ → DX), maps CJK radical code points PDFs emit to the ideograph
     they depict, collapses every whitespace run inside a line to one ASCII space (line
