@@ -38,8 +38,8 @@ from .paths import shown_path, stored_path
 from .pipeline import Extraction, FailedPart
 from .series import relink_goals
 from .store import (
-    SeenFile, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db, prune,
-    put_setting, record_failure, store, stored_paths,
+    SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db,
+    prune, put_setting, record_failure, store, stored_paths,
 )
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
@@ -279,7 +279,7 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, pool)
-        with Progress(len(jobs), start, quiet=not progress) as report:
+        with batch_writing(db), Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)

@@ -387,6 +387,27 @@ def open_db(path: str | Path) -> Database:
     return db
 
 
+@contextmanager
+def batch_writing(db: Database) -> Iterator[Database]:
+    """Write-ahead logging while a batch stores its files, one commit per file without waiting for the disk;
+    the rollback journal again at the end, so that the file at rest is as any SQLite tool expects.
+
+    With `synchronous = NORMAL` a commit is not flushed to the disk (an fsync a file cost more than
+    storing it): a batch killed at any moment keeps every file it committed, and a power cut may undo
+    the last commits, never half of one (SQLite's guarantee for WAL), which the next run redoes. A
+    reader holding the database open at the end keeps it in WAL mode, which every tool reads too.
+    """
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield db
+    finally:
+        try:
+            db.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.OperationalError:  # another connection is reading: leave it in WAL mode
+            pass
+
+
 def database_fault(error: sqlite3.Error, path: str | Path) -> DatabaseFault | None:
     """Given what SQLite raised on the database at `path`, return the fault outside the tool it stands for, with
     what to do, or None when it is none of them (a bug). What was stored before stays whole either way."""

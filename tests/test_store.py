@@ -9,7 +9,7 @@ from conftest import DB_SAMPLES, expected_rows, stored_rows
 from extract import __version__
 from extract.pipeline import extract_file
 from extract.catalog import TABLES
-from extract.store import open_db
+from extract.store import batch_writing, open_db, store
 
 
 @pytest.mark.parametrize("name", DB_SAMPLES)
@@ -109,3 +109,26 @@ def test_schema_has_foreign_keys_on_and_filter_indexes(tmp_path):
     indexed = {(table, index.columns[0]) for table in ("manifestos", "goals") for index in db[table].indexes}
     assert {("manifestos", "fiscal_year"), ("manifestos", "department"), ("goals", "self_rating")} <= indexed
     assert open_db(tmp_path / "new" / "m.db").schema == db.schema  # opening again changes nothing
+
+
+def test_a_batch_writes_ahead_without_waiting_for_the_disk_and_leaves_the_rollback_journal(tmp_path, sample_dir):
+    db = open_db(tmp_path / "m.db")
+    with batch_writing(db):
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: a commit does not fsync
+        store(db, extract_file(sample_dir / DB_SAMPLES[0])[0], DB_SAMPLES[0])
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert not list(tmp_path.glob("m.db-*"))  # no -wal or -shm file left beside it
+    assert Database(tmp_path / "m.db")["manifestos"].count == 1
+
+
+def test_a_reader_holding_the_database_at_the_batchs_end_keeps_it_in_wal_mode(tmp_path, sample_dir):
+    db = open_db(tmp_path / "m.db")
+    with batch_writing(db):
+        store(db, extract_file(sample_dir / DB_SAMPLES[0])[0], DB_SAMPLES[0])
+        reader = Database(tmp_path / "m.db")
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM manifestos").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reader.execute("COMMIT")
