@@ -8,11 +8,12 @@ texts (SEARCHABLE: the goal's columns and its means, joined by newlines) and one
 column, `grams`, for words the trigram tokenizer cannot see.
 
 A word of one or two characters (`DX`, `防災`) has no trigram, and FTS5 answers nothing for
-it. `grams` therefore holds, for every character of the goal's texts, the two characters
-starting there followed by PAD, and the one character followed by PAD twice. PAD never
-occurs in a text, so the trigram `DX␟` is in the index exactly where `DX` is in the texts,
-and match_query turns a short word into that trigram. The same query serves
-`manifesto search` and Datasette's search box (datasette_plugin.py swaps in escape_fts).
+it. `grams` therefore holds the goal's texts, PAD added before and after, cut into every pair
+of neighbouring characters, each pair followed by PAD. PAD never occurs in a text, so the
+trigram `DX␟` is in the index exactly where `DX` is in the texts; and as each pair's second
+character begins the next pair, the trigram `X␟X` is there exactly where the character `X`
+is. match_query turns a short word into that trigram. The grams are three characters, so
+three trigrams, for each character of the texts.
 
 The index is kept by triggers in plain SQL (any tool that edits goals or means keeps it
 right): before a change, the goal's indexed texts are removed with FTS5's `delete` command
@@ -41,28 +42,28 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
 )
-GRAMS_CHUNK = 32  # characters whose grams one step of the recursion below emits (fewer steps, each walking a short text)
+GRAMS_CHUNK = 32  # pairs of characters one step of the recursion below emits (fewer steps, each walking a short text)
 
 
-def _grams_of_chunk() -> str:
-    """SQL for the grams of the first GRAMS_CHUNK characters of `chunk` (the one after them only read as a neighbour)."""
+def _pairs_of_chunk() -> str:
+    """SQL for the grams of `chunk`: each of its first GRAMS_CHUNK pairs of neighbours, followed by PAD."""
     return " || ".join(
-        f"CASE WHEN length(chunk) > {i} THEN substr(chunk, {i + 1}, 2) || char(31) || substr(chunk, {i + 1}, 1) "
-        "|| char(31, 31) ELSE '' END"
+        f"CASE WHEN length(chunk) > {i + 1} THEN substr(chunk, {i + 1}, 2) || char(31) ELSE '' END"
         for i in range(GRAMS_CHUNK)
     )
 
 
-# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text is
-# computed once and cut into chunks of GRAMS_CHUNK characters (plus the next, the last gram's
-# second character): a step per character, each finding its place in the whole text, costs the
-# square of the text's length.
+# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text,
+# PAD before and after, is computed once and cut into chunks of GRAMS_CHUNK + 1 characters, each
+# overlapping the next by one (the last pair's second character): a step per character, each
+# finding its place in the whole text, would cost the square of the text's length.
 SEARCH_VIEW = f"""CREATE VIEW goal_search AS
 SELECT {', '.join(f't.{column}' for column in ('id', *SEARCHABLE))},
        (WITH RECURSIVE at(chunk, rest) AS (
-          SELECT substr(whole, 1, {GRAMS_CHUNK + 1}), substr(whole, {GRAMS_CHUNK + 1}) FROM (SELECT {ALL_TEXT} AS whole)
-          UNION ALL SELECT substr(rest, 1, {GRAMS_CHUNK + 1}), substr(rest, {GRAMS_CHUNK + 1}) FROM at WHERE rest <> '')
-        SELECT group_concat({_grams_of_chunk()}, '') FROM at
+          SELECT substr(whole, 1, {GRAMS_CHUNK + 1}), substr(whole, {GRAMS_CHUNK + 1})
+          FROM (SELECT char(31) || {ALL_TEXT} || char(31) AS whole)
+          UNION ALL SELECT substr(rest, 1, {GRAMS_CHUNK + 1}), substr(rest, {GRAMS_CHUNK + 1}) FROM at WHERE length(rest) > 1)
+        SELECT group_concat({_pairs_of_chunk()}, '') FROM at
        ) AS {GRAMS}
 FROM goal_texts t"""
 
@@ -104,18 +105,16 @@ _OLD_TRIGGERS = ("goals_fts_insert", "goals_fts_update", "goals_fts_delete",
 def ensure_index(db: Database) -> None:
     """Create goals_fts, its view and triggers in `db` (which has goals, means and goal_texts) if missing.
 
-    A database whose index or view is of an earlier form gets the current ones (the index
-    filled from its goals), in one transaction.
+    A database whose index or view is of an earlier form (other grams) gets the current ones,
+    the index filled anew from its goals, in one transaction.
     """
-    if _stored_sql(db, "goal_search") != SEARCH_VIEW:
-        with db.conn:
-            db.execute("DROP VIEW IF EXISTS goal_search")
-            db.execute(SEARCH_VIEW)
-    if _stored_sql(db, TABLE) != _CREATE:
+    if _stored_sql(db, "goal_search") != SEARCH_VIEW or _stored_sql(db, TABLE) != _CREATE:
         with db.conn:
             for name in (*_OLD_TRIGGERS, *TRIGGERS):
                 db.execute(f"DROP TRIGGER IF EXISTS {name}")
             db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            db.execute("DROP VIEW IF EXISTS goal_search")
+            db.execute(SEARCH_VIEW)
             db.execute(_CREATE)
             db.execute(_add("SELECT id FROM goals"))
     for name, (event, body) in TRIGGERS.items():
@@ -131,9 +130,14 @@ def match_query(words: list[str]) -> str:
     """Given words, return the FTS5 query matching goals that contain every one (pure).
 
     A word of 3+ characters is a literal phrase (no FTS5 syntax leaks through); a shorter
-    one becomes its padded gram, which only the `grams` column holds.
+    one becomes its gram (`DX␟`, `X␟X`), which only the `grams` column holds.
     """
-    return " AND ".join(_phrase(word + PAD * max(0, TRIGRAM - len(word))) for word in words if word)
+    return " AND ".join(_phrase(_gram(word) if len(word) < TRIGRAM else word) for word in words if word)
+
+
+def _gram(word: str) -> str:
+    """Given a word of one or two characters, return the trigram of `grams` that stands for it."""
+    return word + PAD if len(word) == 2 else word + PAD + word
 
 
 def _phrase(text: str) -> str:

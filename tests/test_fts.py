@@ -55,19 +55,19 @@ def test_dx_finds_goals_1_and_2_of_iga_2021_through_the_grams(sample_db):
 
 
 @pytest.mark.parametrize("length", [1, 2, GRAMS_CHUNK - 1, GRAMS_CHUNK, GRAMS_CHUNK + 1, 2 * GRAMS_CHUNK + 1, 300])
-def test_grams_hold_each_characters_two_gram_and_one_gram_whatever_the_texts_length(length):
+def test_grams_hold_every_pair_of_neighbours_whatever_the_texts_length(length):
     db = Database(memory=True)
     db["goal_texts"].insert({"id": 1, **dict.fromkeys(SEARCHABLE, "")}, pk="id")
     mission = "".join(chr(0x4E00 + i % 500) for i in range(length))
     db["goal_texts"].update(1, {"mission": mission})
     db.execute(SEARCH_VIEW)
-    whole = "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)])  # the searchable fields, a line each
-    expected = "".join(whole[i : i + 2] + PAD + whole[i] + PAD * 2 for i in range(len(whole)))
+    whole = PAD + "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)]) + PAD  # the searchable fields, a line each
+    expected = "".join(whole[i : i + 2] + PAD for i in range(len(whole) - 1))
     assert db.execute("SELECT grams FROM goal_search WHERE id = 1").fetchone()[0] == expected
 
 
 def test_match_query_quotes_each_word_and_pads_short_ones():
-    assert match_query(["公民連携", "防災", "X", 'a"b']) == f'"公民連携" AND "防災{PAD}" AND "X{PAD}{PAD}" AND "a""b"'
+    assert match_query(["公民連携", "防災", "X", 'a"b']) == f'"公民連携" AND "防災{PAD}" AND "X{PAD}X" AND "a""b"'
 
 
 def test_escape_fts_reads_datasette_search_syntax():
@@ -77,7 +77,7 @@ def test_escape_fts_reads_datasette_search_syntax():
 
 
 @pytest.mark.parametrize(
-    "query", ["公民連携", "DX", "防災", "健康", "アクションプラン", "アクションプラン 策定", "市民 DX", "PPP", "100%", 'a"b', "_"]
+    "query", ["公民連携", "DX", "防災", "健康", "アクションプラン", "アクションプラン 策定", "市民 DX", "PPP", "100%", 'a"b', "_", "市", "d", "化"]
 )
 def test_search_finds_exactly_the_goals_containing_every_word(sample_db, sample_dir, query):
     assert found(sample_db, query) == goals_containing(sample_dir, query.split())
@@ -167,5 +167,20 @@ def test_a_database_with_the_earlier_index_gets_the_current_one(sample_db):
     db = open_db(sample_db)
     assert db["goals"].detect_fts() == "goals_fts"
     assert "goals_fts_insert" not in {trigger.name for trigger in db.triggers}
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+    assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
+
+
+def test_a_database_whose_grams_are_of_an_earlier_form_gets_its_index_filled_anew(sample_db):
+    db = Database(sample_db)
+    with db.conn:  # another form of grams (none), the index filled with it
+        db.execute("DROP VIEW goal_search")
+        db.execute("CREATE VIEW goal_search AS SELECT t.*, '' AS grams FROM goal_texts t")
+        db.execute("INSERT INTO goals_fts (goals_fts) VALUES ('delete-all')")
+        db.execute("INSERT INTO goals_fts (rowid, mission, objective, current_state, target, achieved_state, means, "
+                   "rating_reason, grams) SELECT * FROM goal_search")
+    assert found(sample_db, "DX") == set()
+    db.close()
+    db = open_db(sample_db)
     assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
