@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
+from .fts import deferred_index
 from .limits import Worker
 from .municipality import lookup
 from .paths import shown_path, stored_path
@@ -279,7 +280,7 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, pool)
-        with batch_writing(db), Progress(len(jobs), start, quiet=not progress) as report:
+        with batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report:
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)

@@ -361,6 +361,9 @@ def read_records(db: Database, *, all_versions: bool = False) -> Iterator[Manife
         yield record_from_rows(rows)
 
 
+CACHED_STATEMENTS = 1024
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) the database at `path` with the current schema and foreign keys on.
 
@@ -374,7 +377,7 @@ def open_db(path: str | Path) -> Database:
     except OSError as error:
         fault = "disk_full" if error.errno == errno.ENOSPC else "database_read_only"
         raise DatabaseFault(fault, f"{path}: cannot create its folder ({error.strerror}); choose another --db") from None
-    db = Database(path)
+    db = Database(sqlite3.connect(path, cached_statements=CACHED_STATEMENTS))
     try:
         migrated_from = upgrade(db, path, SCHEMA)
         if migrated_from is not None:
@@ -471,19 +474,38 @@ def store(
         _release(db, path, keep=sha)
         db.execute("DELETE FROM failures WHERE path = ? AND part IN (0, ?)", [path, part])
         db.execute("DELETE FROM manifestos WHERE sha256 = ? AND part = ?", [sha, part])
-        manifesto = db["manifestos"].insert(rows.manifesto).last_pk
+        manifesto = _insert(db, "manifestos", [rows.manifesto])
         # Each means row inserted after its goal would index the goal's whole text again (a
         # trigger per row): the children go first, their key checked at COMMIT, so that each
         # goal's insert indexes its text once. Ids are given as SQLite would (the largest + 1).
         db.execute("PRAGMA defer_foreign_keys = ON")
         first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM goals").fetchone()[0]
         ids = range(first_id, first_id + len(rows.goals))
-        db["milestones"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones)
-        db["means"].insert_all({"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means)
-        db["goals"].insert_all({"id": i, "manifesto": manifesto, **goal.goal} for i, goal in zip(ids, rows.goals))
+        _insert(db, "milestones", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones])
+        _insert(db, "means", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means])
+        _insert(db, "goals", [{"id": i, "manifesto": manifesto, **goal.goal} for i, goal in zip(ids, rows.goals)])
         for table in ("rating_scale", "warnings", "provenance"):
-            db[table].insert_all({"manifesto": manifesto, **row} for row in getattr(rows, table))
+            _insert(db, table, [{"manifesto": manifesto, **row} for row in getattr(rows, table)])
         _see(db, seen or SeenFile(path, sha), "stored")
+
+
+def _insert(db: Database, table: str, rows: list[dict]) -> int | None:
+    """Insert rows (dicts with the same keys) into `table`; return the last row's id.
+
+    One SQL text whatever the number of rows, so that SQLite compiles the statement, and the
+    full-text triggers it fires (the largest part of compiling it), once per connection rather
+    than once per file.
+    """
+    if not rows:
+        return None
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))})"
+    db.conn.executemany(sql, [[row[column] for column in columns] for row in rows])
+    return db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def record_failure(

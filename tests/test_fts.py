@@ -14,10 +14,10 @@ from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from conftest import DB_SAMPLES, fts_index
 from extract.cli import main
-from extract.fts import GRAMS_CHUNK, PAD, SEARCH_VIEW, SEARCHABLE, escape_fts, match_query
+from extract.fts import GRAMS_CHUNK, PAD, SEARCH_VIEW, SEARCHABLE, deferred_index, is_deferring, escape_fts, match_query
 from extract.pipeline import extract_file
 from extract.search import excerpt, search
-from extract.store import open_db
+from extract.store import open_db, store
 
 IGA = "iga-2021-digital.pdf"
 
@@ -184,3 +184,41 @@ def test_a_database_whose_grams_are_of_an_earlier_form_gets_its_index_filled_ane
     db = open_db(sample_db)
     assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
+
+
+def test_goals_stored_while_indexing_is_deferred_are_searchable_at_its_end(sample_db, sample_dir):
+    db = open_db(sample_db)
+    with deferred_index(db):
+        assert is_deferring(db)
+        store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")  # moved here
+        stored = {i for (i,) in db.execute("SELECT g.id FROM goals g JOIN manifestos m ON m.id = g.manifesto "
+                                           "WHERE m.path = 'copy/sample-2020-kenko.pdf'")}
+        assert {r["goal"] for r in db["goals_fts_pending"].rows} == stored and len(stored) == 3
+        assert not stored & {r["id"] for r in db["goals_fts_docsize"].rows}  # not indexed yet
+    assert not is_deferring(db) and db["goals_fts_pending"].count == 0
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+
+
+def test_goals_changed_or_deleted_while_indexing_is_deferred_leave_the_index_right(sample_db, sample_dir):
+    db = open_db(sample_db)
+    with deferred_index(db):
+        store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+        with db.atomic():
+            db.execute("UPDATE goals SET objective = '防災無線のデジタル化' WHERE number = 1")  # indexed and pending ones
+            db.execute("DELETE FROM means WHERE seq = 1")
+            db.execute("DELETE FROM manifestos WHERE path = ?", ["copy/sample-2020-kenko.pdf"])  # pending goals go
+        assert db["goals_fts_pending"].count == 0
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+    assert {goal for _, goal in found(sample_db, "防災無線")} == {1}
+
+
+def test_goals_a_stopped_batch_left_pending_are_indexed_when_the_database_is_next_opened(sample_db, sample_dir):
+    db = open_db(sample_db)
+    with db.conn:  # what a batch killed inside deferred_index leaves: the setting, and goals pending
+        db.execute("INSERT INTO settings (name, value, set_at) VALUES ('fts_deferred', '1', '')")
+    store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+    assert db["goals_fts_pending"].count == 3 and found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
+    db.close()
+    db = open_db(sample_db)
+    assert not is_deferring(db) and db["goals_fts_pending"].count == 0
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
