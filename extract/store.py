@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -567,9 +567,10 @@ def mark_removed(db: Database, roots: Sequence[Path]) -> list[str]:
 
     A stored file that is gone hands its manifestos to a duplicate of it that still exists, if any.
     """
+    under = _under(roots)
     gone = [
         row["path"] for row in db.query("SELECT path FROM files WHERE outcome != 'removed' ORDER BY path")
-        if _under(Path(row["path"]), roots) and not Path(row["path"]).exists()
+        if under(Path(row["path"])) and not Path(row["path"]).exists()
     ]
     with db.atomic():
         for path in gone:
@@ -590,7 +591,8 @@ def prune(db: Database, roots: Sequence[Path]) -> int:
     rows = db.execute(
         "SELECT m.id, m.path FROM manifestos m JOIN files f ON f.path = m.path WHERE f.outcome = 'removed'"
     ).fetchall()
-    doomed = [manifesto for manifesto, path in rows if _under(Path(path), roots)]
+    under = _under(roots)
+    doomed = [manifesto for manifesto, path in rows if under(Path(path))]
     with db.atomic():
         db.conn.executemany("DELETE FROM manifestos WHERE id = ?", ((manifesto,) for manifesto in doomed))
         db.execute("DELETE FROM failures WHERE path IN (SELECT path FROM files WHERE outcome = 'removed')")
@@ -652,10 +654,16 @@ def _see(db: Database, file: SeenFile, outcome: str, *, duplicate_of: str | None
     )
 
 
-def _under(path: Path, roots: Sequence[Path]) -> bool:
-    """Whether `path` is one of `roots` or inside one of them (compared as absolute paths)."""
-    target = path.absolute()
-    return any(target == root.absolute() or target.is_relative_to(root.absolute()) for root in roots)
+def _under(roots: Sequence[Path]) -> Callable[[Path], bool]:
+    """Given roots, return the test whether a path is one of them or inside one of them (compared as absolute
+    paths): a lookup of the path and each of its parents, as a batch may be given thousands of files as roots."""
+    absolute = {root.absolute() for root in roots}
+
+    def under(path: Path) -> bool:
+        target = path.absolute()
+        return target in absolute or not absolute.isdisjoint(target.parents)
+
+    return under
 
 
 def _now() -> str:
