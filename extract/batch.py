@@ -32,7 +32,7 @@ from sqlite_utils import Database
 from tqdm import tqdm
 
 from .errors import ExtractionError, UsageError
-from .fts import deferred_index
+from .fts import deferred_index, index_some
 from .limits import Worker
 from .municipality import lookup
 from .paths import shown_path, stored_path
@@ -287,6 +287,7 @@ def run_batch(
                     summary.failed += 1
                 else:
                     _store_parts(db, outcome, job, code, summary)
+                    index_some(db)
                 report.advance(job, outcome, summary.failed)
         summary.removed = len(mark_removed(db, roots))
         if prune_removed:

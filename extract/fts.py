@@ -74,6 +74,7 @@ FROM goal_texts t"""
 PENDING = "goals_fts_pending"  # goals stored while a batch defers their indexing (deferred_index)
 DEFERRED = "fts_deferred"  # the row of `settings` that says a batch is deferring
 _DEFERRING = f"EXISTS (SELECT 1 FROM settings WHERE name = '{DEFERRED}')"
+INDEX_BATCH = 1000  # pending goals indexed together while a batch defers: FTS5 indexes a thousand at once nearly as fast as all
 _CREATE_PENDING = f"CREATE TABLE IF NOT EXISTS {PENDING} (goal INTEGER PRIMARY KEY)"
 
 
@@ -167,14 +168,22 @@ def deferred_index(db: Database) -> Iterator[Database]:
         index_pending(db)
 
 
-def index_pending(db: Database) -> None:
-    """Index the goals pending and end any deferral, in one transaction (none when there is neither)."""
-    if not is_deferring(db) and db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {PENDING})").fetchone()[0]:
+def index_some(db: Database) -> None:
+    """While a batch defers, index the goals pending once there are INDEX_BATCH of them: the end of the
+    batch then has few left, and the work falls while the writer waits for the next file."""
+    if db.execute(f"SELECT count(*) >= ? FROM {PENDING}", [INDEX_BATCH]).fetchone()[0]:
+        index_pending(db, end=False)
+
+
+def index_pending(db: Database, *, end: bool = True) -> None:
+    """Index the goals pending and, with `end`, end any deferral, in one transaction (none when there is nothing to do)."""
+    if not (end and is_deferring(db)) and db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {PENDING})").fetchone()[0]:
         return
     with db.conn:
         db.execute(_insert(f"SELECT goal FROM {PENDING}"))
         db.execute(f"DELETE FROM {PENDING}")
-        db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])
+        if end:
+            db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])
 
 
 def _stored_sql(db: Database, name: str) -> str | None:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from conftest import DB_SAMPLES, fts_index
+from extract import fts
 from extract.cli import main
 from extract.fts import GRAMS_CHUNK, PAD, SEARCH_VIEW, SEARCHABLE, deferred_index, is_deferring, escape_fts, match_query
 from extract.pipeline import extract_file
@@ -222,3 +223,16 @@ def test_goals_a_stopped_batch_left_pending_are_indexed_when_the_database_is_nex
     db = open_db(sample_db)
     assert not is_deferring(db) and db["goals_fts_pending"].count == 0
     assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+
+
+def test_a_deferring_batch_indexes_its_pending_goals_once_there_are_index_batch_of_them(sample_db, sample_dir, monkeypatch):
+    monkeypatch.setattr(fts, "INDEX_BATCH", 4)
+    db = open_db(sample_db)
+    with deferred_index(db):
+        store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+        fts.index_some(db)
+        assert db["goals_fts_pending"].count == 3  # fewer than INDEX_BATCH: left for later
+        store(db, extract_file(sample_dir / "iga-2021-digital.pdf")[0], "copy/iga-2021-digital.pdf")
+        fts.index_some(db)
+        assert db["goals_fts_pending"].count == 0 and is_deferring(db)
+        assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
