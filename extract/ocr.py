@@ -1,9 +1,10 @@
 """Read a scanned (image-only) PDF page by OCR into the same rows of cells a text layer gives.
 
 Structure comes from the image, text from each cell. OCR of a whole page loses the
-table and reads poorly; instead the page is rendered, made fit for OCR (scan_prepare.py:
-turned upright, a fax despeckled, edge shadows and uneven paper cleaned), deskewed and cleared of specks,
-its ruling lines are found in the pixels (scan_image.py; a table ruled between rows only
+table and reads poorly; instead the page is rendered (a fax at twice its own resolution),
+made fit for OCR (scan_prepare.py: turned upright, a fax despeckled, edge shadows and uneven
+paper cleaned), deskewed and cleared of specks, its ruling lines are found in the pixels
+(scan_image.py; a fax's pieces of one rule joined across its lost scan lines; a table ruled between rows only
 gets its columns from the blank gaps its rows share) and handed to pdfplumber's table
 finder as explicit lines, so merged cells and reading order come out exactly as for a
 text PDF. Then, with the rules erased, each text line of each cell (and each line outside
@@ -11,8 +12,10 @@ the tables) is cut out and recognised on its own by Tesseract (Japanese, --psm 6
 Tesseract's own layout analysis merges a cell's tight lines and misreads them. A line
 that is short or read with low confidence is read again three ways (raw line, beside
 another line of its cell, with its cell stacked) and the most confident reading kept.
-Spaces come from the gaps in the ink; misread markers (〈〉, ◎, ↓, the wave dash of a
-month range, a light ・ bullet) and near-miss labels are put back. Positions are PDF
+Spaces come from the gaps in the ink; characters Tesseract read with low confidence are
+repaired against a Japanese dictionary and the page's own words (ocr_repair.repaired_line);
+misread markers (〈〉, ◎, ↓, the wave dash of a month range, a light ・ bullet) and near-miss
+labels are put back, toward the vocabulary the page is read with. Positions are PDF
 points of the deskewed page; every line keeps the mean confidence of its words.
 
 `read_scanned_page` is the page reader `read_pdf` calls for pages with images and
@@ -29,7 +32,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +43,9 @@ from PIL import Image
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
 from .models import ReadWarning
-from .ocr_repair import repair_label, repair_section_marker, tidy_spacing
+from .ocr_repair import WEAK_CONFIDENCE, OcrWords, page_words, repair_label, repair_section_marker, repaired_line, tidy_spacing
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
-from .scan_prepare import closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
+from .scan_prepare import ScanKind, closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
 from .scan_image import (
     INK_LEVEL,
     RULE_PAD_PX,
@@ -64,7 +67,7 @@ from .scan_image import (
     typical_line_height,
     vertical_rules,
 )
-from .vocabulary import load_vocabulary
+from .vocabulary import Vocabulary, load_vocabulary
 
 TESSERACT = "tesseract"
 LANGUAGE = "jpn"
@@ -73,6 +76,7 @@ RAW_LINE = "13"  # --psm 13, a raw line without Tesseract's layout steps: the se
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
 RENDER_DPI = 300  # Tesseract reads 7–10 pt glyphs best ~30 px high: on the fixtures 300 beat 200 and 400
+BILEVEL_SCALE = 2  # ... but a coarser bilevel scan (a fax) is rendered at twice its own resolution (coarse_dpi)
 MAX_RENDER_PIXELS = 100_000_000  # a page larger than this (A0 at 300 dpi is 140 M) is refused, to bound memory
 POINTS_PER_INCH = 72
 MIN_RULE_POINTS = 14.0  # a ruling line is a run of ink at least this long (longer than any glyph stroke)
@@ -89,6 +93,7 @@ SHADED_PAPER = 245  # ... and a crop on paper darker than this (a shaded cell) i
 LONE_GLYPH_HEIGHTS = 1.5  # a cell's only line, narrower than this many times its height, is one glyph
 BESIDE_GAP_SHARE = 0.3  # a doubtful line read beside another of its cell is this share of a crop's height from it
 STACK_GAP_SHARE = 0.5  # a cell's lines read as one block are this share of a line apart
+MAX_LOST_LINE_POINTS = 36.0  # a fax's rule is joined across a gap at most this long (lost_line_gap)
 COARSE_RULE_PAD_PX = 4  # a fax's rules are ragged: erased this far beyond their thickness (measured when closed)
 BROKEN_PERIOD = regex.compile(r"月\s*[一ー－―~〜～-]\s*月")  # a month range without its second month's number
 EDGE_BAND = 0.025  # loose text within this share of the page's height from its top or bottom is a fax header
@@ -112,14 +117,25 @@ def missing_ocr_hint() -> str:
 # --- the image: render, deskew ----------------------------------------------------------
 
 
-def render(page: Any) -> Image.Image:
-    """Given a pdfplumber page, return it rendered in grey at RENDER_DPI, or raise too_large."""
-    pixels = page.width * page.height * (RENDER_DPI / POINTS_PER_INCH) ** 2
+def render(page: Any, dpi: int = RENDER_DPI) -> Image.Image:
+    """Given a pdfplumber page, return it rendered in grey at `dpi`, or raise too_large."""
+    pixels = page.width * page.height * (dpi / POINTS_PER_INCH) ** 2
     if pixels > MAX_RENDER_PIXELS:
         raise ExtractionError(
             "too_large", f"page {page.page_number} ({page.width:.0f}×{page.height:.0f} pt) is too large to OCR"
         )
-    return page.to_image(resolution=RENDER_DPI).original.convert("L")
+    return page.to_image(resolution=dpi).original.convert("L")
+
+
+def render_dpi(kind: ScanKind) -> int:
+    """Given how a page was scanned, return the resolution to render it at: RENDER_DPI, but a bilevel scan
+    coarser than that at BILEVEL_SCALE times its own resolution (150 → 300, 200 → 400 dpi). Each scan pixel
+    is then a whole square of rendered pixels, which the fax clean-up (scan_prepare.py) is sized for; a
+    200-dpi fax rendered at 300 has its strokes resampled 1, 2, 1, 2 px wide, and read 0.94 of its
+    characters against 0.99 at 400."""
+    if kind.bilevel and 0 < kind.dpi < RENDER_DPI:
+        return round(BILEVEL_SCALE * kind.dpi)
+    return RENDER_DPI
 
 
 def deskewed(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -135,8 +151,10 @@ class PreparedPage:
 
     grey: np.ndarray
     rule_ink: np.ndarray
+    dpi: int  # what it was rendered at (render_dpi)
     turn: int  # degrees clockwise
     coarse: bool  # a bilevel scan (a fax)
+    lost_line_gap: int = 0  # px: the longest stretch of a rule a fax's lost scan line can take (lost_line_gap)
 
 
 def prepared(page: Any) -> PreparedPage:
@@ -144,20 +162,32 @@ def prepared(page: Any) -> PreparedPage:
     paper flattened, deskewed and cleared of specks; a coarse scan's text despeckled and its rules found
     in a closed copy (scan_prepare.py)."""
     kind = scan_kind(page)
-    image = render(page)
-    turn = orientation(image, RENDER_DPI)
+    dpi = render_dpi(kind)
+    image = render(page, dpi)
+    turn = orientation(image, dpi)
     image = turned(image, turn)
     raw = np.asarray(image)
     raw = flattened(without_edge_shadows(raw, ink_mask(raw)))
     angle = skew_angle(ink_mask(raw))
     coarse = kind.bilevel  # a greyscale scan keeps its grey edges when rendered finer: it needs neither step
-    if coarse:
-        grey = np.asarray(despeckled(Image.fromarray(raw)))
+    if coarse:  # the median filter is a fax's despeckling: erase_specks, sized for 300 dpi, would take its ・ too
+        grey = deskewed(np.asarray(despeckled(Image.fromarray(raw))), angle)
         rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
     else:
-        grey, rule_ink = raw, None
-    grey = erase_specks(deskewed(grey, angle))
-    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, turn, coarse)
+        grey, rule_ink = erase_specks(deskewed(raw, angle)), None
+    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, dpi, turn, coarse,
+                        lost_line_gap(angle, kind.dpi, dpi) if coarse else 0)
+
+
+def lost_line_gap(angle: float, scan_dpi: float, dpi: int) -> int:
+    """Given a page's skew (degrees), its scan's resolution and the one it is rendered at, return how long a gap
+    (rendered px) a lost scan line can leave in a ruling line: a rule skewed by `angle` keeps to one scan line
+    for 1 / tan(angle) scan pixels, and a fax that lost that line lost that stretch of the rule (at most
+    MAX_LOST_LINE_POINTS)."""
+    if scan_dpi <= 0:
+        return 0
+    run = dpi / scan_dpi / np.tan(np.radians(max(abs(angle), SKEW_STEP_DEGREES)))
+    return round(min(run, MAX_LOST_LINE_POINTS * dpi / POINTS_PER_INCH))
 
 
 # --- tables from the ruling lines ----------------------------------------------------
@@ -222,8 +252,9 @@ def parse_tsv(tsv: str) -> dict[int, list[Word]]:
 
 def words_to_lines(
     words: Sequence[Word], spaces: Sequence[tuple[int, int]], origin: tuple[int, int], scale: float, page: int
-) -> list[Line]:
-    """Given one crop's words, its space gaps, its origin on the page (px) and points per pixel, return its Lines.
+) -> list[tuple[Line, frozenset[int]]]:
+    """Given one crop's words, its space gaps, its origin on the page (px) and points per pixel, return its Lines,
+    each with the positions of its weak characters (those of words read with less than WEAK_CONFIDENCE).
 
     Two words join with a space when a space gap lies between their centres (between two
     digits, only a gap DIGIT_GAP_SHARE line heights wide: full-width digits are narrow glyphs
@@ -237,12 +268,15 @@ def words_to_lines(
     for group in _same_rows(list(grouped.values())):
         # Tesseract's order, not by left edge: its boxes of Japanese words overlap (が inside 達成's)
         height = max(w.top + w.height for w in group) - min(w.top for w in group)
-        parts = [group[0].text]
+        parts, weak = [group[0].text], set(range(len(group[0].text)) if group[0].confidence < WEAK_CONFIDENCE else ())
         for before, word in zip(group, group[1:]):
             left_centre, right_centre = x + before.left + before.width / 2, x + word.left + word.width / 2
             widest = DIGIT_GAP_SHARE * height if before.text[-1].isdigit() and word.text[0].isdigit() else 0
             if any(left_centre < (start + end) / 2 < right_centre and end - start > widest for start, end in spaces):
                 parts.append(" ")
+            if word.confidence < WEAK_CONFIDENCE:
+                offset = sum(map(len, parts))
+                weak.update(range(offset, offset + len(word.text)))
             parts.append(word.text)
         bbox = (
             (x + group[0].left) * scale,
@@ -251,7 +285,7 @@ def words_to_lines(
             (y + max(w.top + w.height for w in group)) * scale,
         )
         confidence = sum(w.confidence for w in group) / len(group)
-        lines.append(Line("".join(parts), page, bbox, round(confidence, 1)))
+        lines.append((Line("".join(parts), page, bbox, round(confidence, 1)), frozenset(weak)))
     return lines
 
 
@@ -432,46 +466,66 @@ DOT_READ = regex.compile(r"^\s*[.,·、。\-‐]\s*")  # what Tesseract reads a 
 WAVE_DASH_READ = r"[一ー－―~〜～てへンソシノ]"  # what Tesseract reads the wave dash of 6月～8月 as
 # between two months, any one or two marks but a word that joins them (と, や, から, 、) are the wave dash: 5月ご6月
 BETWEEN_MONTHS = rf"(?:{WAVE_DASH_READ}|[^\d\s月とやか、・,\p{{Han}}])"
-_OCR = load_vocabulary().words.ocr  # the format's canonical spellings (vocabulary.toml, [ocr])
-_SECTION = "|".join(regex.escape(word) for word, _ in _OCR.sections[:2])  # 現在の状態, 達成目標: bracketed markers
-_TARGET = regex.escape(_OCR.sections[1][0]) if len(_OCR.sections) > 1 else "(?!)"
-_MARKER, _SYMBOL = regex.escape(_OCR.goal_marker), _OCR.goal_symbol
-MARKER_REPAIRS: tuple[tuple[regex.Pattern[str], str], ...] = (
-    (regex.compile(rf"^\s*[く<〈《«(（\[【]\s*({_SECTION})\s*[>〉》»)）\]】]?"), r"〈\1〉"),
-    (regex.compile(rf"^(〈(?:{_SECTION})〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
-    (regex.compile(rf"^\s*({_SECTION})\s*[>〉》»)）\]】]"), r"〈\1〉"),
-    (regex.compile(rf"^\s*[^\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\s]{{1,3}}\s*({_MARKER}\s*\d{{1,2}})"), _SYMBOL + r"\1"),
-    (regex.compile(rf"^\s*[^{_SYMBOL}\s]{{1,3}}\s*({_MARKER}\s*\d{{1,2}})\s*$"), _SYMBOL + r"\1"),  # alone: ぐ⑥部局目標2
-    (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
-    (regex.compile(rf"(\d\s*月)\s*{BETWEEN_MONTHS}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
-)
+
+
+@dataclass(frozen=True)
+class MarkerRepairs:
+    """The marker repairs of one vocabulary's [ocr] words, compiled once."""
+
+    lines: tuple[tuple[regex.Pattern[str], str], ...]  # each line's misread markers: pattern, replacement
+    target: regex.Pattern[str]  # a line starting 〈達成目標〉, read well enough to place the arrow before it
+    words: OcrWords
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(vocabulary: Vocabulary) -> MarkerRepairs:
+        """Given a vocabulary, return its marker repairs (cached per vocabulary)."""
+        words = OcrWords.of(vocabulary)
+        section = "|".join(regex.escape(word) for word, _ in words.sections[:2])  # 現在の状態, 達成目標: bracketed
+        target = regex.escape(words.sections[1][0]) if len(words.sections) > 1 else "(?!)"
+        marker, symbol = regex.escape(words.marker_word), words.mark
+        lines = (
+            (regex.compile(rf"^\s*[く<〈《«(（\[【]\s*({section})\s*[>〉》»)）\]】]?"), r"〈\1〉"),
+            (regex.compile(rf"^(〈(?:{section})〉)\s*[^\s〉]$"), r"\1"),  # 〉 read as a glyph: 〈達成目標ヶ
+            (regex.compile(rf"^\s*({section})\s*[>〉》»)）\]】]"), r"〈\1〉"),
+            (regex.compile(rf"^\s*[^\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\s]{{1,3}}\s*({marker}\s*\d{{1,2}})"), symbol + r"\1"),
+            (regex.compile(rf"^\s*[^{symbol}\s]{{1,3}}\s*({marker}\s*\d{{1,2}})\s*$"), symbol + r"\1"),  # alone: ぐ⑥部局目標2
+            (regex.compile(r"^\s*[!！|｜¦lIi\\)）↓]\s*$"), "↓"),
+            (regex.compile(rf"(\d\s*月)\s*{BETWEEN_MONTHS}{{0,2}}\s*(?=\d{{1,2}}\s*月)"), r"\1～"),
+        )
+        return MarkerRepairs(lines, regex.compile(rf"^\s*[〈<【\[(（■◆●《«]?\s*{target}"), words)
+
+
 # Within a cell: a line of a few non-Japanese marks right before 〈達成目標〉 is the arrow ↓
 # misread (|, }, J, 1!); a month range wrapped after its first month (…派遣 4月 / ～9月)
 # lost its wave dash at the start of the second line, or had it read as て or 一 (also where
 # the wrap is a page break, and the first month is in another cell); one wrapped after the
 # dash (…支援 4月～ / 3月) had it read as て.
-TARGET_MARKER = regex.compile(rf"^\s*[〈<【\[(（■◆●《«]?\s*{_TARGET}")
 ARROW_MISREAD = regex.compile(r"^[^\p{Han}\p{Hiragana}\p{Katakana}\s]{1,3}$")
 MONTH_AT_END = regex.compile(r"\d\s*月\s*$")
 DASH_AT_END = regex.compile(rf"(\d\s*月)\s*{WAVE_DASH_READ}{{1,2}}\s*$")  # …支援 4月～ / 3月, ～ read as て
 MONTH_AT_START = regex.compile(rf"^\s*{WAVE_DASH_READ}{{0,2}}\s*(?=\d{{1,2}}\s*月)")
 DASH_MISREAD = regex.compile(rf"^\s*{WAVE_DASH_READ.replace('～', '')}{{1,2}}\s*(?=\d{{1,2}}\s*月)")  # no line starts so
-def repair_markers(text: str) -> str:
-    """Given one OCR'd line, return it with misread section, goal, arrow and range markers restored."""
-    for pattern, replacement in MARKER_REPAIRS:
+
+
+def repair_markers(text: str, repairs: MarkerRepairs | None = None) -> str:
+    """Given one OCR'd line (and the vocabulary's marker repairs: None, the built-in ones), return it with
+    misread section, goal, arrow and range markers restored."""
+    for pattern, replacement in (repairs or MarkerRepairs.of(load_vocabulary())).lines:
         text = pattern.sub(replacement, text)
     return text
 
 
-def repair_cell(lines: Sequence[Line]) -> list[Line]:
-    """Given one cell's OCR'd lines (markers repaired), return them with a misread arrow line and a wrapped
-    month range's lost wave dash restored."""
+def repair_cell(lines: Sequence[Line], repairs: MarkerRepairs | None = None) -> list[Line]:
+    """Given one cell's OCR'd lines (markers repaired; the vocabulary's marker repairs, None: the built-in ones),
+    return them with a misread arrow line and a wrapped month range's lost wave dash restored."""
+    target = (repairs or MarkerRepairs.of(load_vocabulary())).target
     fixed = list(lines)
     for index, line in enumerate(fixed):
         text = line.text
         before = fixed[index - 1].text if index else ""
         after = fixed[index + 1].text if index + 1 < len(fixed) else ""
-        if before and TARGET_MARKER.match(after) and ARROW_MISREAD.match(text.strip()):
+        if before and target.match(after) and ARROW_MISREAD.match(text.strip()):
             text = "↓"
         elif MONTH_AT_START.match(text) and (MONTH_AT_END.search(before) or DASH_MISREAD.match(text)):
             text = MONTH_AT_START.sub("～", text, count=1)
@@ -485,9 +539,12 @@ def repair_cell(lines: Sequence[Line]) -> list[Line]:
 # --- one page ------------------------------------------------------------------------------
 
 
-def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[list[Row], list[ReadWarning]]:
-    """Given a pdfplumber page with no text layer, return its rows read by OCR (like read_pdf.layout_rows)
-    and warnings (a page scanned turned, a fax header left out).
+def read_scanned_page(
+    page: Any, page_no: int, first_table_id: int, vocabulary: Vocabulary | None = None
+) -> tuple[list[Row], list[ReadWarning]]:
+    """Given a pdfplumber page with no text layer (and the vocabulary it is read with: None, the built-in one),
+    return its rows read by OCR (like read_pdf.layout_rows) and warnings (a page scanned turned, a fax header
+    left out, words repaired).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR
     of anything else (a photo, a drawing) would only make noise. Positions are points of
@@ -504,8 +561,8 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
     horizontal = horizontal_rules(ink, length, thickness)
     vertical = lone_vertical_rules(ink, vertical_rules(ink, length, thickness))
     if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper beside most of its length
-        horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), vertical=False)
-        vertical = extended_rules(ink, vertical, vertical=True)
+        horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), False, scan.lost_line_gap)
+        vertical = extended_rules(ink, vertical, True, scan.lost_line_gap)
     grey = erase_rules(grey, horizontal, vertical, COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX)
     ink = ink_mask(grey)
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
@@ -530,8 +587,13 @@ def read_scanned_page(page: Any, page_no: int, first_table_id: int) -> tuple[lis
         warnings.append(ReadWarning(kind="edge_text", page=page_no, message=(
             f"{edge_text} line(s) of ink along the page's top or bottom edge (a fax or copier header) left out")))
 
-    read = read_boxes(grey, ink, cell_groups + [[box] for line in loose for box in line], scale, page_no)
-    cells = {box: Cell(repair_label(repair_cell(lines)), page_no, box) for box, lines in zip(cell_boxes, read)}
+    repairs = MarkerRepairs.of(vocabulary or load_vocabulary())
+    groups = cell_groups + [[box] for line in loose for box in line]
+    read, repaired = read_boxes(grey, ink, groups, scale, page_no, repairs)
+    warnings += repaired
+    labels = repairs.words.labels + repairs.words.legend
+    cells = {box: Cell(repair_label(repair_cell(lines, repairs), labels), page_no, box)
+             for box, lines in zip(cell_boxes, read)}
     loose_read = iter(read[len(cell_boxes) :])
     loose_cells = [
         [Cell(tuple(lines), page_no, union(item.bbox for item in lines)) for lines in (next(loose_read) for _ in line) if lines]
@@ -549,9 +611,12 @@ def at_page_edge(lines: list[list[PixelBox]], height: int) -> tuple[list[list[Pi
 
 
 def read_boxes(
-    grey: np.ndarray, ink: np.ndarray, groups: Sequence[Sequence[PixelBox]], scale: float, page_no: int
-) -> list[list[Line]]:
-    """Given the page image, its ink and groups of text-line boxes (one group per cell), return each group's Lines."""
+    grey: np.ndarray, ink: np.ndarray, groups: Sequence[Sequence[PixelBox]], scale: float, page_no: int,
+    repairs: MarkerRepairs,
+) -> tuple[list[list[Line]], list[ReadWarning]]:
+    """Given the page image, its ink, groups of text-line boxes (one group per cell) and the marker repairs,
+    return each group's Lines, their markers and misread words repaired, and a warning for each line whose
+    words were repaired (ocr_repair.repaired_line)."""
     boxes = [box for group in groups for box in group]
     cells, first = [], 0
     for group in groups:
@@ -560,18 +625,28 @@ def read_boxes(
     crops = [_crop(grey, box) for box in boxes]
     dpi = round(POINTS_PER_INCH / scale)
     words = iter(reread_doubtful(crops, boxes, cells, recognise(crops, dpi), dpi))
-    read = []
-    for group in groups:
+    found = [[words_to_lines(next(words), space_gaps(ink, box), (box[0] - CROP_MARGIN_PX, box[1] - CROP_MARGIN_PX),
+                             scale, page_no) for box in group] for group in groups]
+    own = page_words([(line.text, weak) for group in found for box in group for line, weak in box], repairs.words)
+    read, warnings = [], []
+    for group, group_found in zip(groups, found):
         lines = []
-        for box in group:
-            origin = (box[0] - CROP_MARGIN_PX, box[1] - CROP_MARGIN_PX)
-            found = words_to_lines(next(words), space_gaps(ink, box), origin, scale, page_no)
-            if found and starts_with_dot(grey, box) and not BULLET_READ.match(found[0].text):
-                found[0] = replace(found[0], text="・" + DOT_READ.sub("", found[0].text, count=1))
-            lines += found
-        read.append([Line(tidy_spacing(repair_section_marker(repair_markers(line.text))), line.page, line.bbox,
-                          line.confidence) for line in lines])
-    return read
+        for box, box_lines in zip(group, group_found):
+            fixed = []
+            for line, weak in box_lines:
+                text = repaired_line(line.text, weak, repairs.words, own)
+                if text != line.text:
+                    warnings.append(ReadWarning(kind="ocr_word_repaired", page=page_no, message=(
+                        f"OCR read {line.text!r}, repaired to {text!r} (a weak character read as a word "
+                        "the dictionary or the page knows)")))
+                fixed.append(replace(line, text=text))
+            if fixed and starts_with_dot(grey, box) and not BULLET_READ.match(fixed[0].text):
+                fixed[0] = replace(fixed[0], text="・" + DOT_READ.sub("", fixed[0].text, count=1))
+            lines += fixed
+        sections = repairs.words.sections
+        read.append([replace(line, text=tidy_spacing(repair_section_marker(repair_markers(line.text, repairs), sections)))
+                     for line in lines])
+    return read, warnings
 
 
 def _pixels(box: BBox, scale: float, shape: tuple[int, ...]) -> PixelBox:

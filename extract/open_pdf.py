@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 
 import pdfplumber
 import pikepdf
@@ -35,6 +36,7 @@ from .read_oxide import read_oxide
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
 from .streams import check_streams, damage_warnings
+from .vocabulary import Vocabulary
 
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
@@ -49,16 +51,19 @@ READERS = ("oxide", "pdfplumber", "pdfium")
 DEFAULT_READER = READERS[0]
 
 
-def read_pdf_bytes(data: bytes, *, password: str | None = None, reader: str = DEFAULT_READER) -> Document:
+def read_pdf_bytes(
+    data: bytes, *, password: str | None = None, reader: str = DEFAULT_READER, vocabulary: Vocabulary | None = None
+) -> Document:
     """Given PDF bytes, return their Document, or raise ExtractionError of the right kind.
 
     A file pdfminer cannot parse is repaired with qpdf and read again; the Document
-    then carries a `repaired` warning naming the damage. `reader` is one of READERS.
+    then carries a `repaired` warning naming the damage. `reader` is one of READERS;
+    `vocabulary` the one OCR repairs scans toward (None: the built-in one).
     """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
     streams = check_streams(data, password)
-    read = {"oxide": _read_oxide, "pdfium": _read_pdfium}.get(reader, _read)
+    read = partial({"oxide": _read_oxide, "pdfium": _read_pdfium}.get(reader, _read), vocabulary=vocabulary)
     document = _read_and_repair(read, data, password)
     document.warnings.extend(damage_warnings(streams, {row.page for row in document.rows}))
     return document
@@ -120,35 +125,36 @@ def repair(data: bytes, password: str | None, damage: str) -> bytes:
         ) from None
 
 
-def _read(data: bytes, password: str | None) -> Document:
-    """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR."""
+def _read(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
+    """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR (repaired
+    toward `vocabulary`)."""
     from . import ocr  # numpy, Pillow and the scan code: only for files the fast reader does not serve
 
     with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
         check_pages(pdf)
-        read_scanned = ocr.read_scanned_page if ocr.ocr_available() else None
+        read_scanned = partial(ocr.read_scanned_page, vocabulary=vocabulary) if ocr.ocr_available() else None
         document = read_pdf(pdf, read_scanned)
         if not any(row.cells for row in document.rows):
             raise _no_text(pdf, ocr_ran=read_scanned is not None)
     if document.ocr:
         from .ocr_repair import repair_document  # with the scan code: only for pages read by OCR
 
-        document.warnings += repair_document(document)
+        document.warnings += repair_document(document, vocabulary)
     return document
 
 
-def _read_oxide(data: bytes, password: str | None) -> Document:
+def _read_oxide(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
     """Given PDF bytes, return their Document read by pdf_oxide; by pdfplumber where it cannot be exact (read_oxide.py)."""
     document = read_oxide(data, password, MAX_FILE_PAGES)
     if document is None or not any(row.cells for row in document.rows):
-        return _read(data, password)  # pdfplumber's reading, with its OCR and error kinds
+        return _read(data, password, vocabulary)  # pdfplumber's reading, with its OCR and error kinds
     return document
 
 
-def _read_pdfium(data: bytes, password: str | None) -> Document:
+def _read_pdfium(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
     """Given PDF bytes, return their Document read by pdfium; by pdfplumber where pdfium cannot serve (scans, empty pages)."""
     document = read_pdfium(data, password, MAX_FILE_PAGES)
-    return document if document is not None else _read(data, password)
+    return document if document is not None else _read(data, password, vocabulary)
 
 
 def check_pages(pdf: pdfplumber.PDF) -> None:

@@ -98,7 +98,7 @@ def extract_bytes(
     if not data.strip():
         raise ExtractionError("empty", "the file is empty", name)
     try:
-        document = _read(data, name, password, reader)
+        document = _read(data, name, password, reader, vocabulary)
         document.warnings.extend(check_readable(document))
         parts = segment(document, vocabulary)
         source = {"file": shown_path(Path(name).name), "sha256": hashlib.sha256(data).hexdigest(), "pages": document.pages}
@@ -141,11 +141,11 @@ def _extract_or_fail(
         return FailedPart(part.number, part.first_page, part.last_page, error)
 
 
-def _read(data: bytes, name: str, password: str | None, reader: str) -> Document:
+def _read(data: bytes, name: str, password: str | None, reader: str, vocabulary: Vocabulary) -> Document:
     web = Path(name).suffix.lower() in WEB_SUFFIXES or name == STDIN  # standard input: a PDF or a page, by content
     if web and not data.lstrip().startswith(b"%PDF"):
         return read_web(data)
-    return read_pdf_bytes(data, password=password, reader=reader)
+    return read_pdf_bytes(data, password=password, reader=reader, vocabulary=vocabulary)
 
 
 def extract_file(

@@ -178,10 +178,10 @@ RULE_BREAK_PX = 6  # a rule is followed on across breaks in its ink this long (a
 RULE_ALIGN_PX = 3  # pieces of one rule lie at most this far apart across it
 
 
-def extended_rules(ink: np.ndarray, rules: Sequence[Rule], vertical: bool) -> list[Rule]:
+def extended_rules(ink: np.ndarray, rules: Sequence[Rule], vertical: bool, max_gap: int = 0) -> list[Rule]:
     """Given an ink mask and rules found in it, return the rules followed on through the ink at each end, and
-    pieces of one rule that then overlap joined: where text touched a rule (and its piece was dropped as a
-    glyph stroke) or a fax lost a stretch of it, the rule is whole again."""
+    pieces of one rule that then overlap, or lie at most `max_gap` px apart, joined: where text touched a rule
+    (and its piece was dropped as a glyph stroke) or a fax lost a stretch of it, the rule is whole again."""
     along = ink if vertical else ink.T  # rows along the rule
     grown = []
     for rule in rules:
@@ -195,7 +195,7 @@ def extended_rules(ink: np.ndarray, rules: Sequence[Rule], vertical: bool) -> li
     joined: list[Rule] = []
     for rule in sorted(grown, key=lambda r: (r.first, r.start)):
         same = next((index for index, r in enumerate(joined) if abs(r.first - rule.first) <= RULE_ALIGN_PX
-                     and rule.start <= r.end and r.start <= rule.end), None)
+                     and rule.start <= r.end + max_gap and r.start <= rule.end + max_gap), None)
         if same is None:
             joined.append(rule)
         else:

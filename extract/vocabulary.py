@@ -157,6 +157,7 @@ class OcrWords(_Words):
     labels: list[str] = []
     legend: list[str] = []
     sections: list[tuple[str, str]] = []
+    confusable: list[str] = []
 
 
 class CalendarWords(_Words):

@@ -26,6 +26,7 @@ from conftest import SAMPLES, one_manifesto_source
 from extract import ocr, scan_image
 from extract.document import Line
 from extract.pipeline import extract_file
+from extract.scan_prepare import ScanKind
 
 SCANNED = SAMPLES / "scanned"
 CHAR_MARGIN = 0.025
@@ -38,9 +39,9 @@ MEASURED_CHAR_ACCURACY = {  # score_ocr.py's text accuracy of each fixture (file
     "docx-horizontal-rules-no-marker-r4-bunka-scanned": 0.997,
     "docx-landscape-row-split-no-header-r4-shobo-scanned": 0.998,
     "sample-2020-kenko-sideways": 0.996,
-    # known shortfall: the fax's structure is exact, but its bold labels and a column header are clogged past
-    # reading at 150 dpi bilevel (one column of means lost on page 1), far below the 0.98 of the other kinds
-    "iga-2021-digital-fax": 0.653,
+    # short of 0.98: the fixture loses 6% of its black pixels at random (no fax does: README); without that
+    # loss the same 150-dpi fax reads 0.993, and a 200-dpi one with it 0.994
+    "iga-2021-digital-fax": 0.975,
     "docx-goal-label-value-tables-r2-toshi-photocopy": 0.998,
     "docx-landscape-row-split-no-header-r4-shobo-searchable": 0.997,
     "xlsx-landscape-eval-table-shared-mission-r4-somu-outlines": 0.987,
@@ -99,6 +100,26 @@ def test_a_broken_rule_is_followed_on_through_its_ink_and_its_pieces_joined():
     far = [scan_image.Rule(10, 120, 20, 21), scan_image.Rule(200, 390, 30, 31)]  # another column's rule stays apart
     ink[:, 30:32] = ink[:, 20:22]
     assert len(scan_image.extended_rules(ink, far, vertical=True)) == 2
+
+
+def test_pieces_of_a_rule_a_lost_scan_line_parted_are_joined_across_the_gap():
+    ink = np.zeros((20, 400), dtype=bool)
+    ink[10, 10:150] = ink[10, 220:390] = True  # a fax lost the scan line the rule ran along from 150 to 220
+    pieces = [scan_image.Rule(10, 150, 10, 10), scan_image.Rule(220, 390, 10, 10)]
+    assert scan_image.extended_rules(ink, pieces, vertical=False) == pieces
+    assert scan_image.extended_rules(ink, pieces, vertical=False, max_gap=70) == [scan_image.Rule(10, 390, 10, 10)]
+
+
+def test_a_lost_scan_line_takes_the_stretch_a_skewed_rule_keeps_to_it():
+    assert ocr.lost_line_gap(2.0, 150, 300) == round(2 / np.tan(np.radians(2.0)))  # 57 px at 300 dpi
+    assert ocr.lost_line_gap(0.4, 150, 300) == round(ocr.MAX_LOST_LINE_POINTS * 300 / 72)  # at most 36 pt
+    assert ocr.lost_line_gap(0.4, 0, 300) == 0  # a page drawn as vectors: no scan lines
+
+
+@pytest.mark.parametrize(("bilevel", "dpi", "rendered"), [(True, 150, 300), (True, 200, 400), (True, 600, 300),
+                                                          (False, 200, 300), (False, 0, 300)])
+def test_a_coarse_bilevel_scan_is_rendered_at_twice_its_resolution(bilevel, dpi, rendered):
+    assert ocr.render_dpi(ScanKind(bilevel=bilevel, dpi=dpi)) == rendered
 
 
 def test_erased_rules_leave_no_ink():
@@ -240,9 +261,10 @@ def test_parse_tsv_keeps_words_per_image():
 def test_words_join_with_a_space_only_across_a_wide_ink_gap():
     words = [ocr.Word((1, 1, 1), 10, 5, 40, 30, 90.0, "設置"), ocr.Word((1, 1, 1), 52, 5, 20, 30, 80.0, "完了"),
              ocr.Word((1, 1, 1), 150, 5, 20, 30, 70.0, "5月")]
-    [line] = ocr.words_to_lines(words, spaces=[(190, 240)], origin=(100, 200), scale=0.5, page=2)
+    [(line, weak)] = ocr.words_to_lines(words, spaces=[(190, 240)], origin=(100, 200), scale=0.5, page=2)
     assert line.text == "設置完了 5月" and line.page == 2 and line.confidence == 80.0
     assert line.bbox == (55.0, 102.5, 135.0, 117.5)
+    assert weak == {5, 6}  # the characters of the word read with less than WEAK_CONFIDENCE: 5月, after the space
 
 
 def test_space_gaps_are_measured_on_the_ink():
@@ -254,15 +276,15 @@ def test_space_gaps_are_measured_on_the_ink():
 def test_digits_join_across_the_gaps_of_full_width_glyphs():
     words = [ocr.Word((1, 1, 1), 10, 5, 10, 30, 90.0, "1"), ocr.Word((1, 1, 1), 52, 5, 10, 30, 90.0, "1"),
              ocr.Word((1, 1, 1), 94, 5, 30, 30, 90.0, "月")]
-    [line] = ocr.words_to_lines(words, spaces=[(122, 150), (164, 190)], origin=(100, 200), scale=1.0, page=1)
+    [(line, _)] = ocr.words_to_lines(words, spaces=[(122, 150), (164, 190)], origin=(100, 200), scale=1.0, page=1)
     assert line.text == "11 月"
 
 
 def test_words_keep_tesseracts_order_and_one_line_split_in_two_is_joined():
     words = [ocr.Word((1, 1, 1), 10, 5, 30, 30, 90.0, "目"), ocr.Word((1, 1, 1), 126, 5, 5, 30, 90.0, "が"),
              ocr.Word((1, 1, 1), 125, 5, 54, 30, 90.0, "達成"), ocr.Word((1, 1, 2), 200, 6, 30, 29, 90.0, "し")]
-    [line] = ocr.words_to_lines(words, spaces=[], origin=(0, 0), scale=1.0, page=1)
-    assert line.text == "目が達成し"
+    [(line, weak)] = ocr.words_to_lines(words, spaces=[], origin=(0, 0), scale=1.0, page=1)
+    assert line.text == "目が達成し" and weak == set()
 
 
 def test_a_lone_digit_cell_prefers_a_reading_as_a_digit(monkeypatch):
@@ -425,6 +447,14 @@ def test_ocr_values_keep_their_word_confidence_in_provenance(scanned_extractions
 def test_a_page_read_in_another_way_says_so_in_a_warning(stem, kind, pages, scanned_extractions):
     warnings = scanned_extractions[stem].record.warnings
     assert [w.page for w in warnings if w.kind == kind] == pages
+
+
+@needs_tesseract
+def test_the_faxs_words_repaired_against_the_dictionary_are_each_a_warning(scanned_extractions):
+    warnings = [w for w in scanned_extractions["iga-2021-digital-fax"].record.warnings if w.kind == "ocr_word_repaired"]
+    assert {w.page for w in warnings} == {1, 2} and all("repaired to" in w.message for w in warnings)
+    clean = scanned_extractions["iga-2021-digital-scanned"].record.warnings  # the same sample, scanned at 200 dpi grey
+    assert len([w for w in clean if w.kind == "ocr_word_repaired"]) < len(warnings)
 
 
 @needs_tesseract

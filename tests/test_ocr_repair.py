@@ -7,15 +7,24 @@ import pytest
 from extract.build import Trace
 from extract.document import Cell, Document, Line, Row
 from extract.ocr_repair import (
+    NO_PAGE_WORDS,
+    OcrWords,
+    candidates,
     edit_distance,
     low_confidence_warnings,
     marker_reading,
+    page_words,
+    repair_document,
     repair_goal_markers,
     repair_label,
     repair_legend_scores,
     repair_section_marker,
+    repaired_line,
     tidy_spacing,
 )
+from extract.vocabulary import load_vocabulary
+
+BUILT_IN = OcrWords.of(load_vocabulary())
 
 
 def line(text: str, confidence: float = 90.0) -> Line:
@@ -137,3 +146,72 @@ def test_cells_that_are_no_legend_keep_their_lines():
     means = Cell((line("・説明会の開催"), line("- 3回"), line("・広報")), 1, (0.0, 0.0, 1.0, 1.0))
     assert repair_legend_scores(Document([Row((means,), 1, 0)], 1, ocr=True)) == []
     assert [l.text for l in means.lines] == ["・説明会の開催", "- 3回", "・広報"]
+
+
+# --- running text against the dictionary ------------------------------------------------------
+
+
+def test_confusable_groups_are_read_both_ways():
+    assert "制" in BUILT_IN.confusable["製"] and "製" in BUILT_IN.confusable["制"]
+    assert OcrWords.of(load_vocabulary()) is BUILT_IN  # compiled once per vocabulary
+
+
+def test_only_weak_japanese_characters_get_candidates():
+    assert candidates("評価製度", frozenset({2}), frozenset(), BUILT_IN, NO_PAGE_WORDS) >= {"評価制度"}
+    assert candidates("評価製度", frozenset(), frozenset(), BUILT_IN, NO_PAGE_WORDS) == set()
+    assert "パーク夕マ" not in candidates("パークタマ", frozenset({4}), frozenset(), BUILT_IN, NO_PAGE_WORDS)  # kana
+    assert "協力" in candidates("協カ", frozenset({1}), frozenset(), BUILT_IN, NO_PAGE_WORDS)  # ... beside kanji: 力
+    own = page_words([("一部の", frozenset())], BUILT_IN)
+    assert candidates("6月一8月", frozenset({3}), frozenset({3}), BUILT_IN, own) == set()  # a digit is no misread kanji
+
+
+@pytest.mark.parametrize(
+    ("read", "weak", "repaired"),
+    [
+        ("評価製度は構築できた", {2}, "評価制度は構築できた"),  # a confusable kanji: 製 for 制
+        ("デジタル白治体", {4}, "デジタル自治体"),
+        ("評価製度は構築できた", set(), "評価製度は構築できた"),  # read with confidence: left as read
+        ("伊賀流「事業仕分け」制度に", {10}, "伊賀流「事業仕分け」制度に"),  # a weak character of a word: kept
+    ],
+)
+def test_a_weak_character_is_replaced_where_the_line_becomes_dictionary_words(read, weak, repaired):
+    assert repaired_line(read, frozenset(weak), BUILT_IN) == repaired
+
+
+def test_a_weak_character_takes_a_word_the_page_itself_prints():
+    own = page_words([("策定と共有", frozenset())], BUILT_IN)  # 策定, read with confidence elsewhere on the page
+    assert repaired_line("アクションプラン集定が遅れ", frozenset({8}), BUILT_IN, own) == "アクションプラン策定が遅れ"
+    assert repaired_line("アクションプラン集定が遅れ", frozenset({8}), BUILT_IN) == "アクションプラン集定が遅れ"
+    weakly = page_words([("策定と共有", frozenset({0}))], BUILT_IN)  # read weakly itself: no word of the page's
+    assert repaired_line("アクションプラン集定が遅れ", frozenset({8}), BUILT_IN, weakly) == "アクションプラン集定が遅れ"
+
+
+def test_a_weak_character_the_page_prints_with_confidence_beside_the_same_neighbour_is_kept():
+    line = "・西分署への救急隊の増隊 10月"  # 増隊 is no dictionary word; the page prints 増加 and, elsewhere, 増隊
+    own = page_words([("救急出動件数の増加に", frozenset())], BUILT_IN)
+    assert repaired_line(line, frozenset({11}), BUILT_IN, own) == "・西分署への救急隊の増加 10月"
+    own = page_words([("救急出動件数の増加に", frozenset()), ("救急隊を増隊", frozenset())], BUILT_IN)
+    assert repaired_line(line, frozenset({11}), BUILT_IN, own) == line
+
+
+USER_OCR = """
+[goal]
+words = ["重点目標"]
+
+[ocr]
+goal_marker = "重点目標"
+confusable = ["善喜"]
+"""
+
+
+def test_a_users_vocabulary_changes_ocr_repair(tmp_path):
+    path = tmp_path / "city.toml"
+    path.write_text(USER_OCR, encoding="utf-8")
+    user = load_vocabulary(str(path))
+    assert repaired_line("業務を改喜する", frozenset({4}), BUILT_IN) == "業務を改喜する"
+    assert repaired_line("業務を改喜する", frozenset({4}), OcrWords.of(user)) == "業務を改善する"
+    assert marker_reading("@重点日標2", BUILT_IN) is None
+    assert marker_reading("@重点日標2", OcrWords.of(user)) == (False, 2)
+    doc = document("◎重点目標1", "@重点日標7")
+    [warning] = repair_document(doc, user)
+    assert doc.rows[1].cells[0].text == "◎重点目標2" and warning.kind == "goal_marker_inferred"

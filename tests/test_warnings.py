@@ -76,7 +76,7 @@ def test_repaired_warning_on_a_damaged_pdf_read_after_repair():
 OCR_KINDS = {
     "page_turned": "tests/test_ocr.py", "ocr_page": "tests/test_ocr.py", "edge_text": "tests/test_ocr.py",
     "goal_marker_inferred": "tests/test_ocr_repair.py", "legend_score_inferred": "tests/test_ocr_repair.py",
-    "low_confidence": "tests/test_ocr_repair.py",
+    "low_confidence": "tests/test_ocr_repair.py", "ocr_word_repaired": "tests/test_ocr.py",
 }
 
 
