@@ -111,6 +111,7 @@ def metadata(database: str, places: Sequence[Municipality], view_columns: dict[s
     tables["goal_overview"] |= {"fts_table": "goals_fts", "fts_pk": "goal_id",
                                 "facets": ["fiscal_year", "department", "self_rating"]}
     tables["goals_fts"] = {"hidden": True}
+    tables["goals_fts_pending"] = {"hidden": True}  # goals a running batch has yet to index: empty at rest
     title = dataset_title(places)
     description = ("部局マニフェスト (departmental manifestos): each department's goals for a fiscal year and their "
                    "year-end self-evaluation, extracted from the published PDFs. Search the goals in goal_overview.")
