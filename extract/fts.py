@@ -153,19 +153,19 @@ def is_deferring(db: Database) -> bool:
 
 @contextmanager
 def deferred_index(db: Database) -> Iterator[Database]:
-    """Defer indexing the goals stored inside, and index them all at the end, in one statement.
+    """Defer indexing the goals stored inside (index_some indexes them INDEX_BATCH at a time), and index the
+    rest at the end.
 
-    FTS5 indexes many goals at once in less than half the time it takes one transaction at a
+    FTS5 indexes many goals at once in about half the time it takes one transaction at a
     time, and the batch's single writer is what bounds its speed on every core. Goals stored
-    meanwhile (by any tool) are searchable at the end; a batch stopped before it leaves them
-    pending, for the next open_db. Goals changed or deleted meanwhile keep the index right.
+    meanwhile (by any tool) are searchable by the end; a batch stopped before it (by an error
+    too) leaves them pending, for the next open_db. Goals changed or deleted meanwhile keep
+    the index right.
     """
     with db.conn:
         db.execute("INSERT OR REPLACE INTO settings (name, value, set_at) VALUES (?, '1', datetime('now'))", [DEFERRED])
-    try:
-        yield db
-    finally:
-        index_pending(db)
+    yield db
+    index_pending(db)  # not after an error (a full disk, an interrupt): its goals wait for the next open_db
 
 
 def index_some(db: Database) -> None:
