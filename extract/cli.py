@@ -22,6 +22,7 @@ from . import __version__
 from .batch import EXIT_FAILED, ParseSettings, run_batch
 from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
 from .errors import DatabaseFault, ExtractionError, UsageError
+from .fts import pending_goals
 from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker
 from .open_pdf import DEFAULT_READER, READERS
 from .paths import shown_path
@@ -99,6 +100,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print the goals whose texts contain every word."""
     with reading(args.db) as db:
         found = search(db, " ".join(args.words), limit=args.limit, all_versions=args.all_versions)
+        pending = pending_goals(db)
+    if pending:
+        print(f"note: {pending} goals stored by a batch that is running, or stopped before its end, are not searchable "
+              "yet (a batch indexes them at its end; the next one does for one that stopped)", file=sys.stderr)
     _print(render(SEARCH_COLUMNS, [[row[column] for column in SEARCH_COLUMNS] for row in found], args.format))
     return 0
 

@@ -146,6 +146,12 @@ def ensure_index(db: Database) -> None:
     index_pending(db)
 
 
+def pending_goals(db: Database) -> int:
+    """How many stored goals are not searchable yet (a batch is running, or stopped before its end)."""
+    found = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name = '{PENDING}'").fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM {PENDING}").fetchone()[0] if found else 0
+
+
 def is_deferring(db: Database) -> bool:
     """Whether goals stored now wait for deferred_index's end (or the next ensure_index) to be searchable."""
     return db.execute(f"SELECT {_DEFERRING}").fetchone()[0] == 1

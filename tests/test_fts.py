@@ -236,3 +236,17 @@ def test_a_deferring_batch_indexes_its_pending_goals_once_there_are_index_batch_
         fts.index_some(db)
         assert db["goals_fts_pending"].count == 0 and is_deferring(db)
         assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+
+
+def test_search_says_when_goals_are_not_searchable_yet(sample_db, sample_dir, capsys):
+    db = open_db(sample_db)
+    with db.conn:  # a batch stopped inside deferred_index
+        db.execute("INSERT INTO settings (name, value, set_at) VALUES ('fts_deferred', '1', '')")
+    store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+    db.close()
+    assert main(["search", "--db", str(sample_db), "健康"]) == 0
+    assert "note: 3 goals stored by a batch that is running, or stopped before its end, are not searchable yet" in (
+        capsys.readouterr().err)
+    open_db(sample_db).close()
+    assert main(["search", "--db", str(sample_db), "健康"]) == 0
+    assert "not searchable yet" not in capsys.readouterr().err
