@@ -19,7 +19,9 @@ The index is kept by triggers in plain SQL (any tool that edits goals or means k
 right): before a change, the goal's indexed texts are removed with FTS5's `delete` command
 (given the values as indexed, read from the view goal_search); after it, the new texts are
 added. The index has no copy of the texts: read them from the view goal_texts, not from
-goals_fts (whose `means` and `grams` are not columns of goals).
+goals_fts (whose `means` and `grams` are not columns of goals). While a batch stores, the
+triggers leave the goals it adds pending (goals_fts_pending), and deferred_index indexes
+them many at a time: the batch's one writer is what bounds its speed.
 """
 
 from __future__ import annotations
