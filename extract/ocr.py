@@ -12,6 +12,8 @@ the tables) is cut out and recognised on its own by Tesseract (Japanese, --psm 6
 Tesseract's own layout analysis merges a cell's tight lines and misreads them. A line
 that is short or read with low confidence is read again three ways (raw line, beside
 another line of its cell, with its cell stacked) and the most confident reading kept.
+A fax's line holding a weak word is read once more from the page smoothed before
+despeckling, and the reading the dictionary finds likelier kept (likelier_readings).
 Spaces come from the gaps in the ink; characters Tesseract read with low confidence are
 repaired against a Japanese dictionary and the page's own words (ocr_repair.repaired_line);
 misread markers (〈〉, ◎, ↓, the wave dash of a month range, a light ・ bullet) and near-miss
@@ -43,9 +45,28 @@ from PIL import Image
 from .document import BBox, Cell, Line, Row, union
 from .errors import ExtractionError
 from .models import ReadWarning
-from .ocr_repair import WEAK_CONFIDENCE, OcrWords, page_words, repair_label, repair_section_marker, repaired_line, tidy_spacing
+from .ocr_repair import (
+    WEAK_CONFIDENCE,
+    OcrWords,
+    page_words,
+    reading_cost,
+    repair_label,
+    repair_section_marker,
+    repaired_line,
+    tidy_spacing,
+)
 from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
-from .scan_prepare import ScanKind, closed, despeckled, flattened, orientation, scan_kind, turned, without_edge_shadows
+from .scan_prepare import (
+    ScanKind,
+    closed,
+    despeckled,
+    flattened,
+    orientation,
+    scan_kind,
+    smoothed,
+    turned,
+    without_edge_shadows,
+)
 from .scan_image import (
     INK_LEVEL,
     RULE_PAD_PX,
@@ -151,6 +172,7 @@ class PreparedPage:
 
     grey: np.ndarray
     rule_ink: np.ndarray
+    second: np.ndarray | None  # a coarse scan's text smoothed before despeckling, for weak lines (likelier_readings)
     dpi: int  # what it was rendered at (render_dpi)
     turn: int  # degrees clockwise
     coarse: bool  # a bilevel scan (a fax)
@@ -172,10 +194,11 @@ def prepared(page: Any) -> PreparedPage:
     coarse = kind.bilevel  # a greyscale scan keeps its grey edges when rendered finer: it needs neither step
     if coarse:  # the median filter is a fax's despeckling: erase_specks, sized for 300 dpi, would take its ・ too
         grey = deskewed(np.asarray(despeckled(Image.fromarray(raw))), angle)
+        second = deskewed(np.asarray(despeckled(smoothed(Image.fromarray(raw)))), angle)
         rule_ink = ink_mask(deskewed(np.asarray(closed(Image.fromarray(raw))), angle))
     else:
-        grey, rule_ink = erase_specks(deskewed(raw, angle)), None
-    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, dpi, turn, coarse,
+        grey, rule_ink, second = erase_specks(deskewed(raw, angle)), None, None
+    return PreparedPage(grey, ink_mask(grey) if rule_ink is None else rule_ink, second, dpi, turn, coarse,
                         lost_line_gap(angle, kind.dpi, dpi) if coarse else 0)
 
 
@@ -563,7 +586,9 @@ def read_scanned_page(
     if scan.coarse:  # closing clogs bold text into runs like rules: a rule has paper beside most of its length
         horizontal = extended_rules(ink, lone_vertical_rules(ink_mask(grey).T, horizontal), False, scan.lost_line_gap)
         vertical = extended_rules(ink, vertical, True, scan.lost_line_gap)
-    grey = erase_rules(grey, horizontal, vertical, COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX)
+    pad = COARSE_RULE_PAD_PX if scan.coarse else RULE_PAD_PX
+    grey = erase_rules(grey, horizontal, vertical, pad)
+    second = None if scan.second is None else erase_rules(scan.second, horizontal, vertical, pad)
     ink = ink_mask(grey)
     vertical += between_row_rules(horizontal, vertical, ink, round(LONG_RULE / scale), round(RULE_SNAP / scale))
     tables = find_tables(page, *rule_lines(horizontal, vertical, scale))
@@ -589,7 +614,7 @@ def read_scanned_page(
 
     repairs = MarkerRepairs.of(vocabulary or load_vocabulary())
     groups = cell_groups + [[box] for line in loose for box in line]
-    read, repaired = read_boxes(grey, ink, groups, scale, page_no, repairs)
+    read, repaired = read_boxes(grey, ink, groups, scale, page_no, repairs, second)
     warnings += repaired
     labels = repairs.words.labels + repairs.words.legend
     cells = {box: Cell(repair_label(repair_cell(lines, repairs), labels), page_no, box)
@@ -612,7 +637,7 @@ def at_page_edge(lines: list[list[PixelBox]], height: int) -> tuple[list[list[Pi
 
 def read_boxes(
     grey: np.ndarray, ink: np.ndarray, groups: Sequence[Sequence[PixelBox]], scale: float, page_no: int,
-    repairs: MarkerRepairs,
+    repairs: MarkerRepairs, second: np.ndarray | None = None,
 ) -> tuple[list[list[Line]], list[ReadWarning]]:
     """Given the page image, its ink, groups of text-line boxes (one group per cell) and the marker repairs,
     return each group's Lines, their markers and misread words repaired, and a warning for each line whose
@@ -624,7 +649,10 @@ def read_boxes(
         first += len(group)
     crops = [_crop(grey, box) for box in boxes]
     dpi = round(POINTS_PER_INCH / scale)
-    words = iter(reread_doubtful(crops, boxes, cells, recognise(crops, dpi), dpi))
+    words = reread_doubtful(crops, boxes, cells, recognise(crops, dpi), dpi)
+    if second is not None:
+        words = likelier_readings(words, [_crop(second, box) for box in boxes], dpi)
+    words = iter(words)
     found = [[words_to_lines(next(words), space_gaps(ink, box), (box[0] - CROP_MARGIN_PX, box[1] - CROP_MARGIN_PX),
                              scale, page_no) for box in group] for group in groups]
     own = page_words([(line.text, weak) for group in found for box in group for line, weak in box], repairs.words)
@@ -647,6 +675,23 @@ def read_boxes(
         read.append([replace(line, text=tidy_spacing(repair_section_marker(repair_markers(line.text, repairs), sections)))
                      for line in lines])
     return read, warnings
+
+
+def likelier_readings(words: list[list[Word]], crops: Sequence[Image.Image], dpi: int) -> list[list[Word]]:
+    """Given each crop's words and the same crops cut from a second image of the page (a fax's text smoothed
+    before despeckling: scan_prepare.smoothed), return the words with each crop holding a weak word
+    (WEAK_CONFIDENCE) read again from its second image, and the reading the dictionary finds likelier kept
+    (ocr_repair.reading_cost). A fax that lost pixels at random has glyphs only one of the two images
+    shows whole, and a misread glyph costs the dictionary more than the word it breaks; Tesseract's own
+    confidence tells them apart less often (it reads 期等 for 期待 with 93)."""
+    weak = [i for i, found in enumerate(words) if any(w.confidence < WEAK_CONFIDENCE for w in found)]
+    if not weak:
+        return words
+    best = list(words)
+    for index, found in zip(weak, recognise([crops[i] for i in weak], dpi)):
+        if found and reading_cost("".join(w.text for w in found)) < reading_cost("".join(w.text for w in words[index])):
+            best[index] = found
+    return best
 
 
 def _pixels(box: BBox, scale: float, shape: tuple[int, ...]) -> PixelBox:

@@ -264,6 +264,14 @@ def line_cost(tokenizer: Any, text: str) -> tuple[int, int, int]:
     return sum(m.is_oov() for m in morphemes), len(morphemes), morphemes.get_internal_cost()
 
 
+def reading_cost(text: str) -> float:
+    """Given a line as OCR read it, return how unlikely the dictionary finds it: its path cost (line_cost; an
+    unknown word costs more than any known one) per character, so readings of one crop that differ in length
+    compare; 0 without the dictionary (then no reading is preferred)."""
+    tokenizer = dictionary()
+    return 0.0 if tokenizer is None or not text else line_cost(tokenizer, text)[2] / len(text)
+
+
 @dataclass(frozen=True)
 class PageWords:
     """What a page itself prints with confidence: the evidence a weak character is judged against."""

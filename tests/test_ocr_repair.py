@@ -14,6 +14,7 @@ from extract.ocr_repair import (
     low_confidence_warnings,
     marker_reading,
     page_words,
+    reading_cost,
     repair_document,
     repair_goal_markers,
     repair_label,
@@ -192,6 +193,12 @@ def test_a_weak_character_the_page_prints_with_confidence_beside_the_same_neighb
     assert repaired_line(line, frozenset({11}), BUILT_IN, own) == "・西分署への救急隊の増加 10月"
     own = page_words([("救急出動件数の増加に", frozenset()), ("救急隊を増隊", frozenset())], BUILT_IN)
     assert repaired_line(line, frozenset({11}), BUILT_IN, own) == line
+
+
+def test_the_dictionary_finds_a_line_of_its_words_likelier_than_one_with_a_misread_glyph():
+    assert reading_cost("行政サービス向上への期待が育まれている") < reading_cost("行政サービス向上への期等が育まれている")
+    assert reading_cost("関係部局が連携した") < reading_cost("関係部局が之携した")
+    assert reading_cost("") == 0.0
 
 
 USER_OCR = """

@@ -87,3 +87,11 @@ def test_a_coarse_scan_is_despeckled_for_its_text_and_closed_for_its_rules():
     text = np.asarray(scan_prepare.despeckled(Image.fromarray(grey)))
     assert (closed[29:31, 10:190] < 140).all()
     assert text[14, 41] == 0 and (text[10:20, 46:50] == 255).all()  # filled, not thickened
+
+
+def test_a_coarse_scans_second_image_for_its_text_is_smoothed_within_a_stroke_of_its_edges():
+    grey = np.full((40, 40), 255, dtype=np.uint8)
+    grey[10:30, 18:22] = 0  # a stroke
+    smooth = np.asarray(scan_prepare.smoothed(Image.fromarray(grey)))
+    assert 0 < smooth[20, 17] < 255 and 0 < smooth[20, 22] < 255  # its stair-step edges grey ...
+    assert smooth[20, 19] < 128 and smooth[20, 10] == 255  # ... its core still ink, paper away from it untouched
