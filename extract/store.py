@@ -361,9 +361,6 @@ def read_records(db: Database, *, all_versions: bool = False) -> Iterator[Manife
         yield record_from_rows(rows)
 
 
-CACHED_STATEMENTS = 1024
-
-
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) the database at `path` with the current schema and foreign keys on.
 
@@ -377,7 +374,7 @@ def open_db(path: str | Path) -> Database:
     except OSError as error:
         fault = "disk_full" if error.errno == errno.ENOSPC else "database_read_only"
         raise DatabaseFault(fault, f"{path}: cannot create its folder ({error.strerror}); choose another --db") from None
-    db = Database(sqlite3.connect(path, cached_statements=CACHED_STATEMENTS))
+    db = Database(path)
     try:
         migrated_from = upgrade(db, path, SCHEMA)
         if migrated_from is not None:
