@@ -8,12 +8,11 @@ texts (SEARCHABLE: the goal's columns and its means, joined by newlines) and one
 column, `grams`, for words the trigram tokenizer cannot see.
 
 A word of one or two characters (`DX`, `防災`) has no trigram, and FTS5 answers nothing for
-it. `grams` therefore holds the goal's texts, PAD added before and after, cut into every pair
-of neighbouring characters, each pair followed by PAD. PAD never occurs in a text, so the
-trigram `DX␟` is in the index exactly where `DX` is in the texts; and as each pair's second
-character begins the next pair, the trigram `X␟X` is there exactly where the character `X`
-is. match_query turns a short word into that trigram. The grams are three characters, so
-three trigrams, for each character of the texts.
+it. `grams` therefore holds the goal's texts with PAD before, after and between every two
+characters (`␟D␟X␟`). PAD never occurs in a text, so the trigram `D␟X` is in the index exactly
+where `DX` is in the texts, and `␟X␟` exactly where the character `X` is; match_query turns a
+short word into that trigram. The grams are two characters, so two trigrams, for each
+character of the texts (half what pairs of neighbours each followed by PAD would cost).
 
 The index is kept by triggers in plain SQL (any tool that edits goals or means keeps it
 right): before a change, the goal's indexed texts are removed with FTS5's `delete` command
@@ -37,7 +36,7 @@ SEARCHABLE = ("mission", "objective", "current_state", "target", "achieved_state
 TABLE = "goals_fts"
 GRAMS = "grams"
 TRIGRAM = 3  # characters in a token of the trigram tokenizer
-PAD = "\x1f"  # follows each one- and two-character gram: a control character that normalized text never holds
+PAD = "\x1f"  # between the characters of `grams`: a control character that normalized text never holds
 
 COLUMNS = (*SEARCHABLE, GRAMS)
 # SQL for all of a goal's searchable texts (a row `t` of goal_texts) as one text, a line per field.
@@ -47,28 +46,27 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
 )
-GRAMS_CHUNK = 8  # pairs one step of the recursion below emits: fewer steps than one a pair, and a view small enough to compile fast into each trigger
+GRAMS_CHUNK = 16  # characters one step of the recursion below spaces: fewer steps than one a character, and a view small enough to compile fast into each trigger
 
 
-def _pairs_of_chunk() -> str:
-    """SQL for the grams of `chunk`: each of its first GRAMS_CHUNK pairs of neighbours, followed by PAD."""
+def _spaced_chunk() -> str:
+    """SQL for `chunk` (at most GRAMS_CHUNK characters) with PAD after each of its characters."""
     return " || ".join(
-        f"CASE WHEN length(chunk) > {i + 1} THEN substr(chunk, {i + 1}, 2) || char(31) ELSE '' END"
+        f"CASE WHEN length(chunk) > {i} THEN substr(chunk, {i + 1}, 1) || char(31) ELSE '' END"
         for i in range(GRAMS_CHUNK)
     )
 
 
-# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text,
-# PAD before and after, is computed once and cut into chunks of GRAMS_CHUNK + 1 characters, each
-# overlapping the next by one (the last pair's second character): a step per character, each
-# finding its place in the whole text, would cost the square of the text's length.
+# Each goal's texts and grams, as the index holds them (PAD is char(31)). The goal's whole text is
+# computed once and cut into chunks of GRAMS_CHUNK characters: a step per character, each finding
+# its place in the whole text, would cost the square of the text's length.
 SEARCH_VIEW = f"""CREATE VIEW goal_search AS
 SELECT {', '.join(f't.{column}' for column in ('id', *SEARCHABLE))},
        (WITH RECURSIVE at(chunk, rest) AS (
-          SELECT substr(whole, 1, {GRAMS_CHUNK + 1}), substr(whole, {GRAMS_CHUNK + 1})
-          FROM (SELECT char(31) || {ALL_TEXT} || char(31) AS whole)
-          UNION ALL SELECT substr(rest, 1, {GRAMS_CHUNK + 1}), substr(rest, {GRAMS_CHUNK + 1}) FROM at WHERE length(rest) > 1)
-        SELECT group_concat({_pairs_of_chunk()}, '') FROM at
+          SELECT substr(whole, 1, {GRAMS_CHUNK}), substr(whole, {GRAMS_CHUNK + 1})
+          FROM (SELECT {ALL_TEXT} AS whole)
+          UNION ALL SELECT substr(rest, 1, {GRAMS_CHUNK}), substr(rest, {GRAMS_CHUNK + 1}) FROM at WHERE rest != '')
+        SELECT char(31) || group_concat({_spaced_chunk()}, '') FROM at
        ) AS {GRAMS}
 FROM goal_texts t"""
 
@@ -203,14 +201,14 @@ def match_query(words: list[str]) -> str:
     """Given words, return the FTS5 query matching goals that contain every one (pure).
 
     A word of 3+ characters is a literal phrase (no FTS5 syntax leaks through); a shorter
-    one becomes its gram (`DX␟`, `X␟X`), which only the `grams` column holds.
+    one becomes its gram (`D␟X`, `␟X␟`), which only the `grams` column holds.
     """
     return " AND ".join(_phrase(_gram(word) if len(word) < TRIGRAM else word) for word in words if word)
 
 
 def _gram(word: str) -> str:
     """Given a word of one or two characters, return the trigram of `grams` that stands for it."""
-    return word + PAD if len(word) == 2 else word + PAD + word
+    return word[0] + PAD + word[1] if len(word) == 2 else PAD + word + PAD
 
 
 def _phrase(text: str) -> str:

@@ -50,29 +50,29 @@ def test_dx_finds_goals_1_and_2_of_iga_2021_through_the_grams(sample_db):
     # trigram cannot answer a 2-character word as typed: the plain phrase finds nothing ...
     assert db.execute("SELECT count(*) FROM goals_fts WHERE goals_fts MATCH '\"DX\"'").fetchone()[0] == 0
     # ... its padded gram does
-    assert match_query(["DX"]) == f'"DX{PAD}"'
+    assert match_query(["DX"]) == f'"D{PAD}X"'
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
     assert found(sample_db, "dx") == {(IGA, 1), (IGA, 2)}
 
 
 @pytest.mark.parametrize("length", [1, 2, GRAMS_CHUNK - 1, GRAMS_CHUNK, GRAMS_CHUNK + 1, 2 * GRAMS_CHUNK + 1, 300])
-def test_grams_hold_every_pair_of_neighbours_whatever_the_texts_length(length):
+def test_grams_hold_the_texts_with_pad_around_every_character_whatever_their_length(length):
     db = Database(memory=True)
     db["goal_texts"].insert({"id": 1, **dict.fromkeys(SEARCHABLE, "")}, pk="id")
     mission = "".join(chr(0x4E00 + i % 500) for i in range(length))
     db["goal_texts"].update(1, {"mission": mission})
     db.execute(SEARCH_VIEW)
-    whole = PAD + "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)]) + PAD  # the searchable fields, a line each
-    expected = "".join(whole[i : i + 2] + PAD for i in range(len(whole) - 1))
+    whole = "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)])  # the searchable fields, a line each
+    expected = PAD + "".join(char + PAD for char in whole)
     assert db.execute("SELECT grams FROM goal_search WHERE id = 1").fetchone()[0] == expected
 
 
 def test_match_query_quotes_each_word_and_pads_short_ones():
-    assert match_query(["公民連携", "防災", "X", 'a"b']) == f'"公民連携" AND "防災{PAD}" AND "X{PAD}X" AND "a""b"'
+    assert match_query(["公民連携", "防災", "X", 'a"b']) == f'"公民連携" AND "防{PAD}災" AND "{PAD}X{PAD}" AND "a""b"'
 
 
 def test_escape_fts_reads_datasette_search_syntax():
-    assert escape_fts('防災 "公民 連携" DX') == f'"防災{PAD}" AND "公民 連携" AND "DX{PAD}"'
+    assert escape_fts('防災 "公民 連携" DX') == f'"防{PAD}災" AND "公民 連携" AND "D{PAD}X"'
     assert escape_fts('"unbalanced') == '"unbalanced"'
     assert escape_fts("   ") == ""
 
