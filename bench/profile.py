@@ -21,7 +21,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from extract.work import ParseSettings, parse_one
-from extract.open_pdf import DEFAULT_READER
+from extract.readers import DEFAULT_READER
 from extract.store import open_db, store
 
 from .corpus import build_corpus, sample_pdfs

@@ -36,7 +36,7 @@ from .fts import deferred_index, index_some
 from .limits import Worker
 from .municipality import lookup
 from .paths import shown_path, stored_path
-from .pipeline import Extraction, FailedPart
+from .extraction import Extraction, FailedPart
 from .series import relink_goals
 from .store import (
     SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db,

@@ -290,7 +290,7 @@ def serve() -> None:
     requests = os.fdopen(0, "rb", buffering=0)
     _exit_with_parent(os.getppid())
     quiet_libraries(bool(os.environ.get(LIBRARY_LOGS)))
-    from . import work  # noqa: F401  (the readers' imports, once, before any file's clock starts)
+    from . import pipeline, work  # noqa: F401  (the readers' imports, once, before any file's clock starts)
 
     _send(answers, pickle.dumps(_READY))
     while True:

@@ -35,6 +35,7 @@ from .models import ReadWarning
 from .read_oxide import read_oxide
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
+from .readers import DEFAULT_READER
 from .streams import check_streams, damage_warnings
 from .vocabulary import Vocabulary
 
@@ -45,10 +46,6 @@ MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerat
 DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
-# read_oxide.py, the default (pdfplumber's records, 5× faster); read_pdf.py, pdfplumber's own;
-# read_pdfium.py, faster than pdfplumber but not golden-exact
-READERS = ("oxide", "pdfplumber", "pdfium")
-DEFAULT_READER = READERS[0]
 
 
 def read_pdf_bytes(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+STDIN = "-"  # the path that means standard input
+
 
 def stored_path(path: str | Path) -> str:
     """Given a path, return it as the database keeps it: as it is, or, for a name that is not UTF-8, with each

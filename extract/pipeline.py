@@ -11,66 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from .blocks import find_blocks
-from .build import Marks, Trace, build
+from .build import Marks, build
 from .document import Document
 from .errors import ExtractionError
+from .extraction import Extraction, FailedPart
 from .labels import Labels
 from .limits import check_file_size, check_manifesto_pages
-from .models import Manifesto, ReadWarning, Source
+from .models import ReadWarning, Source
 from .normalize import Calendar
 from .open_pdf import DEFAULT_READER, read_pdf_bytes
-from .paths import shown_path
+from .paths import STDIN, shown_path
 from .read_text import read_web
 from .readable import check_readable
 from .segment import Part, segment
 from .vocabulary import Vocabulary, resolve
 
 WEB_SUFFIXES = {".html", ".htm", ".txt"}
-STDIN = "-"  # the path that means standard input
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """A record with the provenance of its values."""
-
-    record: Manifesto
-    traces: list[Trace]
-
-    def as_json(self, *, provenance: bool = False) -> dict:
-        """Return the record as JSON-ready data (what `manifesto extract` prints).
-
-        With `provenance`, the record also carries `provenance`: where each value was
-        printed, `{"path": "goals[0].mission", "page": 1, "bbox": [x0, top, x1, bottom],
-        "confidence": null}` (PDF points from the page's top-left; OCR confidence 0-100).
-        """
-        data = self.record.model_dump(mode="json")
-        if provenance:
-            data["provenance"] = [
-                {"path": trace.path, "page": trace.page, "bbox": list(trace.bbox), "confidence": trace.confidence}
-                for trace in self.traces
-            ]
-        return data
-
-
-@dataclass(frozen=True)
-class FailedPart:
-    """A manifesto of a booklet that gave no record: where it lies in the file and why."""
-
-    part: int
-    first_page: int
-    last_page: int
-    error: ExtractionError
-
-    @property
-    def message(self) -> str:
-        """The failure's reason, naming the part and its pages."""
-        first, last = self.first_page, self.last_page
-        pages = f"page {first}" if first == last else f"pages {first}–{last}"
-        return f"part {self.part} ({pages}): {self.error.reason}"
 
 
 def prepare(vocabulary: Vocabulary | str | Path | None = None) -> Vocabulary:

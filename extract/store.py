@@ -29,7 +29,7 @@ from .errors import DatabaseFault, UsageError
 from .fts import ensure_index
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
 from .models import Manifesto, ReadWarning, Source
-from .pipeline import Extraction
+from .extraction import Extraction
 from .series import relink_goals
 
 # The record's header fields, stored as they are in columns of `manifestos`.
@@ -501,6 +501,21 @@ def _insert(db: Database, table: str, rows: list[dict]) -> int | None:
     return db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
 
 
+def _upsert(db: Database, table: str, row: dict, *, key: tuple[str, ...]) -> None:
+    """Insert `row` into `table`, or give its values to the row with the same `key` columns (their primary key).
+
+    Plain SQL rather than sqlite-utils' upsert, which reads the table's schema on every call:
+    a batch writes a `files` row per file.
+    """
+    columns = list(row)
+    updates = ", ".join(f"{_quoted(column)} = excluded.{_quoted(column)}" for column in columns if column not in key)
+    db.conn.execute(
+        f"INSERT INTO {table} ({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(map(_quoted, key))}) DO UPDATE SET {updates}",
+        [row[column] for column in columns],
+    )
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -516,10 +531,8 @@ def record_failure(
             _release(db, path, keep=None)
         else:
             db.execute("DELETE FROM manifestos WHERE path = ? AND sha256 = ? AND part = ?", [path, sha256, part])
-        db["failures"].upsert(
-            {"path": path, "part": part or 0, "sha256": sha256, "kind": kind, "message": message, "time": _now()},
-            pk=("path", "part"),
-        )
+        _upsert(db, "failures", {"path": path, "part": part or 0, "sha256": sha256, "kind": kind, "message": message,
+                                 "time": _now()}, key=("path", "part"))
         if part is None:
             _see(db, seen or SeenFile(path, sha256), "failed")
 
@@ -605,7 +618,7 @@ def get_setting(db: Database, name: str) -> str | None:
 def put_setting(db: Database, name: str, value: str) -> None:
     """Store the archive's setting `name` (kept for every later run), in one transaction."""
     with db.atomic():
-        db["settings"].upsert({"name": name, "value": value, "set_at": _now()}, pk="name")
+        _upsert(db, "settings", {"name": name, "value": value, "set_at": _now()}, key=("name",))
 
 
 def code_counts(db: Database) -> tuple[int, int]:
@@ -644,11 +657,8 @@ def _move(db: Database, old: str, new: str, *, sha: str | None = None) -> None:
 
 def _see(db: Database, file: SeenFile, outcome: str, *, duplicate_of: str | None = None) -> None:
     """Write the `files` row of `file` with its outcome, seen now (inside the caller's transaction)."""
-    db["files"].upsert(
-        {"path": file.path, "sha256": file.sha256, "size": file.size, "mtime": file.mtime, "outcome": outcome,
-         "duplicate_of": duplicate_of, "seen_at": _now()},
-        pk="path",
-    )
+    _upsert(db, "files", {"path": file.path, "sha256": file.sha256, "size": file.size, "mtime": file.mtime,
+                          "outcome": outcome, "duplicate_of": duplicate_of, "seen_at": _now()}, key=("path",))
 
 
 def _under(roots: Sequence[Path]) -> Callable[[Path], bool]:

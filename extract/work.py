@@ -2,7 +2,8 @@
 
 Kept apart from batch.py, which stores, so that a worker process imports the readers and
 nothing of the database (sqlite-utils, and pandas, which sqlite-utils imports when it is
-installed): a worker starts in the time the readers take to import.
+installed): a worker starts in the time the readers take to import. The readers are imported
+on the first call, so that the batch's main process, which names this function, imports none.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 
 from .errors import ExtractionError
 from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits
-from .open_pdf import DEFAULT_READER
-from .pipeline import Extraction, FailedPart, extract_file, prepare
+from .extraction import Extraction, FailedPart
+from .readers import DEFAULT_READER
 
 INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
 
@@ -50,6 +51,8 @@ def parse_one(path: str, settings: ParseSettings) -> Outcome:
     The time and memory limits are the parent's to enforce (parse_in); the page, stream
     and size limits apply inside extract_file.
     """
+    from .pipeline import extract_file, prepare  # the readers: imported by the worker when it starts (limits.serve)
+
     try:
         vocabulary = prepare(settings.vocabulary)  # once per worker process: its patterns compiled
         return extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)

@@ -18,7 +18,7 @@ import broken_pdfs
 from conftest import ROOT, SAMPLES
 from extract.errors import ExtractionError
 from extract.limits import MAX_FILE_PAGES
-from extract.open_pdf import DEFAULT_READER
+from extract.readers import DEFAULT_READER
 from extract.pipeline import extract_bytes
 from extract import read_oxide as read_oxide_module
 from extract.read_oxide import page_edges, read_oxide
