@@ -45,14 +45,23 @@ INVISIBLE = 3  # text render mode 3 (Tr): neither filled nor stroked, the hidden
 SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}  # the content-stream operators that show text
 
 
+def in_reading_order(chars: Iterable[Char]) -> list[Char]:
+    """Given characters, return them in reading order: rows of 0.1 pt from the top, then x (ties as given)."""
+    chars = list(chars)
+    keys = [(round(char["top"], 1), char["x0"]) for char in chars]
+    return [chars[index] for index in sorted(range(len(chars)), key=keys.__getitem__)]
+
+
 def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Given characters, return them grouped into lines, top to bottom, each in x order."""
-    chars = list(chars)
-    keys = [(round(char["top"], 1), char["x0"]) for char in chars]  # reading order: rows of 0.1 pt, then x
+    return _clustered(in_reading_order(chars))
+
+
+def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
+    """Given characters in reading order (in_reading_order), return them grouped into lines, each in x order."""
     lines: list[list[Char]] = []
     line_top = 0.0  # the top of the current line's first character
-    for index in sorted(range(len(chars)), key=keys.__getitem__):
-        char = chars[index]
+    for char in ordered:
         top = char["top"]
         if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
             lines[-1].append(char)
@@ -365,14 +374,14 @@ def _covered(spans: list[tuple[float, float]]) -> float:
 
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
     """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
-    chars = [c for c in chars if c["upright"]]
+    chars = in_reading_order(c for c in chars if c["upright"])  # once: each cell's share keeps the order
     tables = find_tables(edges + rules_between_rows(edges, chars) + rules_at_cut_ends(edges))
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, chars)
     cells = {
-        box: Cell(tuple(group_lines(own, page_no)), page_no, box) for box, own in zip(boxes, inside)
+        box: Cell(tuple(_line(line, page_no) for line in _clustered(own)), page_no, box) for box, own in zip(boxes, inside)
     }
-    loose = [split_cells(line_chars, page_no) for line_chars in cluster_lines(outside)]
+    loose = [split_cells(line_chars, page_no) for line_chars in _clustered(outside)]
     return reading_order(tables, cells, loose, page_no, first_table_id)
 
 

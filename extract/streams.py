@@ -8,6 +8,10 @@ than MAX_STREAM_BYTES, or a file to more than MAX_DECODED_BYTES, is refused as
 too_large in a fraction of a second. The same pass finds the streams that do not
 inflate at all (a flipped byte): readers skip those silently, so the pages that draw
 them get a `damaged_page` warning.
+
+A stream no page draws (a font program, a ToUnicode map: most of a file's compressed bytes)
+is not inflated when Flate's largest expansion (FLATE_RATIO) of its bytes is no bomb and leaves
+the file within MAX_DECODED_BYTES: that bound is then what it is counted as.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ MAX_DECODED_BYTES = 128 * 2**20  # all streams of one file together (the samples
 PIECE = 2**20  # bytes inflated at a time
 INPUT_PIECE = 2**16  # compressed bytes fed to zlib at a time
 FLATE = {"/FlateDecode", "/Fl"}
+FLATE_RATIO = 1032  # deflate's largest expansion (zlib's documented limit): a 258-byte match in two bits, RFC 1951
+FLATE_SLACK = 1024  # bytes added to every bound, for a tiny stream
 EMPTY_PAGE_CONTENT = 1024  # decoded bytes of content above which a page that reads empty has lost something
 
 
@@ -51,28 +57,45 @@ def check_streams(data: bytes, password: str | None) -> StreamReport:
     report = StreamReport()
     sizes: dict[tuple[int, int], int] = {}
     with pdf:
+        pages = list(_pages(pdf))
+        drawn = {stream.objgen for page in pages for stream in _drawn_streams(page)}
+        streams = list(_streams(pdf))
+        bounds = {stream.objgen: bound for stream in streams
+                  if stream.objgen not in drawn and (bound := flate_bound(stream)) is not None}
+        measured = [stream for stream in streams if stream.objgen not in bounds]
         total = 0
-        for stream in _streams(pdf):
-            size, problem = inflated_size(stream)
-            key = stream.objgen
-            sizes[key] = size
-            total += size
-            if size > MAX_STREAM_BYTES:
-                raise ExtractionError(
-                    "too_large", f"stream {key[0]} inflates to more than {MAX_STREAM_BYTES // 2**20} MiB "
-                    "(a decompression bomb?); not read")
-            if total > MAX_DECODED_BYTES:
-                raise ExtractionError(
-                    "too_large", f"its streams inflate to more than {MAX_DECODED_BYTES // 2**20} MiB together; not read")
-            if problem:
-                report.damaged[key] = problem
-        for number, page in enumerate(_pages(pdf), 1):
-            drawn = _drawn_streams(page)
+        for stream in measured:
+            total = _count(stream, total, sizes, report)
+        if total + sum(bounds.values()) > MAX_DECODED_BYTES:  # no room to take them on trust: measure them too
+            for stream in streams:
+                if stream.objgen in bounds:
+                    total = _count(stream, total, sizes, report)
+        for number, page in enumerate(pages, 1):
             report.content_bytes[number] = sum(sizes.get(s.objgen, 0) for s in _contents(page))
-            problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in drawn if s.objgen in report.damaged]
+            problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in _drawn_streams(page)
+                        if s.objgen in report.damaged]
             if problems:
                 report.page_damage[number] = "; ".join(problems)
     return report
+
+
+def _count(stream: pikepdf.Stream, total: int, sizes: dict[tuple[int, int], int], report: StreamReport) -> int:
+    """Inflate one stream to measure it (its size into `sizes`, its damage into `report`); return the file's
+    total so far with it, or raise too_large for a stream or a total past the limits."""
+    size, problem = inflated_size(stream)
+    key = stream.objgen
+    sizes[key] = size
+    total += size
+    if size > MAX_STREAM_BYTES:
+        raise ExtractionError(
+            "too_large", f"stream {key[0]} inflates to more than {MAX_STREAM_BYTES // 2**20} MiB "
+            "(a decompression bomb?); not read")
+    if total > MAX_DECODED_BYTES:
+        raise ExtractionError(
+            "too_large", f"its streams inflate to more than {MAX_DECODED_BYTES // 2**20} MiB together; not read")
+    if problem:
+        report.damaged[key] = problem
+    return total
 
 
 def damage_warnings(report: StreamReport, read_pages: set[int]) -> list[ReadWarning]:
@@ -107,6 +130,20 @@ def inflated_size(stream: pikepdf.Stream) -> tuple[int, str | None]:
             return size, problem
         data = kept  # a Flate stage feeding another: at most MAX_STREAM_BYTES, or refused above
     return len(data), None
+
+
+def flate_bound(stream: pikepdf.Stream) -> int | None:
+    """Given a stream, return the most its one Flate stage (or no filter) can decode to, when that is no bomb
+    (at most MAX_STREAM_BYTES); None for other filters, several stages, or a larger bound."""
+    names = _filter_names(stream.get("/Filter"))
+    if len(names) > 1 or (names and names[0] not in FLATE):
+        return None
+    try:
+        stored = len(stream.read_raw_bytes())
+    except (pikepdf.PdfError, RuntimeError):
+        return None
+    bound = stored * FLATE_RATIO + FLATE_SLACK if names else stored
+    return bound if bound <= MAX_STREAM_BYTES else None
 
 
 def _inflate(data: bytes, *, keep: bool) -> tuple[int, bytes, str | None]:

@@ -76,6 +76,18 @@ def many_streams_bomb(streams: int = 3, mib: int = 48) -> bytes:
     return _save(pdf)
 
 
+def undrawn_streams(*streams: bytes) -> bytes:
+    """A blank page whose fonts' programs are the given Flate streams: streams no page draws."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.Resources = Dictionary(Font=Dictionary({
+        f"/F{n}": Dictionary(Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name(f"/Font{n}"), FontDescriptor=Dictionary(
+            FontFile2=pdf.make_indirect(pikepdf.Stream(pdf, data, Filter=Name.FlateDecode))))
+        for n, data in enumerate(streams)
+    }))
+    return _save(pdf)
+
+
 def page_tree_cycle() -> bytes:
     """A page tree whose /Kids holds its own /Pages node."""
     pdf = pikepdf.new()

@@ -3,6 +3,7 @@ is damaged or reads empty is named in a `damaged_page` warning, not silently los
 
 from __future__ import annotations
 
+import random
 import zlib
 
 import pikepdf
@@ -15,7 +16,7 @@ from conftest import DB_SAMPLES, SAMPLES
 from extract.batch import run_batch
 from extract.errors import ExtractionError
 from extract.pipeline import extract_bytes
-from extract.streams import MAX_STREAM_BYTES, inflated_size
+from extract.streams import FLATE_RATIO, FLATE_SLACK, MAX_DECODED_BYTES, MAX_STREAM_BYTES, check_streams, flate_bound, inflated_size
 
 
 HOLDER = pikepdf.new()  # the PDF the test streams belong to (a stream lives only as long as its PDF)
@@ -53,6 +54,43 @@ def test_a_bomb_file_is_too_large_before_any_reader_inflates_it():
     with pytest.raises(ExtractionError) as raised:
         extract_bytes(hostile.content_bomb(), "bomb.pdf")
     assert raised.value.kind == "too_large" and "decompression bomb" in raised.value.reason
+
+
+@pytest.mark.parametrize(
+    ("data", "filters", "bound"),
+    [
+        (b"x" * 1000, ("/FlateDecode",), 1000 * FLATE_RATIO + FLATE_SLACK),
+        (b"q Q", (), 3),
+        (b"x" * 1000, ("/FlateDecode", "/FlateDecode"), None),  # Flate of Flate: no bound of one stage holds
+        (b"\xff\xd8 jpeg", ("/DCTDecode",), None),
+        (bytes(MAX_STREAM_BYTES // FLATE_RATIO + 1), ("/FlateDecode",), None),  # it might be a bomb: measure it
+    ],
+    ids=["flate", "plain", "flate-twice", "jpeg", "too-large-to-trust"],
+)
+def test_flate_bound(data, filters, bound):
+    assert flate_bound(stream(data, *filters)) == bound
+
+
+@pytest.mark.parametrize("mib", [16, 48])
+def test_the_bound_holds_for_the_most_compressible_data(mib):
+    zeros = stream(hostile.zeros_deflated(mib * 2**20), "/FlateDecode")
+    assert mib * 2**20 == inflated_size(zeros)[0] <= flate_bound(zeros)
+
+
+def test_a_bomb_in_a_stream_no_page_draws_is_refused_all_the_same():
+    with pytest.raises(ExtractionError) as raised:
+        check_streams(hostile.undrawn_streams(hostile.zeros_deflated(2**30)), None)
+    assert raised.value.kind == "too_large"
+
+
+def test_streams_no_page_draws_are_inflated_only_when_their_bounds_could_pass_the_files_limit():
+    noise = random.Random(0).randbytes(60_000)  # deflate cannot shrink it: its bound is about 62 MB
+    garbage = b"\x78\x9c" + noise  # does not inflate: the report names it only if it was inflated
+    assert check_streams(hostile.undrawn_streams(garbage), None).damaged == {}  # trusted: its bound fits
+    many = [zlib.compress(noise), zlib.compress(noise[::-1]), garbage]
+    assert 3 * 60_000 * FLATE_RATIO > MAX_DECODED_BYTES
+    [problem] = check_streams(hostile.undrawn_streams(*many), None).damaged.values()  # measured: the garbage found
+    assert problem.startswith("zlib:")
 
 
 def damaged_pages(data: bytes, reader: str = "pdfplumber") -> list[tuple[int | None, str]]:
