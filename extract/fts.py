@@ -174,6 +174,21 @@ def deferred_index(db: Database) -> Iterator[Database]:
     index_pending(db)  # not after an error (a full disk, an interrupt): its goals wait for the next open_db
 
 
+@contextmanager
+def indexed_at_end(db: Database) -> Iterator[Database]:
+    """Inside the caller's transaction, leave the goals inserted inside pending and index them at its end, each once
+    with its means (as a batch defers, unless one is deferring already).
+
+    Otherwise each means row inserted would index its goal's whole text again, by trigger.
+    """
+    if is_deferring(db):
+        yield db
+        return
+    db.execute("INSERT INTO settings (name, value, set_at) VALUES (?, '1', datetime('now'))", [DEFERRED])
+    yield db
+    _index_pending(db, end=True)
+
+
 def index_some(db: Database) -> None:
     """While a batch defers, index the goals pending once there are INDEX_BATCH of them: the end of the
     batch then has few left, and the work falls while the writer waits for the next file."""
@@ -186,10 +201,15 @@ def index_pending(db: Database, *, end: bool = True) -> None:
     if not (end and is_deferring(db)) and db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {PENDING})").fetchone()[0]:
         return
     with db.conn:
-        db.execute(_insert(f"SELECT goal FROM {PENDING}"))
-        db.execute(f"DELETE FROM {PENDING}")
-        if end:
-            db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])
+        _index_pending(db, end=end)
+
+
+def _index_pending(db: Database, *, end: bool) -> None:
+    """Index the goals pending and, with `end`, end the deferral, inside the caller's transaction."""
+    db.execute(_insert(f"SELECT goal FROM {PENDING}"))
+    db.execute(f"DELETE FROM {PENDING}")
+    if end:
+        db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])
 
 
 def _stored_sql(db: Database, name: str) -> str | None:

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from . import __version__
 from .errors import DatabaseFault, UsageError
-from .fts import ensure_index
+from .fts import ensure_index, indexed_at_end
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
 from .models import Manifesto, ReadWarning, Source
 from .extraction import Extraction
@@ -472,15 +472,15 @@ def store(
         db.execute("DELETE FROM failures WHERE path = ? AND part IN (0, ?)", [path, part])
         db.execute("DELETE FROM manifestos WHERE sha256 = ? AND part = ?", [sha, part])
         manifesto = _insert(db, "manifestos", [rows.manifesto])
-        # Each means row inserted after its goal would index the goal's whole text again (a
-        # trigger per row): the children go first, their key checked at COMMIT, so that each
-        # goal's insert indexes its text once. Ids are given as SQLite would (the largest + 1).
-        db.execute("PRAGMA defer_foreign_keys = ON")
-        first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM goals").fetchone()[0]
-        ids = range(first_id, first_id + len(rows.goals))
-        _insert(db, "milestones", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones])
-        _insert(db, "means", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means])
-        _insert(db, "goals", [{"id": i, "manifesto": manifesto, **goal.goal} for i, goal in zip(ids, rows.goals)])
+        # The goals are indexed once each, with their means, at the end (a means row inserted
+        # after its goal would otherwise index the goal again, by trigger). Ids are given as
+        # SQLite would (the largest + 1), for the children.
+        with indexed_at_end(db):
+            first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM goals").fetchone()[0]
+            ids = range(first_id, first_id + len(rows.goals))
+            _insert(db, "goals", [{"id": i, "manifesto": manifesto, **goal.goal} for i, goal in zip(ids, rows.goals)])
+            _insert(db, "milestones", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.milestones])
+            _insert(db, "means", [{"goal": i, **row} for i, goal in zip(ids, rows.goals) for row in goal.means])
         for table in ("rating_scale", "warnings", "provenance"):
             _insert(db, table, [{"manifesto": manifesto, **row} for row in getattr(rows, table)])
         _see(db, seen or SeenFile(path, sha), "stored")

@@ -187,6 +187,13 @@ def test_a_database_whose_grams_are_of_an_earlier_form_gets_its_index_filled_ane
     assert found(sample_db, "DX") == {(IGA, 1), (IGA, 2)}
 
 
+def test_a_manifesto_stored_outside_a_batch_is_indexed_with_its_means_when_stored(sample_db, sample_dir):
+    db = open_db(sample_db)
+    store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+    assert not is_deferring(db) and db["goals_fts_pending"].count == 0  # its goals waited only for their means
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+
+
 def test_goals_stored_while_indexing_is_deferred_are_searchable_at_its_end(sample_db, sample_dir):
     db = open_db(sample_db)
     with deferred_index(db):
