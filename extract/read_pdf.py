@@ -293,14 +293,30 @@ def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
         if len(ys) < MIN_RULES:
             continue
         near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
+        reaching = _reaching(near)
         for top, bottom in zip(ys, ys[1:]):
-            added += _band_edges(x0, x1, top, bottom, near, chars)
+            added += _band_edges(x0, x1, top, bottom, reaching(top, bottom), chars)
     return added
 
 
+def _reaching(vertical: list[Edge]) -> Callable[[float, float], list[Edge]]:
+    """Given vertical edges, return the lookup of those that reach a band (top, bottom), RULE_SNAP around it
+    included, in the given order (so that sums over them are the same): found by bisection of their tops,
+    as a table of many rows has many short vertical edges."""
+    order = sorted(range(len(vertical)), key=lambda i: vertical[i]["top"])
+    tops = [vertical[i]["top"] for i in order]
+    longest = max((v["bottom"] - v["top"] for v in vertical), default=0.0)
+
+    def reaching(top: float, bottom: float) -> list[Edge]:
+        found = order[bisect_left(tops, top - longest - RULE_SNAP) : bisect_right(tops, bottom + RULE_SNAP)]
+        return [vertical[i] for i in sorted(found)]
+
+    return reaching
+
+
 def _band_edges(x0: float, x1: float, top: float, bottom: float, near: list[Edge], chars: Sequence[Char]) -> list[Edge]:
-    """Given one band between two rules and the vertical edges within its width, return the vertical edges
-    it needs (none if it has its own)."""
+    """Given one band between two rules and the vertical edges within its width that reach it, return the
+    vertical edges it needs (none if it has its own)."""
     cover: dict[int, float] = {}  # how much of the band the vertical segments at each x cover
     for v in near:
         key = round(v["x0"] / RULE_SNAP)
