@@ -306,13 +306,14 @@ WRAPPED_WORD_LINES = 3  # a section word in a narrow label cell wraps over at mo
 def _join_wrapped_words(lines: list[Line], marks: Marks) -> list[Line]:
     """Given a level cell's lines, return them with a section word that a narrow sub-label cell
     wrapped (`目標が達成` / `した状態`) joined back into one line, so it reads as the marker it is."""
+    cleaned = [_clean_line(line.text, marks) for line in lines]
     joined: list[Line] = []
     index = 0
     while index < len(lines):
         for count in range(WRAPPED_WORD_LINES, 1, -1):
             group = lines[index : index + count]
-            text = "".join(_clean_line(line.text, marks) for line in group)
-            if len(group) == count and marks.word.match(text) and not marks.word.match(_clean_line(group[0].text, marks)):
+            text = "".join(cleaned[index : index + count])
+            if len(group) == count and marks.word.match(text) and not marks.word.match(cleaned[index]):
                 joined.append(Line(text, group[0].page, union(line.bbox for line in group), group[0].confidence))
                 index += count
                 break
