@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pdf_oxide
+import pikepdf
 import pdfplumber
 import pypdfium2
 import regex
@@ -84,7 +85,8 @@ def _pdfium_pages(data: bytes) -> list[list[Char]]:
 
 
 def _oxide_pages(data: bytes) -> list[list[Char]]:
-    descents, heights = read_oxide.font_descents(data, None, MAX_FILE_PAGES)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        descents, heights = read_oxide.font_descents(pdf, MAX_FILE_PAGES)
     doc = pdf_oxide.PdfDocument.from_bytes(data)
     return [read_oxide.page_chars(doc.extract_chars(i), height, descents) for i, height in enumerate(heights)]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import partial
 
 import pdfplumber
@@ -36,7 +37,7 @@ from .read_oxide import read_oxide
 from .read_pdf import is_scanned, read_pdf
 from .read_pdfium import read_pdfium
 from .readers import DEFAULT_READER
-from .streams import check_streams, damage_warnings
+from .streams import check_streams, damage_warnings, open_qpdf
 from .vocabulary import Vocabulary
 
 PDF_MAGIC = b"%PDF"
@@ -59,9 +60,13 @@ def read_pdf_bytes(
     """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
-    streams = check_streams(data, password)
-    read = partial({"oxide": _read_oxide, "pdfium": _read_pdfium}.get(reader, _read), vocabulary=vocabulary)
-    document = _read_and_repair(read, data, password)
+    with open_qpdf(data, password) or nullcontext() as qpdf:  # opened once, for the stream check and the fast reader
+        streams = check_streams(qpdf)
+        if reader == "oxide":
+            read = partial(_read_oxide, vocabulary=vocabulary, qpdf=qpdf)
+        else:
+            read = partial(_read_pdfium if reader == "pdfium" else _read, vocabulary=vocabulary)
+        document = _read_and_repair(read, data, password)
     document.warnings.extend(damage_warnings(streams, {row.page for row in document.rows}))
     return document
 
@@ -140,9 +145,12 @@ def _read(data: bytes, password: str | None, vocabulary: Vocabulary | None = Non
     return document
 
 
-def _read_oxide(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
-    """Given PDF bytes, return their Document read by pdf_oxide; by pdfplumber where it cannot be exact (read_oxide.py)."""
-    document = read_oxide(data, password, MAX_FILE_PAGES)
+def _read_oxide(
+    data: bytes, password: str | None, vocabulary: Vocabulary | None = None, qpdf: pikepdf.Pdf | None = None
+) -> Document:
+    """Given PDF bytes (and qpdf's view of them, or of the file they repair), return their Document read by
+    pdf_oxide; by pdfplumber where it cannot be exact (read_oxide.py)."""
+    document = read_oxide(data, password, MAX_FILE_PAGES, qpdf)
     if document is None or not any(row.cells for row in document.rows):
         return _read(data, password, vocabulary)  # pdfplumber's reading, with its OCR and error kinds
     return document

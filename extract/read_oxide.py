@@ -32,7 +32,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import pdf_oxide
@@ -88,11 +88,15 @@ def _listening() -> Iterator[_Listener]:
         text.setLevel(saved[2])
 
 
-def read_oxide(data: bytes, password: str | None, max_pages: int) -> Document | None:
-    """Given PDF bytes, return their Document read with pdf_oxide, or None when pdfplumber must read them."""
+def read_oxide(data: bytes, password: str | None, max_pages: int, qpdf: pikepdf.Pdf | None = None) -> Document | None:
+    """Given PDF bytes, return their Document read with pdf_oxide, or None when pdfplumber must read them.
+
+    `qpdf`: the file as qpdf has it open already (open_pdf's stream check), else it is opened here.
+    """
     try:
         with _listening() as listener:
-            descents, heights = font_descents(data, password, max_pages)
+            with nullcontext(qpdf) if qpdf is not None else pikepdf.open(io.BytesIO(data), password=password or "") as pdf:
+                descents, heights = font_descents(pdf, max_pages)
             doc = pdf_oxide.PdfDocument.from_bytes(data, password or None)
             rows: list[Row] = []
             table_id = 0
@@ -111,29 +115,28 @@ def read_oxide(data: bytes, password: str | None, max_pages: int) -> Document | 
         return None  # pdf_oxide raises OSError for what it cannot parse; a malformed font dictionary the others
 
 
-def font_descents(data: bytes, password: str | None, max_pages: int) -> tuple[dict[str, float], list[float]]:
-    """Given PDF bytes, return each font's descent by the name pdf_oxide gives it, and each page's height.
+def font_descents(pdf: pikepdf.Pdf, max_pages: int) -> tuple[dict[str, float], list[float]]:
+    """Given a PDF opened by qpdf, return each font's descent by the name pdf_oxide gives it, and each page's height.
 
     Raises Unserved for what this reader leaves to pdfplumber (see the module's docstring).
     """
-    with pikepdf.open(io.BytesIO(data), password=password or "") as pdf:
-        if len(pdf.pages) > max_pages:
-            raise Unserved("too many pages")
-        descents: dict[str, float] = {}
-        heights = []
-        for page in pdf.pages:
-            x0, y0, _, y1 = (float(v) for v in page.mediabox)
-            if page.rotation % 360 or x0 or y0:
-                raise Unserved("a rotated page or a MediaBox off the origin")
-            heights.append(y1)
-            for font in _fonts(page.obj.get("/Resources"), MAX_FORM_DEPTH):
-                name, descent = _descent(font)
-                if descents.setdefault(name, descent) != descent:
-                    raise Unserved(f"two fonts named {name} with different descents")
-        warnings = pdf.get_warnings()
-        if warnings:
-            raise Unserved(f"qpdf: {warnings[0]}")
-        return descents, heights
+    if len(pdf.pages) > max_pages:
+        raise Unserved("too many pages")
+    descents: dict[str, float] = {}
+    heights = []
+    for page in pdf.pages:
+        x0, y0, _, y1 = (float(v) for v in page.mediabox)
+        if page.rotation % 360 or x0 or y0:
+            raise Unserved("a rotated page or a MediaBox off the origin")
+        heights.append(y1)
+        for font in _fonts(page.obj.get("/Resources"), MAX_FORM_DEPTH):
+            name, descent = _descent(font)
+            if descents.setdefault(name, descent) != descent:
+                raise Unserved(f"two fonts named {name} with different descents")
+    warnings = pdf.get_warnings()
+    if warnings:
+        raise Unserved(f"qpdf: {warnings[0]}")
+    return descents, heights
 
 
 def _fonts(resources: Any, depth: int) -> Iterator[Any]:

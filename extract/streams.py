@@ -46,36 +46,34 @@ class StreamReport:
     page_damage: dict[int, str] = field(default_factory=dict)  # page number → why its content is damaged
 
 
-def check_streams(data: bytes, password: str | None) -> StreamReport:
-    """Given PDF bytes, return what their streams hold; raise too_large for a decompression bomb.
+def check_streams(pdf: pikepdf.Pdf | None) -> StreamReport:
+    """Given a PDF opened by qpdf (open_qpdf), return what its streams hold; raise too_large for a decompression bomb.
 
-    A file qpdf cannot open is left to the readers (which say why, or repair it): the report is then empty.
+    A file qpdf cannot open (None) is left to the readers (which say why, or repair it): the report is then empty.
     """
-    pdf = _open(data, password)
-    if pdf is None:
-        return StreamReport()
     report = StreamReport()
+    if pdf is None:
+        return report
     sizes: dict[tuple[int, int], int] = {}
-    with pdf:
-        pages = list(_pages(pdf))
-        drawn = {stream.objgen for page in pages for stream in _drawn_streams(page)}
-        streams = list(_streams(pdf))
-        bounds = {stream.objgen: bound for stream in streams
-                  if stream.objgen not in drawn and (bound := flate_bound(stream)) is not None}
-        measured = [stream for stream in streams if stream.objgen not in bounds]
-        total = 0
-        for stream in measured:
-            total = _count(stream, total, sizes, report)
-        if total + sum(bounds.values()) > MAX_DECODED_BYTES:  # no room to take them on trust: measure them too
-            for stream in streams:
-                if stream.objgen in bounds:
-                    total = _count(stream, total, sizes, report)
-        for number, page in enumerate(pages, 1):
-            report.content_bytes[number] = sum(sizes.get(s.objgen, 0) for s in _contents(page))
-            problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in _drawn_streams(page)
-                        if s.objgen in report.damaged]
-            if problems:
-                report.page_damage[number] = "; ".join(problems)
+    pages = list(_pages(pdf))
+    drawn = {stream.objgen for page in pages for stream in _drawn_streams(page)}
+    streams = list(_streams(pdf))
+    bounds = {stream.objgen: bound for stream in streams
+              if stream.objgen not in drawn and (bound := flate_bound(stream)) is not None}
+    measured = [stream for stream in streams if stream.objgen not in bounds]
+    total = 0
+    for stream in measured:
+        total = _count(stream, total, sizes, report)
+    if total + sum(bounds.values()) > MAX_DECODED_BYTES:  # no room to take them on trust: measure them too
+        for stream in streams:
+            if stream.objgen in bounds:
+                total = _count(stream, total, sizes, report)
+    for number, page in enumerate(pages, 1):
+        report.content_bytes[number] = sum(sizes.get(s.objgen, 0) for s in _contents(page))
+        problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in _drawn_streams(page)
+                    if s.objgen in report.damaged]
+        if problems:
+            report.page_damage[number] = "; ".join(problems)
     return report
 
 
@@ -184,8 +182,9 @@ def _filter_names(value: object) -> list[str]:
     return names
 
 
-def _open(data: bytes, password: str | None) -> pikepdf.Pdf | None:
-    """The PDF opened by qpdf, without a password first, then with `password`; None when it cannot be."""
+def open_qpdf(data: bytes, password: str | None) -> pikepdf.Pdf | None:
+    """Given PDF bytes, return them opened by qpdf (pikepdf), without a password first, then with `password`;
+    None when they cannot be. The caller closes it."""
     for attempt in ("", password):
         if attempt is None:
             break

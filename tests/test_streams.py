@@ -16,7 +16,7 @@ from conftest import DB_SAMPLES, SAMPLES
 from extract.batch import run_batch
 from extract.errors import ExtractionError
 from extract.pipeline import extract_bytes
-from extract.streams import FLATE_RATIO, FLATE_SLACK, MAX_DECODED_BYTES, MAX_STREAM_BYTES, check_streams, flate_bound, inflated_size
+from extract.streams import FLATE_RATIO, FLATE_SLACK, MAX_DECODED_BYTES, MAX_STREAM_BYTES, check_streams, flate_bound, inflated_size, open_qpdf
 
 
 HOLDER = pikepdf.new()  # the PDF the test streams belong to (a stream lives only as long as its PDF)
@@ -79,17 +79,17 @@ def test_the_bound_holds_for_the_most_compressible_data(mib):
 
 def test_a_bomb_in_a_stream_no_page_draws_is_refused_all_the_same():
     with pytest.raises(ExtractionError) as raised:
-        check_streams(hostile.undrawn_streams(hostile.zeros_deflated(2**30)), None)
+        check_streams(open_qpdf(hostile.undrawn_streams(hostile.zeros_deflated(2**30)), None))
     assert raised.value.kind == "too_large"
 
 
 def test_streams_no_page_draws_are_inflated_only_when_their_bounds_could_pass_the_files_limit():
     noise = random.Random(0).randbytes(60_000)  # deflate cannot shrink it: its bound is about 62 MB
     garbage = b"\x78\x9c" + noise  # does not inflate: the report names it only if it was inflated
-    assert check_streams(hostile.undrawn_streams(garbage), None).damaged == {}  # trusted: its bound fits
+    assert check_streams(open_qpdf(hostile.undrawn_streams(garbage), None)).damaged == {}  # trusted: its bound fits
     many = [zlib.compress(noise), zlib.compress(noise[::-1]), garbage]
     assert 3 * 60_000 * FLATE_RATIO > MAX_DECODED_BYTES
-    [problem] = check_streams(hostile.undrawn_streams(*many), None).damaged.values()  # measured: the garbage found
+    [problem] = check_streams(open_qpdf(hostile.undrawn_streams(*many), None)).damaged.values()  # measured: the garbage found
     assert problem.startswith("zlib:")
 
 
