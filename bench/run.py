@@ -13,7 +13,7 @@ targets met or not.
 
 Wall time is what is compared, so other work on the machine distorts it: the load
 average before each measurement is recorded, each row shows its CPU seconds beside its
-wall seconds, and --repeat R keeps the fastest of R runs of each measurement.
+wall seconds, and --repeat R keeps the fastest of R runs of each measurement (R rounds of them all, interleaved).
 """
 
 from __future__ import annotations
@@ -47,9 +47,18 @@ EXACT_AGAINST = "pdfplumber"
 T = TypeVar("T")
 
 
-def fastest(measure: Callable[[], dict], repeat: int) -> dict:
-    """Return the run of `measure` with the least wall time among `repeat` runs (the least disturbed)."""
-    return min((measure() for _ in range(repeat)), key=lambda run: run["wall"])
+def fastest(measures: dict[str, Callable[[], dict]], rounds: int) -> dict[str, dict]:
+    """Run every measurement once a round, for `rounds` rounds, and return each one's run with the least wall
+    time (the least disturbed): the rounds interleave them, so that a slow spell of the shared machine falls on
+    all of them alike rather than on the baseline or on the batch alone."""
+    best: dict[str, dict] = {}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            print(f"running {name}", flush=True)
+            run = measure()
+            if name not in best or run["wall"] < best[name]["wall"]:
+                best[name] = run
+    return best
 
 
 def page_counts(files: Sequence[Path]) -> list[int]:
@@ -141,21 +150,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus: {len(files)} files, {n_pages} pages, copies of {len(sources)} samples; {cores} cores", flush=True)
 
     load_before = os.getloadavg()
-    measured = {
-        "words": fastest(loaded(partial(baselines.words, files)), args.repeat),
-        "oxide chars": fastest(loaded(partial(baselines.oxide_chars, files)), args.repeat),
-        "pdfium chars": fastest(loaded(partial(baselines.pdfium_chars, files)), args.repeat),
+    floors = {
+        "words": loaded(partial(baselines.words, files)),
+        "oxide chars": loaded(partial(baselines.oxide_chars, files)),
+        "pdfium chars": loaded(partial(baselines.pdfium_chars, files)),
+        **{f"parse ({reader})": loaded(partial(baselines.parse, files, reader)) for reader in args.readers},
     }
-    for reader in args.readers:
-        measured[f"parse ({reader})"] = fastest(loaded(partial(baselines.parse, files, reader)), args.repeat)
-    batches = []
+    timed_batches = {}
     for reader in args.readers:
         for jobs in sorted({1, cores}) if reader == first else [1]:
             options = [] if reader == first else ["--reader", reader]
             label = f"batch -j{jobs}" + "".join(f" {option}" for option in options)
-            print(f"running {label}", flush=True)
-            batch = partial(time_batch, files, n_pages, out / "bench.db", jobs, options)
-            batches.append({"label": label, **fastest(loaded(batch), args.repeat)})
+            timed_batches[label] = loaded(partial(time_batch, files, n_pages, out / "bench.db", jobs, options))
+    runs = fastest({**floors, **timed_batches}, args.repeat)
+    measured = {name: runs[name] for name in floors}
+    batches = [{"label": label, **runs[label]} for label in timed_batches]
     scaling = []
     for size in args.scaling:
         if size == len(files):  # the batch at every core above is this run
@@ -200,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="readers to time; the batch runs at every core with the first (default: oxide)")
     parser.add_argument("--compare", nargs="*", default=["pdfplumber", "pdfium"], metavar="READER",
                         help="readers whose records are compared with the first's (default: pdfplumber pdfium)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement, the fastest kept (default 1)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every measurement, each one's fastest kept (default 1)")
     parser.add_argument("--out", default=str(ROOT / "output" / "bench"), help="where the corpus and results go")
     return parser
 
