@@ -60,7 +60,8 @@ def read_pdf_bytes(
     """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         raise ExtractionError("not_pdf", "no %PDF header: not a PDF file")
-    with open_qpdf(data, password) or nullcontext() as qpdf:  # opened once, for the stream check and the fast reader
+    qpdf = open_qpdf(data, password)  # opened once, for the stream check and the fast reader
+    with qpdf if qpdf is not None else nullcontext():
         streams = check_streams(qpdf)
         if reader == "oxide":
             read = partial(_read_oxide, vocabulary=vocabulary, qpdf=qpdf)
