@@ -169,7 +169,7 @@ def deferred_index(db: Database) -> Iterator[Database]:
     the index right.
     """
     with db.conn:
-        db.execute("INSERT OR REPLACE INTO settings (name, value, set_at) VALUES (?, '1', datetime('now'))", [DEFERRED])
+        _defer(db)
     yield db
     index_pending(db)  # not after an error (a full disk, an interrupt): its goals wait for the next open_db
 
@@ -184,7 +184,7 @@ def indexed_at_end(db: Database) -> Iterator[Database]:
     if is_deferring(db):
         yield db
         return
-    db.execute("INSERT INTO settings (name, value, set_at) VALUES (?, '1', datetime('now'))", [DEFERRED])
+    _defer(db)
     yield db
     _index_pending(db, end=True)
 
@@ -202,6 +202,11 @@ def index_pending(db: Database, *, end: bool = True) -> None:
         return
     with db.conn:
         _index_pending(db, end=end)
+
+
+def _defer(db: Database) -> None:
+    """Say, inside the caller's transaction, that goals stored from now on are left pending (the settings row)."""
+    db.execute("INSERT OR REPLACE INTO settings (name, value, set_at) VALUES (?, '1', datetime('now'))", [DEFERRED])
 
 
 def _index_pending(db: Database, *, end: bool) -> None:

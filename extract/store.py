@@ -496,8 +496,7 @@ def _insert(db: Database, table: str, rows: list[dict]) -> int | None:
     if not rows:
         return None
     columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))})"
-    db.conn.executemany(sql, [[row[column] for column in columns] for row in rows])
+    db.conn.executemany(_insert_sql(table, columns), [[row[column] for column in columns] for row in rows])
     return db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
 
 
@@ -510,10 +509,14 @@ def _upsert(db: Database, table: str, row: dict, *, key: tuple[str, ...]) -> Non
     columns = list(row)
     updates = ", ".join(f"{_quoted(column)} = excluded.{_quoted(column)}" for column in columns if column not in key)
     db.conn.execute(
-        f"INSERT INTO {table} ({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))}) "
-        f"ON CONFLICT ({', '.join(map(_quoted, key))}) DO UPDATE SET {updates}",
+        f"{_insert_sql(table, columns)} ON CONFLICT ({', '.join(map(_quoted, key))}) DO UPDATE SET {updates}",
         [row[column] for column in columns],
     )
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    """The INSERT of one row's values into `columns` of `table`, as parameters."""
+    return f"INSERT INTO {table} ({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _quoted(name: str) -> str:
