@@ -20,12 +20,15 @@ right): before a change, the goal's indexed texts are removed with FTS5's `delet
 added. The index has no copy of the texts: read them from the view goal_texts, not from
 goals_fts (whose `means` and `grams` are not columns of goals). While a batch stores, the
 triggers leave the goals it adds pending (goals_fts_pending), and deferred_index indexes
-them many at a time: the batch's one writer is what bounds its speed.
+them many at a time: the batch's one writer is what bounds its speed. Those are given their grams
+computed here (`grams_of`, the view's text at a hundredth of its cost in SQL), and FTS5 gathers
+HASH_BYTES of them in memory before it writes a segment (its default, 1 MiB, makes it write and
+merge segments for twice the time it takes to index them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import regex
@@ -46,6 +49,8 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content=\"goals\", content_rowid=\"id\", tokenize=\"trigram\")"
 )
+HASH_BYTES = 8 * 2**20  # FTS5's `hashsize`: the pending index data it holds in memory before writing a segment
+_HASH_SIZE = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', {HASH_BYTES})"
 GRAMS_CHUNK = 16  # characters one step of the recursion below spaces: fewer steps than one a character, and a view small enough to compile fast into each trigger
 
 
@@ -136,7 +141,11 @@ def ensure_index(db: Database) -> None:
             db.execute(f"DELETE FROM {PENDING}")
             db.execute(SEARCH_VIEW)
             db.execute(_CREATE)
+            db.execute(_HASH_SIZE)
             db.execute(_insert("SELECT id FROM goals"))
+    if db.execute(f"SELECT v FROM {TABLE}_config WHERE k = 'hashsize'").fetchone() != (HASH_BYTES,):  # an older index
+        with db.conn:
+            db.execute(_HASH_SIZE)
     with db.conn:
         for name, (event, body) in TRIGGERS.items():
             sql = f"CREATE TRIGGER {name} {event} BEGIN {body} END"
@@ -210,11 +219,24 @@ def _defer(db: Database) -> None:
 
 
 def _index_pending(db: Database, *, end: bool) -> None:
-    """Index the goals pending and, with `end`, end the deferral, inside the caller's transaction."""
-    db.execute(_insert(f"SELECT goal FROM {PENDING}"))
+    """Index the goals pending and, with `end`, end the deferral, inside the caller's transaction.
+
+    Their grams are computed here (grams_of) rather than by the view goal_search, which the
+    triggers remove: FTS5 finds the same tokens in both (a text holding a NUL character too,
+    which both cut there).
+    """
+    goals = db.execute(f"SELECT id, {', '.join(SEARCHABLE)} FROM goal_texts WHERE id IN (SELECT goal FROM {PENDING})")
+    rows = [(goal, *texts, grams_of(texts)) for goal, *texts in goals]
+    db.conn.executemany(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (1 + len(COLUMNS)))})", rows)
     db.execute(f"DELETE FROM {PENDING}")
     if end:
         db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])
+
+
+def grams_of(texts: Sequence[str | None]) -> str:
+    """Given a goal's SEARCHABLE texts (None for none), return its `grams` as the view goal_search makes them (pure):
+    the texts joined by newlines, with PAD before, after and between every two characters."""
+    return PAD + PAD.join("\n".join(text or "" for text in texts)) + PAD
 
 
 def _stored_sql(db: Database, name: str) -> str | None:

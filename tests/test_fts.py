@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 from datasette.app import Datasette
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from conftest import DB_SAMPLES, fts_index
 from extract import fts
 from extract.cli import main
-from extract.fts import GRAMS_CHUNK, PAD, SEARCH_VIEW, SEARCHABLE, deferred_index, is_deferring, escape_fts, match_query
+from extract.fts import (
+    GRAMS_CHUNK, HASH_BYTES, PAD, SEARCH_VIEW, SEARCHABLE, deferred_index, escape_fts, grams_of, is_deferring, match_query,
+)
 from extract.pipeline import extract_file
 from extract.search import excerpt, search
 from extract.store import open_db, store
@@ -65,6 +70,37 @@ def test_grams_hold_the_texts_with_pad_around_every_character_whatever_their_len
     whole = "\n".join([mission, *[""] * (len(SEARCHABLE) - 1)])  # the searchable fields, a line each
     expected = PAD + "".join(char + PAD for char in whole)
     assert db.execute("SELECT grams FROM goal_search WHERE id = 1").fetchone()[0] == expected
+
+
+def tokens(db: Database, text: str) -> list[tuple[str, int]]:
+    """What the trigram tokenizer indexes of `text`: (token, offset) in order."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.one USING fts5(text, tokenize='trigram')")
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.one_vocab USING fts5vocab(temp, one, instance)")
+    db.execute("DELETE FROM temp.one")
+    db.execute("INSERT INTO temp.one (rowid, text) VALUES (1, ?)", [text])
+    return db.execute("SELECT term, offset FROM temp.one_vocab ORDER BY offset").fetchall()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",))),
+                          st.text("ab\0防災\n" + PAD)), min_size=len(SEARCHABLE), max_size=len(SEARCHABLE)))
+def test_grams_computed_in_python_index_as_the_views_do_for_any_text(texts):
+    db = Database(memory=True)
+    db["goal_texts"].insert({"id": 1, **dict(zip(SEARCHABLE, texts))}, pk="id")
+    db.execute(SEARCH_VIEW)
+    view = db.execute("SELECT grams FROM goal_search WHERE id = 1").fetchone()[0]
+    if "\0" not in "".join(filter(None, texts)):
+        assert grams_of(texts) == view
+    assert tokens(db, grams_of(texts)) == tokens(db, view)  # what the triggers remove is what was indexed
+
+
+def test_the_index_gathers_hash_bytes_in_memory_before_writing_and_an_older_database_gets_it(sample_db):
+    db = Database(sample_db)
+    assert db.execute("SELECT v FROM goals_fts_config WHERE k = 'hashsize'").fetchone() == (HASH_BYTES,)
+    db.execute("DELETE FROM goals_fts_config WHERE k = 'hashsize'")
+    db.conn.commit()
+    open_db(sample_db).close()
+    assert db.execute("SELECT v FROM goals_fts_config WHERE k = 'hashsize'").fetchone() == (HASH_BYTES,)
 
 
 def test_match_query_quotes_each_word_and_pads_short_ones():
