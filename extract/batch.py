@@ -36,11 +36,12 @@ from .fts import deferred_index, index_some
 from .limits import Worker
 from .municipality import lookup
 from .paths import shown_path, stored_path
-from .extraction import Extraction, FailedPart
+from .extraction import FailedPart
+from .rows import ManifestoRows
 from .series import relink_goals
 from .store import (
     SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db,
-    prune, put_setting, record_failure, store, stored_paths,
+    prune, put_setting, record_failure, store_rows, stored_paths,
 )
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
@@ -302,7 +303,7 @@ def run_batch(
 
 
 def _store_parts(
-    db: Database, parts: list[Extraction | FailedPart], job: Job, municipality_code: str | None, summary: Summary
+    db: Database, parts: list[ManifestoRows | FailedPart], job: Job, municipality_code: str | None, summary: Summary
 ) -> None:
     """Store a file's manifestos in one transaction, one store call each; a failed one is recorded as its part.
 
@@ -314,9 +315,9 @@ def _store_parts(
             if isinstance(part, FailedPart):
                 record_failure(db, path, job.seen.sha256, part.error.kind, part.message, seen=job.seen, part=part.part)
             else:
-                store(db, part, path, municipality_code=municipality_code, seen=job.seen)
-                summary.warnings += len(part.record.warnings)
-                summary.partial += part.record.coverage < 1.0
+                store_rows(db, part, path, municipality_code=municipality_code, seen=job.seen)
+                summary.warnings += len(part.warnings)
+                summary.partial += part.manifesto["coverage"] < 1.0
     failed = any(isinstance(part, FailedPart) for part in parts)
     summary.failed += int(failed)
     summary.stored += int(not failed)
@@ -351,7 +352,7 @@ class Progress:
         if isinstance(outcome, Failed):
             line = f"failed {shown_path(job.path)}: {outcome.kind}: {outcome.message}"
         else:
-            records = [part.record for part in outcome if isinstance(part, Extraction)]
+            records = [part for part in outcome if isinstance(part, ManifestoRows)]
             goals, warnings = sum(len(r.goals) for r in records), sum(len(r.warnings) for r in records)
             booklet = f" ({len(records)} of {len(outcome)} manifestos stored)" if len(outcome) > 1 else ""
             line = f"stored {shown_path(job.path)}: {goals} goals, {warnings} warnings{booklet}"

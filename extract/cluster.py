@@ -1,7 +1,7 @@
 """`manifesto batch --dask ADDRESS`: parse on a Dask distributed cluster, store in this process.
 
-The cluster only parses: each file's `parse_isolated` runs on a worker and its outcome (an
-Extraction or a Failed, both picklable) comes back here, where the batch's one writer
+The cluster only parses: each file's `parse_isolated` runs on a worker and its outcome (its
+manifestos' rows or a Failed, both picklable) comes back here, where the batch's one writer
 stores it, exactly as with local worker processes. Workers open the files by path, so
 they must see the same files (a shared filesystem); paths are sent absolute. At most
 IN_FLIGHT_PER_THREAD files per worker thread (counted as the cluster grows or shrinks)

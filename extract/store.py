@@ -3,8 +3,8 @@
 Every list in a record becomes its own table keyed back to its manifesto, with
 foreign keys that cascade, so one DELETE of a manifesto removes all its rows.
 Each file is written in one transaction: a batch killed at any moment leaves every
-manifesto stored whole or not at all. `manifesto_rows` (pure) turns an Extraction
-into rows; the functions around it are the I/O. A manifesto is identified by its file's
+manifesto stored whole or not at all. rows.py (pure) turns an Extraction into rows;
+the functions here are the I/O. A manifesto is identified by its file's
 sha256 and its part in the file (a booklet holds several); `files` says what became of
 every path a batch saw, `settings` keeps batch-wide settings, and the `versions` view
 picks the copy to trust. migrate.py checks and upgrades the schema version on opening.
@@ -14,7 +14,6 @@ docs/database.md documents the schema.
 from __future__ import annotations
 
 import errno
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,12 +27,10 @@ from . import __version__
 from .errors import DatabaseFault, UsageError
 from .fts import ensure_index, indexed_at_end
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
-from .models import Manifesto, ReadWarning, Source
 from .extraction import Extraction
+from .models import Manifesto
+from .rows import GoalRows, ManifestoRows, manifesto_rows, record_from_rows
 from .series import relink_goals
-
-# The record's header fields, stored as they are in columns of `manifestos`.
-_HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")
 
 # Warning kinds that mark a copy as not intact (read after repair, or partly unreadable): `versions` prefers another.
 DAMAGE_WARNINGS = ("repaired", "garbled_text")
@@ -206,29 +203,6 @@ FROM goals g;
 SCHEMA = _SCHEMA.format(damage=", ".join(f"'{kind}'" for kind in DAMAGE_WARNINGS))
 
 
-_GOAL_PATH = re.compile(r"^goals\[(\d+)\]\.(.+)$")
-
-
-@dataclass(frozen=True)
-class GoalRows:
-    """A goal's row and its children's rows (which get the goal's id when inserted)."""
-
-    goal: dict
-    milestones: list[dict]
-    means: list[dict]
-
-
-@dataclass(frozen=True)
-class ManifestoRows:
-    """Every row one Extraction becomes, table by table; the children get the manifesto's id when inserted."""
-
-    manifesto: dict
-    goals: list[GoalRows]
-    rating_scale: list[dict]
-    warnings: list[dict]
-    provenance: list[dict]
-
-
 @dataclass(frozen=True)
 class SeenFile:
     """A file as a batch found it: its path, sha256 (None when unreadable), size in bytes and mtime (UTC, ISO 8601)."""
@@ -237,104 +211,6 @@ class SeenFile:
     sha256: str | None
     size: int | None = None
     mtime: str | None = None
-
-
-def manifesto_rows(
-    extraction: Extraction, path: str, *, municipality_code: str | None, extracted_at: str, tool_version: str
-) -> ManifestoRows:
-    """Given an Extraction and where its file lies, return its rows for every table (pure).
-
-    A record's `source.part` (its place in a file holding several manifestos) and
-    `coverage` are stored when the record has them, else part 1 and NULL.
-    """
-    record = extraction.record
-    source = record.source
-    manifesto = {
-        "sha256": source.sha256,
-        "part": getattr(source, "part", 1),
-        "first_page": getattr(source, "first_page", None),
-        "last_page": getattr(source, "last_page", None),
-        "path": path,
-        "file": source.file,
-        "pages": source.pages,
-        **record.model_dump(include=set(_HEADER_FIELDS)),
-        "ocr": int(record.ocr),
-        "coverage": getattr(record, "coverage", None),
-        "municipality_code": municipality_code,
-        "extracted_at": extracted_at,
-        "tool_version": tool_version,
-    }
-    goals = [
-        GoalRows(
-            goal=goal.model_dump(exclude={"milestones", "means"}),
-            milestones=[{"seq": seq, **m.model_dump()} for seq, m in enumerate(goal.milestones, 1)],
-            means=[{"seq": seq, "text": text} for seq, text in enumerate(goal.means, 1)],
-        )
-        for goal in record.goals
-    ]
-    provenance = []
-    for trace in extraction.traces:
-        found = _GOAL_PATH.match(trace.path)
-        goal, field = (record.goals[int(found[1])].number, found[2]) if found else (None, trace.path)
-        x0, top, x1, bottom = trace.bbox
-        provenance.append(
-            {"path": trace.path, "goal": goal, "field": field, "page": trace.page,
-             "x0": x0, "top": top, "x1": x1, "bottom": bottom, "confidence": trace.confidence}
-        )
-    return ManifestoRows(
-        manifesto=manifesto,
-        goals=goals,
-        rating_scale=[{"seq": seq, **level.model_dump()} for seq, level in enumerate(record.rating_scale, 1)],
-        warnings=[{"seq": seq, **_warning_row(w)} for seq, w in enumerate(record.warnings, 1)],
-        provenance=provenance,
-    )
-
-
-_BOX = ("x0", "top", "x1", "bottom")
-
-
-def _warning_row(warning: ReadWarning) -> dict:
-    """Given a warning, return its row: the box where the text lies as four columns, like provenance's."""
-    row = warning.model_dump(exclude={"bbox"})
-    return {**row, **dict(zip(_BOX, warning.bbox or (None,) * 4))}
-
-
-def _warning_of(row: dict) -> dict:
-    """Given a warning's row, return the warning's fields (the inverse of _warning_row)."""
-    box = [row.get(key) for key in _BOX]
-    fields = {k: v for k, v in row.items() if k not in ("manifesto", "seq", *_BOX)}
-    return {**fields, "bbox": box if None not in box else None}
-
-
-def record_from_rows(rows: ManifestoRows) -> Manifesto:
-    """Given a manifesto's rows (as manifesto_rows makes them, or as read back), return its record (pure).
-
-    The inverse of manifesto_rows: every contract field is stored, so the record comes back whole.
-    """
-    row = rows.manifesto
-    source = {field: row[field] for field in ("file", "sha256", "pages", *_SOURCE_PARTS)}
-    # coverage is NULL where never measured (rows migrated from schema 0): the record then keeps the model's default
-    extras = {field: row[field] for field in ("coverage",) if field in Manifesto.model_fields and row[field] is not None}
-    return Manifesto(
-        source=source,
-        **{field: row[field] for field in _HEADER_FIELDS},
-        rating_scale=[{"score": level["score"], "label": level["label"]} for level in rows.rating_scale],
-        goals=[
-            {
-                **{k: v for k, v in goal.goal.items() if k not in ("id", "manifesto")},
-                "milestones": [{k: v for k, v in m.items() if k not in ("goal", "seq")} for m in goal.milestones],
-                "means": [means["text"] for means in goal.means],
-            }
-            for goal in rows.goals
-        ],
-        ocr=bool(row["ocr"]),
-        warnings=[_warning_of(w) for w in rows.warnings],
-        **extras,
-    )
-
-
-# The source fields beyond file, sha256 and pages that the record's model has (issue 13 adds them).
-_SOURCE_PARTS = tuple(field for field in ("part", "first_page", "last_page") if field in Source.model_fields)
 
 
 def read_records(db: Database, *, all_versions: bool = False) -> Iterator[Manifesto]:
@@ -463,15 +339,21 @@ def store(
     The same manifesto is the same bytes and part; other bytes stored from `path` before
     are stale (the file changed) and go. `seen` (size, mtime) goes into `files`.
     """
-    rows = manifesto_rows(
-        extraction, path, municipality_code=municipality_code, extracted_at=_now(), tool_version=__version__
-    )
+    store_rows(db, manifesto_rows(extraction), path, municipality_code=municipality_code, seen=seen)
+
+
+def store_rows(
+    db: Database, rows: ManifestoRows, path: str, *, municipality_code: str | None = None,
+    seen: SeenFile | None = None,
+) -> None:
+    """Store one Extraction's rows (rows.manifesto_rows, made by a batch's worker) as store() does."""
     sha, part = rows.manifesto["sha256"], rows.manifesto["part"]
+    stored = {"path": path, "municipality_code": municipality_code, "extracted_at": _now(), "tool_version": __version__}
     with db.atomic():
         _release(db, path, keep=sha)
         db.execute("DELETE FROM failures WHERE path = ? AND part IN (0, ?)", [path, part])
         db.execute("DELETE FROM manifestos WHERE sha256 = ? AND part = ?", [sha, part])
-        manifesto = _insert(db, "manifestos", [rows.manifesto])
+        manifesto = _insert(db, "manifestos", [{**rows.manifesto, **stored}])
         # The goals are indexed once each, with their means, at the end (a means row inserted
         # after its goal would otherwise index the goal again, by trigger). Ids are given as
         # SQLite would (the largest + 1), for the children.

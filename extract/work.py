@@ -14,6 +14,7 @@ from .errors import ExtractionError
 from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, Limits
 from .extraction import Extraction, FailedPart
 from .readers import DEFAULT_READER
+from .rows import ManifestoRows, manifesto_rows
 
 INTERNAL = "internal"  # failure kind of a bug, beside errors.ERROR_KINDS
 
@@ -26,7 +27,7 @@ class Failed:
     message: str
 
 
-Outcome = list[Extraction | FailedPart] | Failed  # a file's manifestos (one, or a booklet's), or why it gave none
+Outcome = list[ManifestoRows | FailedPart] | Failed  # a file's manifestos (one, or a booklet's) as rows, or why it gave none
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,10 @@ class ParseSettings:
 
 
 def parse_one(path: str, settings: ParseSettings) -> Outcome:
-    """Parse one file (in a worker process): its manifestos' Extractions, or Failed; never raises, and both are picklable.
+    """Parse one file (in a worker process): its manifestos as the rows to store, or Failed; never raises, and both
+    are picklable.
 
+    Rows rather than Extractions: they unpickle in a tenth of the time, in the batch's one writer.
     The time and memory limits are the parent's to enforce (parse_in); the page, stream
     and size limits apply inside extract_file.
     """
@@ -55,7 +58,8 @@ def parse_one(path: str, settings: ParseSettings) -> Outcome:
 
     try:
         vocabulary = prepare(settings.vocabulary)  # once per worker process: its patterns compiled
-        return extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)
+        parts = extract_file(path, password=settings.password, reader=settings.reader, vocabulary=vocabulary)
+        return [manifesto_rows(part) if isinstance(part, Extraction) else part for part in parts]
     except ExtractionError as error:
         return Failed(error.kind, error.reason)
     except MemoryError:
