@@ -4,9 +4,9 @@ Files are hashed first: one whose sha256 is already stored is not parsed again (
 at its path, a duplicate at another, or moved when the stored path is gone), so a rerun
 does only what is new, changed or failed before. Every path seen gets its `files` row.
 Worker processes parse (the CPU-bound part), each file under the time and memory limits of
-limits.py, enforced from this process; the main process alone writes, one
-transaction per file, so the database never has two writers and a batch killed at any
-moment leaves only whole manifestos. A file that fails (a worker killed included) is recorded in `failures` and the
+limits.py, enforced from this process; the main process alone writes, each file
+atomically (committed with the others of the last half second), so the database never has
+two writers and a batch killed at any moment leaves only whole manifestos. A file that fails (a worker killed included) is recorded in `failures` and the
 batch goes on; in a booklet of several manifestos, each is stored, and one that fails is
 recorded as its part. Files gone from under the paths are marked removed (their rows deleted
 only with `prune`); the archive's municipality code is a stored setting; the goal
@@ -40,8 +40,8 @@ from .extraction import FailedPart
 from .rows import ManifestoRows
 from .series import relink_goals
 from .store import (
-    SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved, note_unchanged, open_db,
-    prune, put_setting, record_failure, store_rows, stored_paths,
+    SeenFile, batch_writing, code_counts, get_setting, grouped_commits, mark_removed, note_duplicate, note_moved,
+    note_unchanged, open_db, prune, put_setting, record_failure, store_rows, stored_paths,
 )
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
@@ -281,14 +281,15 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, pool)
-        with batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report:
+        with (batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report,
+              grouped_commits(db, index_some) as commit_if_due):
             for job, outcome in parsed:
                 if isinstance(outcome, Failed):
                     record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
                     summary.failed += 1
                 else:
                     _store_parts(db, outcome, job, code, summary)
-                    index_some(db)
+                commit_if_due()
                 report.advance(job, outcome, summary.failed)
         summary.removed = len(mark_removed(db, roots))
         if prune_removed:
@@ -305,7 +306,7 @@ def run_batch(
 def _store_parts(
     db: Database, parts: list[ManifestoRows | FailedPart], job: Job, municipality_code: str | None, summary: Summary
 ) -> None:
-    """Store a file's manifestos in one transaction, one store call each; a failed one is recorded as its part.
+    """Store a file's manifestos atomically, one store_rows call each; a failed one is recorded as its part.
 
     A file with a failed part counts as failed (exit 3), its other manifestos stored all the same.
     """

@@ -1,4 +1,5 @@
-"""A batch killed (SIGKILL) in the middle of storing a file leaves only whole manifestos; a rerun completes it."""
+"""A batch killed (SIGKILL) in the middle of storing a file leaves only whole manifestos, those it committed; a rerun
+completes it. An interrupted one commits the files it stored whole."""
 
 from __future__ import annotations
 
@@ -11,17 +12,21 @@ import pytest
 from sqlite_utils import Database
 
 from conftest import SAMPLES, changed_copy, expected_rows, stored_rows
+from extract import store
+from extract.batch import run_batch
 from extract.pipeline import extract_file
 
 COPIES = 3  # of each named sample, each with other bytes: 6 distinct files
 KILL_AT = 3  # the batch dies while storing its third file
 
-# Runs `manifesto batch`, but SIGKILLs itself right after inserting the provenance
-# rows of the KILL_AT-th file: every row of that file is written, its COMMIT is not.
+# Runs `manifesto batch`, committing every COMMIT_SECONDS, but SIGKILLs itself right after inserting
+# the provenance rows of the KILL_AT-th file: every row of that file is written, its COMMIT is not.
 KILLER = """
 import os, signal, sys
 from extract import store
 from extract.cli import main
+
+store.COMMIT_SECONDS = float(os.environ["COMMIT_SECONDS"])
 
 insert = store._insert
 stored = 0
@@ -50,12 +55,14 @@ def archive(tmp_path):
     return folder
 
 
-def batch(*args: str, kill_at: int | None = None) -> subprocess.CompletedProcess:
-    """Run `manifesto batch ARGS` in a fresh process; with `kill_at`, one that dies storing that file (KILLER)."""
+def batch(*args: str, kill_at: int | None = None, commit_seconds: float = 0) -> subprocess.CompletedProcess:
+    """Run `manifesto batch ARGS` in a fresh process; with `kill_at`, one that dies storing that file (KILLER),
+    having committed every `commit_seconds`."""
     if kill_at is None:
         command, env = [sys.executable, "-m", "extract.cli", "batch", *args], None
     else:
-        command, env = [sys.executable, "-c", KILLER, "batch", *args], {**os.environ, "KILL_AT": str(kill_at)}
+        command = [sys.executable, "-c", KILLER, "batch", *args]
+        env = {**os.environ, "KILL_AT": str(kill_at), "COMMIT_SECONDS": str(commit_seconds)}
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
 
 
@@ -73,7 +80,7 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     extractions = [extract_file(path)[0] for path in sorted(archive.iterdir())]
     expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
 
-    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)
+    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)  # committing after every file
 
     assert killed.returncode == -signal.SIGKILL
     db = Database(db_path)
@@ -92,3 +99,35 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     assert db.execute("SELECT count(*) FROM (SELECT DISTINCT manifesto, number FROM goals)").fetchone()[0] == db["goals"].count
     assert db["goals_fts_docsize"].count == db["goals"].count and not db["goals_fts_pending"].count  # one entry a goal
     assert db["failures"].count == 0
+
+
+def test_a_batch_killed_before_its_commit_is_due_loses_the_files_since_whole_and_a_rerun_stores_them(tmp_path, archive):
+    db_path = tmp_path / "m.db"
+    killed = batch(str(archive), "--db", str(db_path), "-j", "1", kill_at=KILL_AT, commit_seconds=3600)
+
+    assert killed.returncode == -signal.SIGKILL
+    db = Database(db_path)
+    assert db["manifestos"].count == 0 and db["goals"].count == 0 and db["provenance"].count == 0
+    assert batch(str(archive), "--db", str(db_path), "-j", "1").returncode == 0
+    assert db["manifestos"].count == 2 * COPIES
+
+
+def test_an_interrupted_batch_commits_the_files_it_stored_whole(tmp_path, archive, monkeypatch):
+    extractions = [extract_file(path)[0] for path in sorted(archive.iterdir())]
+    expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
+    insert, stored = store._insert, []
+
+    def insert_then_interrupt(db, table, rows):
+        result = insert(db, table, rows)
+        if table == "provenance":
+            stored.append(table)
+            if len(stored) == KILL_AT:
+                raise KeyboardInterrupt  # Ctrl-C, after the third file's last rows, before its savepoint is released
+        return result
+
+    monkeypatch.setattr(store, "COMMIT_SECONDS", 3600)  # no commit due before the end
+    monkeypatch.setattr(store, "_insert", insert_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([archive], tmp_path / "m.db", workers=1, progress=False)
+
+    assert len(complete_manifestos(Database(tmp_path / "m.db"), expected)) == KILL_AT - 1
