@@ -4,9 +4,9 @@ Files are hashed first: one whose sha256 is already stored is not parsed again (
 at its path, a duplicate at another, or moved when the stored path is gone), so a rerun
 does only what is new, changed or failed before. Every path seen gets its `files` row.
 Worker processes parse (the CPU-bound part), each file under the time and memory limits of
-limits.py, enforced from this process; the main process alone writes, each file
-atomically (committed with the others of the last half second), so the database never has
-two writers and a batch killed at any moment leaves only whole manifestos. A file that fails (a worker killed included) is recorded in `failures` and the
+limits.py, enforced from this process; the main process alone writes, the files parsed
+in each half second together in one transaction, so the database never has two writers
+and a batch stopped at any moment leaves only whole manifestos, those of every burst committed. A file that fails (a worker killed included) is recorded in `failures` and the
 batch goes on; in a booklet of several manifestos, each is stored, and one that fails is
 recorded as its part. Files gone from under the paths are marked removed (their rows deleted
 only with `prune`); the archive's municipality code is a stored setting; the goal
@@ -27,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 from tqdm import tqdm
@@ -40,11 +41,13 @@ from .extraction import FailedPart
 from .rows import ManifestoRows
 from .series import relink_goals
 from .store import (
-    SeenFile, batch_writing, code_counts, get_setting, grouped_commits, mark_removed, note_duplicate, note_moved,
+    SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved,
     note_unchanged, open_db, prune, put_setting, record_failure, store_rows, stored_paths,
 )
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
+COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
+T = TypeVar("T")
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
@@ -281,16 +284,19 @@ def run_batch(
             parsed = dask_outcomes(jobs, settings, dask)
         else:
             parsed = outcomes(jobs, settings, pool)
-        with (batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report,
-              grouped_commits(db, index_some) as commit_if_due):
-            for job, outcome in parsed:
-                if isinstance(outcome, Failed):
-                    record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message, seen=job.seen)
-                    summary.failed += 1
-                else:
-                    _store_parts(db, outcome, job, code, summary)
-                commit_if_due()
-                report.advance(job, outcome, summary.failed)
+        with batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report:
+            for burst in bursts(parsed, COMMIT_SECONDS):
+                with db.atomic():
+                    for job, outcome in burst:
+                        if isinstance(outcome, Failed):
+                            record_failure(db, stored_path(job.path), job.seen.sha256, outcome.kind, outcome.message,
+                                           seen=job.seen)
+                            summary.failed += 1
+                        else:
+                            _store_parts(db, outcome, job, code, summary)
+                index_some(db)
+                for job, outcome in burst:
+                    report.advance(job, outcome, summary.failed)
         summary.removed = len(mark_removed(db, roots))
         if prune_removed:
             summary.pruned = prune(db, roots)
@@ -303,10 +309,29 @@ def run_batch(
         db.close()
 
 
+def bursts(items: Iterable[T], seconds: float) -> Iterator[list[T]]:
+    """Yield the items in lists, each closed by the first item to arrive `seconds` after the previous list was yielded
+    (and the last by the end).
+
+    The batch stores and commits a burst at a time: a commit after each file cost a fifth of
+    storing it, and SQLite's pages stay in the processor's caches through a burst, where
+    storing one file each time another is parsed found them cold.
+    """
+    burst: list[T] = []
+    closed = time.monotonic()
+    for item in items:
+        burst.append(item)
+        if time.monotonic() - closed >= seconds:
+            yield burst
+            burst, closed = [], time.monotonic()
+    if burst:
+        yield burst
+
+
 def _store_parts(
     db: Database, parts: list[ManifestoRows | FailedPart], job: Job, municipality_code: str | None, summary: Summary
 ) -> None:
-    """Store a file's manifestos atomically, one store_rows call each; a failed one is recorded as its part.
+    """Store a file's manifestos, one store_rows call each; a failed one is recorded as its part.
 
     A file with a failed part counts as failed (exit 3), its other manifestos stored all the same.
     """

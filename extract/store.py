@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -267,7 +266,7 @@ def open_db(path: str | Path) -> Database:
 
 @contextmanager
 def batch_writing(db: Database) -> Iterator[Database]:
-    """Write-ahead logging while a batch stores its files, its commits (grouped_commits) not waiting for the disk;
+    """Write-ahead logging while a batch stores its files, its commits not waiting for the disk;
     the rollback journal again at the end, so that the file at rest is as any SQLite tool expects.
 
     With `synchronous = NORMAL` a commit is not flushed to the disk (an fsync a file cost more than
@@ -284,38 +283,6 @@ def batch_writing(db: Database) -> Iterator[Database]:
             db.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.OperationalError:  # another connection is reading: leave it in WAL mode
             pass
-
-
-COMMIT_SECONDS = 0.5  # how often a batch commits the files it stored: a commit after each file cost a fifth of storing it
-
-
-@contextmanager
-def grouped_commits(db: Database, between: Callable[[Database], None]) -> Iterator[Callable[[], None]]:
-    """Hold one transaction open over the files a batch stores, committed every COMMIT_SECONDS and at the end.
-
-    Yields `commit_if_due`, to call after each file: once COMMIT_SECONDS have passed since the last
-    commit it commits, runs `between` (fts.index_some) in transactions of its own, and opens
-    the next one. Each file is stored in a savepoint of the transaction (store_rows and
-    record_failure are atomic), so it holds whole files only, and they are committed at the
-    end even after an error or an interrupt. A batch killed (SIGKILL, a power cut) loses the
-    files since the last commit, whole, which the next run stores.
-    """
-    last = time.monotonic()
-
-    def commit_if_due() -> None:
-        nonlocal last
-        if time.monotonic() - last >= COMMIT_SECONDS:
-            db.execute("COMMIT")
-            between(db)
-            db.execute("BEGIN")
-            last = time.monotonic()
-
-    db.execute("BEGIN")
-    try:
-        yield commit_if_due
-    finally:
-        if db.conn.in_transaction:  # not when SQLite ended it with the error (a full disk)
-            db.execute("COMMIT")
 
 
 def database_fault(error: sqlite3.Error, path: str | Path) -> DatabaseFault | None:

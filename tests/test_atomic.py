@@ -1,5 +1,5 @@
-"""A batch killed (SIGKILL) in the middle of storing a file leaves only whole manifestos, those it committed; a rerun
-completes it. An interrupted one commits the files it stored whole."""
+"""A batch killed (SIGKILL) or interrupted in the middle of storing a file leaves only whole manifestos, those of the
+bursts it committed; a rerun completes it."""
 
 from __future__ import annotations
 
@@ -13,20 +13,22 @@ from sqlite_utils import Database
 
 from conftest import SAMPLES, changed_copy, expected_rows, stored_rows
 from extract import store
+from extract import batch as batch_module
 from extract.batch import run_batch
 from extract.pipeline import extract_file
 
 COPIES = 3  # of each named sample, each with other bytes: 6 distinct files
 KILL_AT = 3  # the batch dies while storing its third file
 
-# Runs `manifesto batch`, committing every COMMIT_SECONDS, but SIGKILLs itself right after inserting
+# Runs `manifesto batch`, a burst every COMMIT_SECONDS, but SIGKILLs itself right after inserting
 # the provenance rows of the KILL_AT-th file: every row of that file is written, its COMMIT is not.
 KILLER = """
 import os, signal, sys
 from extract import store
 from extract.cli import main
 
-store.COMMIT_SECONDS = float(os.environ["COMMIT_SECONDS"])
+from extract import batch
+batch.COMMIT_SECONDS = float(os.environ["COMMIT_SECONDS"])
 
 insert = store._insert
 stored = 0
@@ -57,7 +59,7 @@ def archive(tmp_path):
 
 def batch(*args: str, kill_at: int | None = None, commit_seconds: float = 0) -> subprocess.CompletedProcess:
     """Run `manifesto batch ARGS` in a fresh process; with `kill_at`, one that dies storing that file (KILLER),
-    having committed every `commit_seconds`."""
+    storing a burst every `commit_seconds`."""
     if kill_at is None:
         command, env = [sys.executable, "-m", "extract.cli", "batch", *args], None
     else:
@@ -80,7 +82,7 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     extractions = [extract_file(path)[0] for path in sorted(archive.iterdir())]
     expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
 
-    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)  # committing after every file
+    killed = batch(str(archive), "--db", str(db_path), "-j", jobs, kill_at=KILL_AT)  # a burst a file
 
     assert killed.returncode == -signal.SIGKILL
     db = Database(db_path)
@@ -101,9 +103,9 @@ def test_killed_batch_leaves_whole_manifestos_and_rerun_completes(tmp_path, arch
     assert db["failures"].count == 0
 
 
-def test_a_batch_killed_before_its_commit_is_due_loses_the_files_since_whole_and_a_rerun_stores_them(tmp_path, archive):
+def test_a_batch_killed_in_a_burst_loses_the_files_of_the_burst_whole_and_a_rerun_stores_them(tmp_path, archive):
     db_path = tmp_path / "m.db"
-    killed = batch(str(archive), "--db", str(db_path), "-j", "1", kill_at=KILL_AT, commit_seconds=3600)
+    killed = batch(str(archive), "--db", str(db_path), "-j", "1", kill_at=KILL_AT, commit_seconds=3600)  # one burst
 
     assert killed.returncode == -signal.SIGKILL
     db = Database(db_path)
@@ -112,7 +114,8 @@ def test_a_batch_killed_before_its_commit_is_due_loses_the_files_since_whole_and
     assert db["manifestos"].count == 2 * COPIES
 
 
-def test_an_interrupted_batch_commits_the_files_it_stored_whole(tmp_path, archive, monkeypatch):
+@pytest.mark.parametrize("commit_seconds, kept", [(0, KILL_AT - 1), (3600, 0)])
+def test_an_interrupted_batch_keeps_the_bursts_it_committed(tmp_path, archive, monkeypatch, commit_seconds, kept):
     extractions = [extract_file(path)[0] for path in sorted(archive.iterdir())]
     expected = {e.record.source.sha256: expected_rows(e) for e in extractions}
     insert, stored = store._insert, []
@@ -122,12 +125,12 @@ def test_an_interrupted_batch_commits_the_files_it_stored_whole(tmp_path, archiv
         if table == "provenance":
             stored.append(table)
             if len(stored) == KILL_AT:
-                raise KeyboardInterrupt  # Ctrl-C, after the third file's last rows, before its savepoint is released
+                raise KeyboardInterrupt  # Ctrl-C, after the third file's last rows
         return result
 
-    monkeypatch.setattr(store, "COMMIT_SECONDS", 3600)  # no commit due before the end
+    monkeypatch.setattr(batch_module, "COMMIT_SECONDS", commit_seconds)
     monkeypatch.setattr(store, "_insert", insert_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_batch([archive], tmp_path / "m.db", workers=1, progress=False)
 
-    assert len(complete_manifestos(Database(tmp_path / "m.db"), expected)) == KILL_AT - 1
+    assert len(complete_manifestos(Database(tmp_path / "m.db"), expected)) == kept

@@ -10,7 +10,8 @@ from sqlite_utils import Database
 
 from conftest import DB_SAMPLES, SAMPLES
 from hostile import slow_content
-from extract.batch import ParseSettings, collect, run_batch
+from extract import batch as batch_module
+from extract.batch import ParseSettings, bursts, collect, run_batch
 from extract.cli import main
 from extract.errors import ExtractionError
 from extract.pipeline import extract_file
@@ -145,3 +146,17 @@ def test_coverage_is_stored_and_files_below_it_are_counted_and_listed(tmp_path):
     assert {row["file"] for row in listed} == {partial.name}
     assert all(row["coverage"] < 1.0 and row["page"] and row["x0"] is not None for row in listed)
     assert any("駅から半径500m" in row["message"] for row in listed)
+
+
+def test_a_burst_closes_with_the_first_file_parsed_commit_seconds_after_the_last(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(batch_module.time, "monotonic", lambda: now[0])
+
+    def parsed_at(*times: float):
+        for name, at in zip("abcdef", times):
+            now[0] = at
+            yield name
+
+    assert list(bursts(parsed_at(0.0, 0.2, 0.5, 0.6, 1.2, 1.3), 0.5)) == [["a", "b", "c"], ["d", "e"], ["f"]]
+    assert list(bursts(parsed_at(2.0, 2.0, 2.0), 0)) == [["a"], ["b"], ["c"]]  # a burst a file
+    assert list(bursts(parsed_at(), 0.5)) == []
