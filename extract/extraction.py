@@ -8,10 +8,13 @@ which stores these and parses nothing, starts without them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .build import Trace
 from .errors import ExtractionError
-from .models import Manifesto
+
+if TYPE_CHECKING:  # the models and the builder, which the batch's main process does not import
+    from .build import Trace
+    from .models import Manifesto
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class Worker:
 
     def __init__(self) -> None:
         self._child: subprocess.Popen[bytes] | None = None
+        self._process: psutil.Process | None = None  # the child, for sampling its memory
         self._calls = 0
         self._waiting = False  # the child was started by start() and has not said it is ready yet
 
@@ -109,6 +110,7 @@ class Worker:
         """Start the child now, without waiting for it, so that its imports overlap the caller's own work."""
         if self._child is None:
             self._child, self._calls, self._waiting = _spawn(), 0, True
+            self._process = psutil.Process(self._child.pid)
 
     def call(self, function: Callable[..., Any], *args: Any, limits: Limits = Limits()) -> Any:
         """Return `function(*args)` run in the child, or raise what it raised there.
@@ -124,7 +126,7 @@ class Worker:
         except OSError:
             raise self._crashed() from None
         deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
-        process, descendants = psutil.Process(child.pid), []
+        process, descendants = self._process, []
         for polls in itertools.count():
             left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
             if left <= 0:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .extraction import Extraction
-from .models import Manifesto, ReadWarning, Source
+if TYPE_CHECKING:  # the models, which the batch's main process, storing rows, does not import
+    from .extraction import Extraction
+    from .models import Manifesto, ReadWarning
 
 # The record's header fields, stored as they are in columns of `manifestos`.
 HEADER_FIELDS = ("title", "fiscal_year", "era", "department", "position", "head", "aspiration")
@@ -108,8 +110,12 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
 
     The inverse of manifesto_rows: every contract field is stored, so the record comes back whole.
     """
+    from .models import Manifesto, Source  # by the commands that read records back, not by a batch
+
+    # the source fields beyond file, sha256 and pages that the record's model has (issue 13 adds them)
+    source_parts = [field for field in ("part", "first_page", "last_page") if field in Source.model_fields]
     row = rows.manifesto
-    source = {field: row[field] for field in ("file", "sha256", "pages", *_SOURCE_PARTS)}
+    source = {field: row[field] for field in ("file", "sha256", "pages", *source_parts)}
     # coverage is NULL where never measured (rows migrated from schema 0): the record then keeps the model's default
     extras = {field: row[field] for field in ("coverage",) if field in Manifesto.model_fields and row[field] is not None}
     return Manifesto(
@@ -129,6 +135,3 @@ def record_from_rows(rows: ManifestoRows) -> Manifesto:
         **extras,
     )
 
-
-# The source fields beyond file, sha256 and pages that the record's model has (issue 13 adds them).
-_SOURCE_PARTS = tuple(field for field in ("part", "first_page", "last_page") if field in Source.model_fields)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -27,10 +28,12 @@ from . import __version__
 from .errors import DatabaseFault, UsageError
 from .fts import ensure_index, indexed_at_end
 from .migrate import SCHEMA_VERSION, schema_version, upgrade
-from .extraction import Extraction
-from .models import Manifesto
 from .rows import GoalRows, ManifestoRows, manifesto_rows, record_from_rows
 from .series import relink_goals
+
+if TYPE_CHECKING:  # the models, which a batch's main process, storing rows, does not import
+    from .extraction import Extraction
+    from .models import Manifesto
 
 # Warning kinds that mark a copy as not intact (read after repair, or partly unreadable): `versions` prefers another.
 DAMAGE_WARNINGS = ("repaired", "garbled_text")
