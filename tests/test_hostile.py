@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 import hostile
 from conftest import SAMPLES
+from extract import batch
 from extract.batch import ParseSettings, run_batch
 from extract.errors import ERROR_KINDS
 from extract.pipeline import extract_bytes
@@ -109,7 +110,8 @@ def stored(db_path: Path) -> int:
         return 0
 
 
-def test_a_worker_killed_mid_batch_fails_at_most_the_file_it_held(tmp_path):
+def test_a_worker_killed_mid_batch_fails_at_most_the_file_it_held(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "COMMIT_SECONDS", 0)  # each file committed as it comes, for the killer to see
     files = 24
     distinct_copies(tmp_path / "pdfs", files)
     earlier = {p.pid for p in worker_processes()}  # other tests' workers, still waiting for their next call
