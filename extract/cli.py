@@ -239,7 +239,7 @@ def parser(defaults: Defaults = Defaults()) -> argparse.ArgumentParser:
     batch = command("batch", "store every PDF under files and folders in a SQLite database", cmd_batch)
     batch.add_argument("paths", nargs="+", metavar="PATH",
                        help="PDF files, and folders searched recursively for *.pdf; - reads paths, one a line, from standard input")
-    batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel (default: all cores; 1: no worker processes)")
+    batch.add_argument("-j", "--jobs", type=_positive_int, help="files parsed in parallel, each in a worker process (default: all cores)")
     batch.add_argument("--municipality", metavar="CODE", default=defaults.municipality,
                        help="全国地方公共団体コード of the publisher (e.g. 242161), recorded for every manifesto"
                             f" (default {defaults.municipality or 'none'})")
