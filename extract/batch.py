@@ -6,7 +6,8 @@ does only what is new, changed or failed before. Every path seen gets its `files
 Worker processes parse (the CPU-bound part), each file under the time and memory limits of
 limits.py, enforced from this process; the main process alone writes, the files parsed
 in each half second together in one transaction, so the database never has two writers
-and a batch stopped at any moment leaves only whole manifestos, those of every burst committed. A file that fails (a worker killed included) is recorded in `failures` and the
+and a batch stopped at any moment leaves only whole manifestos, those of every burst
+committed. A file that fails (a worker killed included) is recorded in `failures` and the
 batch goes on; in a booklet of several manifestos, each is stored, and one that fails is
 recorded as its part. Files gone from under the paths are marked removed (their rows deleted
 only with `prune`); the archive's municipality code is a stored setting; the goal
