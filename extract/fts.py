@@ -79,7 +79,7 @@ FROM goal_texts t"""
 PENDING = "goals_fts_pending"  # goals stored while a batch defers their indexing (deferred_index)
 DEFERRED = "fts_deferred"  # the row of `settings` that says a batch is deferring
 _DEFERRING = f"EXISTS (SELECT 1 FROM settings WHERE name = '{DEFERRED}')"
-INDEX_BATCH = 300  # pending goals indexed together while a batch defers: nearly as fast as all at once, in a few MiB of memory
+INDEX_BATCH = 1000  # pending goals indexed together while a batch defers: nearly as fast as all at once (300: a fifth slower)
 _CREATE_PENDING = f"CREATE TABLE IF NOT EXISTS {PENDING} (goal INTEGER PRIMARY KEY)"
 
 
