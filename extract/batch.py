@@ -33,7 +33,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 from tqdm import tqdm
 
-from .errors import ExtractionError, UsageError
+from .errors import EXIT_FAILED, EXIT_OK, ExtractionError, UsageError
 from .fts import deferred_index, index_some
 from .limits import Worker
 from .municipality import lookup
@@ -50,7 +50,6 @@ from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
 T = TypeVar("T")
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
-EXIT_OK, EXIT_FAILED = 0, 3  # a UsageError (missing path) exits 2, from the command line
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
 
 

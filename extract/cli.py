@@ -18,11 +18,20 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+# Light modules only: those of the database (sqlite-utils) and the readers are imported by the
+# commands that use them, once main has started a batch's workers (warm) and hidden pandas.
 from . import __version__
+from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
+from .errors import EXIT_FAILED, DatabaseFault, ExtractionError, UsageError
+from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker, cool, warm
+from .paths import STDIN, shown_path
+from .query import QUERY_TIME_LIMIT_SECONDS, run_query
+from .readers import DEFAULT_READER, READERS
+from .render import FORMATS, render
 
 
 def _import_sqlite_utils_without_pandas() -> None:
-    """Import sqlite-utils with pandas and numpy hidden (unless already imported), once, before anything else does.
+    """Import sqlite-utils with pandas and numpy hidden (unless already imported), before any command does.
 
     sqlite-utils imports both whenever they are installed (pandas is, for researchers), only to
     map their value types to column types, which this tool never inserts: 0.35 s at the start of
@@ -37,22 +46,6 @@ def _import_sqlite_utils_without_pandas() -> None:
             del sys.modules[name]
 
 
-_import_sqlite_utils_without_pandas()
-
-from .batch import EXIT_FAILED, ParseSettings, run_batch  # noqa: E402 (each below after sqlite-utils)
-from .config import CONFIG_FILE, ENVIRONMENT, Defaults, load_defaults
-from .errors import DatabaseFault, ExtractionError, UsageError
-from .fts import pending_goals
-from .limits import FILE_MEMORY_BYTES, FILE_TIMEOUT_SECONDS, LIBRARY_LOGS, Limits, Worker
-from .paths import STDIN, shown_path
-from .query import QUERY_TIME_LIMIT_SECONDS, run_query
-from .readers import DEFAULT_READER, READERS
-from .render import FORMATS, render
-from .search import COLUMNS as SEARCH_COLUMNS
-from .search import search
-from .store import database_fault, reading
-from .vocabulary import load_vocabulary
-
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
 
 
@@ -65,6 +58,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     the exit code is then batch's EXIT_FAILED (3), as for a batch with files that failed.
     """
     from .pipeline import FailedPart, extract_bytes, extract_file  # the readers: only for the commands that read
+    from .vocabulary import load_vocabulary
 
     options = {"password": args.password, "reader": args.reader, "vocabulary": load_vocabulary(args.vocabulary)}
     if args.file == STDIN:  # read here: the child's standard input carries its calls
@@ -91,6 +85,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """Print a goal's values with their page and box, and write the crop of the page where each was printed."""
     from .pipeline import Extraction, extract_file
     from .show import COLUMNS, shown_values, write_crops  # pypdfium2 rendering: only when showing
+    from .vocabulary import load_vocabulary
 
     found = extract_file(args.file, password=args.password, reader=args.reader, vocabulary=load_vocabulary(args.vocabulary))
     extraction = next(outcome for outcome in found if isinstance(outcome, Extraction))
@@ -106,6 +101,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Store every PDF under the paths in the database; print the summary; exit 3 if any file failed."""
+    from .batch import ParseSettings, run_batch
+    from .vocabulary import load_vocabulary
+
     load_vocabulary(args.vocabulary)  # a bad vocabulary file is a usage error before any file is read
     settings = ParseSettings(password=args.password, reader=args.reader, timeout=args.timeout,
                              memory=args.memory * 2**20, vocabulary=args.vocabulary)
@@ -120,6 +118,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the goals whose texts contain every word."""
+    from .fts import pending_goals
+    from .search import COLUMNS as SEARCH_COLUMNS
+    from .search import search
+    from .store import reading
+
     with reading(args.db) as db:
         found = search(db, " ".join(args.words), limit=args.limit, all_versions=args.all_versions)
         pending = pending_goals(db)
@@ -132,6 +135,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Print the result of one read-only SQL statement."""
+    from .store import reading
+
     sql = sys.stdin.read() if args.sql == STDIN else args.sql
     with reading(args.db) as db:
         columns, rows = run_query(db, sql, time_limit=args.time_limit)
@@ -317,7 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_levels(args.debug, args.verbose)
     if args.debug:
         os.environ[LIBRARY_LOGS] = "1"  # the worker processes show the libraries' log lines too
+    if args.command == "batch" and not args.dask:
+        warm(_workers_needed(args.paths, args.jobs or os.cpu_count() or 1))  # they import while this process does
     try:
+        _import_sqlite_utils_without_pandas()
         return args.run(args)
     except ExtractionError as error:
         if args.debug:
@@ -332,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit must not fail
         return 0
     except (DatabaseFault, sqlite3.OperationalError) as error:
+        from .store import database_fault
+
         fault = error if isinstance(error, DatabaseFault) else database_fault(error, getattr(args, "db", ""))
         if fault is None:
             return _internal(error, args)
@@ -342,6 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug: still one line, unless --debug
         return _internal(error, args)
+    finally:
+        cool()  # the workers warmed for a batch that needed fewer, or stopped before starting them
+
+
+def _workers_needed(paths: Sequence[str], jobs: int) -> int:
+    """Given a batch's paths and its --jobs, return how many workers it will start, at most (pure but for stat):
+    one a file named, `jobs` for a folder or standard input's list."""
+    return min(jobs, sum(1 if Path(path).is_file() else jobs for path in paths))
 
 
 def _internal(error: Exception, args: argparse.Namespace) -> int:

@@ -46,6 +46,9 @@ class ExtractionError(Exception):
         return f"{where}{self.kind}: {self.reason}"
 
 
+EXIT_OK, EXIT_FAILED = 0, 3  # a batch (or a booklet's extract) that stored everything, or not every file or part
+
+
 class UsageError(Exception):
     """A command asked for something impossible (a missing path or database, bad SQL): exit code 2."""
 

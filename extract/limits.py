@@ -109,7 +109,7 @@ class Worker:
     def start(self) -> None:
         """Start the child now, without waiting for it, so that its imports overlap the caller's own work."""
         if self._child is None:
-            self._child, self._calls, self._waiting = _spawn(), 0, True
+            self._child, self._calls, self._waiting = _warm.pop() if _warm else _spawn(), 0, True
             self._process = psutil.Process(self._child.pid)
 
     def call(self, function: Callable[..., Any], *args: Any, limits: Limits = Limits()) -> Any:
@@ -154,16 +154,8 @@ class Worker:
     def close(self) -> None:
         """Kill the child and its process group (Tesseract with it), if one is running; a later call starts another."""
         child, self._child, self._waiting = self._child, None, False
-        if child is None:
-            return
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        child.wait()
-        for pipe in (child.stdin, child.stdout):
-            if pipe is not None:
-                pipe.close()
+        if child is not None:
+            _kill(child)
 
     def __enter__(self) -> Worker:
         return self
@@ -194,6 +186,36 @@ class Worker:
         else:
             how = f"exited with status {code}"
         return ExtractionError("crashed", f"the process reading the file {how}; no other file was affected")
+
+
+_warm: list[subprocess.Popen[bytes]] = []  # children warm() started, for the next Workers to start to take
+
+
+def warm(count: int) -> None:
+    """Start `count` children now, for the next Workers started in this process to take.
+
+    A command that will read files calls it before its own imports (the database's), so that the
+    children import the readers meanwhile: a batch's first file is read about 0.25 s sooner.
+    """
+    _warm.extend(_spawn() for _ in range(count - len(_warm)))
+
+
+def cool() -> None:
+    """Kill the children warm() started that no Worker took (a batch of fewer files than workers, or one refused)."""
+    while _warm:
+        _kill(_warm.pop())
+
+
+def _kill(child: subprocess.Popen[bytes]) -> None:
+    """Kill a child and its process group, and wait for it."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
+    for pipe in (child.stdin, child.stdout):
+        if pipe is not None:
+            pipe.close()
 
 
 def _spawn() -> subprocess.Popen[bytes]:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:  # the command line imports this module before sqlite-utils
+    from sqlite_utils import Database
 
 QUERY_TIME_LIMIT_SECONDS = 5.0  # default limit of one statement (query --time-limit; serve's sql_time_limit_ms)
 PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock

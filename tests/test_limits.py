@@ -11,11 +11,13 @@ import time
 import zlib
 from pathlib import Path
 
+import psutil
 import pytest
 
 from conftest import ROOT, SAMPLES
 from hostile import zeros_deflated
-from extract import ocr
+from extract import limits, ocr
+from extract.cli import _workers_needed, main
 from extract.errors import ERROR_KINDS, ExtractionError
 from extract.limits import Limits, Worker
 from extract.pipeline import extract_file
@@ -140,3 +142,25 @@ def test_the_commands_memory_option_is_the_workers_limit(tmp_path):
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == ERROR_KINDS["too_large"]
     assert "more than the 20 MiB a file may use" in result.stderr  # a worker with the readers loaded holds more
+
+
+def test_children_warmed_ahead_are_taken_by_the_next_workers_and_the_rest_killed():
+    limits.warm(2)
+    warmed = {child.pid for child in limits._warm}
+    with Worker() as worker:
+        assert worker.call(os.getpid) in warmed  # the call ran in a warmed child, already importing
+    assert len(limits._warm) == 1
+    left = limits._warm[0]
+    limits.cool()
+    assert limits._warm == [] and left.poll() is not None  # killed, and waited for
+
+
+def test_a_batch_warms_a_worker_a_file_named_at_most_its_jobs_and_leaves_none(tmp_path):
+    one = tmp_path / "one.pdf"
+    one.write_bytes((SAMPLES / "iga-2021-digital.pdf").read_bytes())
+    assert _workers_needed([str(one)], 2) == 1
+    assert _workers_needed([str(tmp_path), str(one)], 2) == 2  # a folder may hold any number
+    assert _workers_needed([str(one)] * 3, 2) == 2
+    before = {child.pid for child in psutil.Process().children()}  # other tests' workers may wait for a call
+    assert main(["-q", "batch", str(one), "--db", str(tmp_path / "m.db"), "-j", "2"]) == 0
+    assert limits._warm == [] and {child.pid for child in psutil.Process().children()} <= before
