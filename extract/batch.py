@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from .errors import EXIT_FAILED, EXIT_OK, ExtractionError, UsageError
 from .fts import deferred_index, index_some
-from .limits import Worker
+from .limits import Worker, cool
 from .municipality import lookup
 from .paths import shown_path, stored_path
 from .extraction import FailedPart
@@ -258,7 +258,8 @@ def run_batch(
     pool = [] if dask else [Worker() for _ in range(min(workers or os.cpu_count() or 1, len(files)))]
     try:
         for worker in pool:
-            worker.start()  # its imports overlap the hashing and planning below
+            worker.start()  # its imports overlap the hashing and planning below (or it took a child warmed before)
+        cool()  # children the command line warmed beyond the pool
         stored_code = get_setting(db, MUNICIPALITY)
         code = municipality_for(db_path, stored_code, municipality_code, mixed=mixed)
         if stored_code is None and code is not None:
