@@ -24,7 +24,6 @@ import threading
 import time
 import types
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,6 +47,7 @@ from .store import (
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
 
 COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
+TICK_SECONDS = 0.1  # how long the outcomes of the workers are waited for before a burst that is due is stored
 T = TypeVar("T")
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
 MUNICIPALITY = "municipality_code"  # the setting's name in `settings`
@@ -187,43 +187,56 @@ def parse_isolated(path: str, settings: ParseSettings) -> Outcome:
     return parse_in(_thread.worker, path, settings)
 
 
-def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as it completes, from the pool's worker processes (closed at the end).
+def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -> Iterator[tuple[Job, Outcome] | None]:
+    """Yield each job with its outcome as it completes, from the pool's worker processes (closed at the end), and None
+    each time none completed for TICK_SECONDS (so that the batch stores what it has on time: bursts).
 
-    Each worker process is driven by a thread of this process, which waits for its
-    answer and enforces the limits; a worker killed or crashed fails its file and is
-    replaced for the next.
+    Each worker process is driven by a thread of this process, which takes the next job,
+    waits for its answer and enforces the limits; a worker killed or crashed fails its file
+    and is replaced for the next.
     """
-    free: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-    for worker in pool:
-        free.put(worker)
+    todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.SimpleQueue[tuple[Job, Outcome]] = queue.SimpleQueue()
+    stop = threading.Event()
 
-    def parse(job: Job) -> Outcome:
-        worker = free.get()
-        try:
-            return parse_in(worker, str(job.path), settings)
-        finally:
-            free.put(worker)
+    def drive(worker: Worker) -> None:
+        while not stop.is_set():
+            try:
+                job = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome = parse_in(worker, str(job.path), settings)
+            except Exception as error:  # a worker process that could not start: the batch goes on
+                outcome = Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
+            done.put((job, outcome))
 
-    threads = ThreadPoolExecutor(max_workers=max(len(pool), 1))
+    threads = [threading.Thread(target=drive, args=(worker,), daemon=True) for worker in pool]
+    for thread in threads:
+        thread.start()
     try:
-        pending = {threads.submit(parse, job): job for job in jobs}
-        for future in as_completed(pending):
-            yield pending.pop(future), outcome_of(future)
+        for _ in jobs:
+            while (outcome := _next(done)) is None:
+                yield None
+            yield outcome
     finally:
-        threads.shutdown(wait=False, cancel_futures=True)
-        for worker in pool:
+        stop.set()
+        for worker in pool:  # a call waiting for its answer ends, its file failed as crashed
             worker.close()
-        threads.shutdown(wait=True)
+        for thread in threads:
+            thread.join()
+        for worker in pool:  # one replaced meanwhile
+            worker.close()
 
 
-def outcome_of(future: Future) -> Outcome:
-    """Given a finished future of parse_in (local) or parse_isolated (Dask), return its outcome; a lost worker fails
-    just this file."""
+def _next(done: queue.SimpleQueue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:
+    """The next outcome done, or None when none is for TICK_SECONDS."""
     try:
-        return future.result()
-    except Exception as error:  # a Dask worker lost, a worker process that could not start: the batch goes on
-        return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
+        return done.get(timeout=TICK_SECONDS)
+    except queue.Empty:
+        return None
 
 
 def run_batch(
@@ -287,6 +300,7 @@ def run_batch(
             parsed = outcomes(jobs, settings, pool)
         with batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report:
             for burst in bursts(parsed, COMMIT_SECONDS):
+                failed = []  # the count after each file, for its progress line
                 with db.atomic():
                     for job, outcome in burst:
                         if isinstance(outcome, Failed):
@@ -295,9 +309,10 @@ def run_batch(
                             summary.failed += 1
                         else:
                             _store_parts(db, outcome, job, code, summary)
+                        failed.append(summary.failed)
                 index_some(db)
-                for job, outcome in burst:
-                    report.advance(job, outcome, summary.failed)
+                for (job, outcome), failed_then in zip(burst, failed):
+                    report.advance(job, outcome, failed_then)
         summary.removed = len(mark_removed(db, roots))
         if prune_removed:
             summary.pruned = prune(db, roots)
@@ -310,21 +325,25 @@ def run_batch(
         db.close()
 
 
-def bursts(items: Iterable[T], seconds: float) -> Iterator[list[T]]:
-    """Yield the items in lists, each closed by the first item to arrive `seconds` after the previous list was yielded
-    (and the last by the end).
+def bursts(items: Iterable[T | None], seconds: float) -> Iterator[list[T]]:
+    """Yield the items in lists, each closed `seconds` after its first item arrived, as the next item or None (nothing
+    arrived for a while) comes, and the last at the end.
 
     The batch stores and commits a burst at a time: a commit after each file cost a fifth of
     storing it, and SQLite's pages stay in the processor's caches through a burst, where
-    storing one file each time another is parsed found them cold.
+    storing one file each time another is parsed found them cold. A file parsed is stored
+    within `seconds` (and a tick), whatever the next one takes.
     """
     burst: list[T] = []
-    closed = time.monotonic()
+    opened = 0.0
     for item in items:
-        burst.append(item)
-        if time.monotonic() - closed >= seconds:
+        if item is not None:
+            if not burst:
+                opened = time.monotonic()
+            burst.append(item)
+        if burst and time.monotonic() - opened >= seconds:
             yield burst
-            burst, closed = [], time.monotonic()
+            burst = []
     if burst:
         yield burst
 

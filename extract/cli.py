@@ -176,6 +176,7 @@ def _print(text: str) -> None:
 
 
 def _export_formats(text: str) -> tuple[str, ...]:
+    _import_sqlite_utils_without_pandas()  # argparse calls this before main does
     from .export import parse_formats
 
     try:
@@ -322,9 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_levels(args.debug, args.verbose)
     if args.debug:
         os.environ[LIBRARY_LOGS] = "1"  # the worker processes show the libraries' log lines too
-    if args.command == "batch" and not args.dask:
-        warm(_workers_needed(args.paths, args.jobs or os.cpu_count() or 1))  # they import while this process does
     try:
+        if args.command == "batch" and not args.dask:
+            warm(_workers_needed(args.paths, args.jobs or os.cpu_count() or 1))  # they import while this process does
         _import_sqlite_utils_without_pandas()
         return args.run(args)
     except ExtractionError as error:
@@ -357,9 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _workers_needed(paths: Sequence[str], jobs: int) -> int:
-    """Given a batch's paths and its --jobs, return how many workers it will start, at most (pure but for stat):
-    one a file named, `jobs` for a folder or standard input's list."""
-    return min(jobs, sum(1 if Path(path).is_file() else jobs for path in paths))
+    """Given a batch's paths and its --jobs, return how many workers to start ahead (pure but for stat): one a file
+    named, `jobs` for a folder or standard input's list, at most `jobs` and the cores."""
+    return min(jobs, os.cpu_count() or 1, sum(1 if Path(path).is_file() else jobs for path in paths))
 
 
 def _internal(error: Exception, args: argparse.Namespace) -> int:

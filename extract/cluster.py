@@ -21,16 +21,29 @@ parsing is pure Python, so threads of one worker would share one core.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
-from .batch import Job, Outcome, ParseSettings, outcome_of, parse_isolated
+from typing import Any
+
+from .batch import INTERNAL, TICK_SECONDS, Failed, Job, Outcome, ParseSettings, parse_isolated
 from .errors import UsageError
 
 IN_FLIGHT_PER_THREAD = 4
+POLL_SECONDS = 0.005  # how often the cluster's finished futures are looked for
 CONNECT_SECONDS = 10  # a scheduler that does not answer by then is taken as unreachable
 
 
-def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) -> Iterator[tuple[Job, Outcome]]:
-    """Yield each job with its outcome as the cluster at `address` finishes it (UsageError if unreachable)."""
+def outcome_of(future: Any) -> Outcome:
+    """Given a finished Dask future of parse_isolated, return its outcome; a lost worker fails just this file."""
+    try:
+        return future.result()
+    except Exception as error:  # a Dask worker lost, a worker process that could not start: the batch goes on
+        return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
+
+
+def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) -> Iterator[tuple[Job, Outcome] | None]:
+    """Yield each job with its outcome as the cluster at `address` finishes it, and None each time none finished for
+    TICK_SECONDS, as batch.outcomes does (UsageError if unreachable)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -54,12 +67,21 @@ def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) ->
 
     try:
         finished = as_completed(top_up(), loop=client.loop)
-        for future in finished:
-            job = running.pop(future)
-            outcome = outcome_of(future)  # a Dask future answers .result() as a local one does
-            future.release()
-            finished.update(top_up())
-            yield job, outcome
+        quiet_since = time.monotonic()
+        while not finished.is_empty():
+            if not finished.has_ready():
+                time.sleep(POLL_SECONDS)
+                if time.monotonic() - quiet_since >= TICK_SECONDS:  # none finished for a while: say so (bursts)
+                    quiet_since = time.monotonic()
+                    yield None
+                continue
+            for future in finished.next_batch(block=False):
+                job = running.pop(future)
+                outcome = outcome_of(future)  # a Dask future answers .result() as a local one does
+                future.release()
+                finished.update(top_up())
+                yield job, outcome
+            quiet_since = time.monotonic()
     finally:
         client.cancel(list(running))
         client.close()

@@ -223,11 +223,23 @@ def _index_pending(db: Database, *, end: bool) -> None:
 
     Their grams are computed here (grams_of) rather than by the view goal_search, which the
     triggers remove: FTS5 finds the same tokens in both (a text holding a NUL character too,
-    which both cut there).
+    which both cut there). A goal with a value that is not text (another tool's integer or
+    blob) is left to the view, which converts it as SQL does.
     """
     goals = db.execute(f"SELECT id, {', '.join(SEARCHABLE)} FROM goal_texts WHERE id IN (SELECT goal FROM {PENDING})")
-    rows = ((goal, *texts, grams_of(texts)) for goal, *texts in goals)
-    db.conn.executemany(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (1 + len(COLUMNS)))})", rows)
+    others: list[str] = []
+
+    def texts_with_grams() -> Iterator[tuple]:
+        for goal, *texts in goals:
+            if all(text is None or isinstance(text, str) for text in texts):
+                yield goal, *texts, grams_of(texts)
+            else:
+                others.append(str(goal))
+
+    values = ", ".join("?" * (1 + len(COLUMNS)))
+    db.conn.executemany(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({values})", texts_with_grams())
+    if others:
+        db.execute(_insert(", ".join(others)))
     db.execute(f"DELETE FROM {PENDING}")
     if end:
         db.execute("DELETE FROM settings WHERE name = ?", [DEFERRED])

@@ -160,3 +160,21 @@ def test_a_burst_closes_with_the_first_file_parsed_commit_seconds_after_the_last
     assert list(bursts(parsed_at(0.0, 0.2, 0.5, 0.6, 1.2, 1.3), 0.5)) == [["a", "b", "c"], ["d", "e"], ["f"]]
     assert list(bursts(parsed_at(2.0, 2.0, 2.0), 0)) == [["a"], ["b"], ["c"]]  # a burst a file
     assert list(bursts(parsed_at(), 0.5)) == []
+
+
+def test_a_file_parsed_is_stored_on_time_whatever_the_next_one_takes(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(batch_module.time, "monotonic", lambda: now[0])
+    stored_at = []
+
+    def quick_then_slow():
+        yield "quick"  # at 0.0
+        for tick in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6):  # nothing else for a while: the outcomes say so (None)
+            now[0] = tick
+            yield None
+        now[0] = 120.0
+        yield "slow"
+
+    for burst in bursts(quick_then_slow(), 0.5):
+        stored_at.append((burst, now[0]))
+    assert stored_at == [(["quick"], 0.5), (["slow"], 120.0)]

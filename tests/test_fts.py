@@ -94,6 +94,16 @@ def test_grams_computed_in_python_index_as_the_views_do_for_any_text(texts):
     assert tokens(db, grams_of(texts)) == tokens(db, view)  # what the triggers remove is what was indexed
 
 
+def test_a_pending_goal_another_tool_gave_a_number_for_a_text_is_indexed_as_the_view_gives_it(sample_db, sample_dir):
+    db = open_db(sample_db)
+    with deferred_index(db):
+        store(db, extract_file(sample_dir / "sample-2020-kenko.pdf")[0], "copy/sample-2020-kenko.pdf")
+        db.execute("UPDATE goals SET current_state = 2024 WHERE id = (SELECT max(goal) FROM goals_fts_pending)")
+        db.conn.commit()
+    assert fts_index(db) == fts_index(db, rebuilt=True) and len(fts_index(db)) == db["goals"].count
+    assert {goal for _, goal in found(sample_db, "2024")} >= {3}
+
+
 def test_the_index_gathers_hash_bytes_in_memory_before_writing_and_an_older_database_gets_it(sample_db):
     db = Database(sample_db)
     assert db.execute("SELECT v FROM goals_fts_config WHERE k = 'hashsize'").fetchone() == (HASH_BYTES,)
