@@ -153,7 +153,7 @@ class Worker:
 
     def close(self) -> None:
         """Kill the child and its process group (Tesseract with it), if one is running; a later call starts another."""
-        child, self._child, self._waiting = self._child, None, False
+        child, self._child, self._process, self._waiting = self._child, None, None, False
         if child is not None:
             _kill(child)
 
@@ -245,8 +245,7 @@ def _await_ready(child: subprocess.Popen[bytes]) -> None:
     except EOFError:  # it died while starting
         ready = False
     if not ready:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
+        _kill(child)
         raise RuntimeError(f"the reading process did not start within {START_SECONDS:g} s")
 
 

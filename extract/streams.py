@@ -56,7 +56,8 @@ def check_streams(pdf: pikepdf.Pdf | None) -> StreamReport:
         return report
     sizes: dict[tuple[int, int], int] = {}
     pages = list(_pages(pdf))
-    drawn = {stream.objgen for page in pages for stream in _drawn_streams(page)}
+    drawn_by_page = [_drawn_streams(page) for page in pages]
+    drawn = {stream.objgen for page_streams in drawn_by_page for stream in page_streams}
     streams = list(_streams(pdf))
     bounds = {stream.objgen: bound for stream in streams
               if stream.objgen not in drawn and (bound := flate_bound(stream)) is not None}
@@ -68,9 +69,9 @@ def check_streams(pdf: pikepdf.Pdf | None) -> StreamReport:
         for stream in streams:
             if stream.objgen in bounds:
                 total = _count(stream, total, sizes, report)
-    for number, page in enumerate(pages, 1):
+    for number, (page, page_streams) in enumerate(zip(pages, drawn_by_page), 1):
         report.content_bytes[number] = sum(sizes.get(s.objgen, 0) for s in _contents(page))
-        problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in _drawn_streams(page)
+        problems = [f"stream {s.objgen[0]}: {report.damaged[s.objgen]}" for s in page_streams
                     if s.objgen in report.damaged]
         if problems:
             report.page_damage[number] = "; ".join(problems)
