@@ -42,10 +42,15 @@ class Cell:
     lines: tuple[Line, ...]
     page: int
     bbox: BBox
+    _joined: tuple[tuple[Line, ...], str] | None = field(default=None, init=False, repr=False)  # text, of these lines
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        """The lines' texts joined by newlines (kept: the block finder asks for it many times, and OCR repair
+        may give the cell new lines)."""
+        if self._joined is None or self._joined[0] is not self.lines:
+            self._joined = (self.lines, "\n".join(line.text for line in self.lines))
+        return self._joined[1]
 
     @property
     def is_empty(self) -> bool:

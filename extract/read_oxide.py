@@ -33,6 +33,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from operator import attrgetter
 from typing import Any
 
 import pdf_oxide
@@ -187,6 +188,9 @@ def _standard_descent(name: str) -> float:
     return float(metrics[0].get("Descent", 0)) if metrics else 0.0
 
 
+_CHAR_FIELDS = attrgetter("bbox", "rotation_degrees", "char")  # what page_chars reads of each, in one call
+
+
 def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) -> list[Char]:
     """Given pdf_oxide's characters of a page, return them as read_pdf's Chars, boxes as pdfminer draws them.
 
@@ -194,15 +198,13 @@ def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) 
     """
     shifted = {name: descent for name, descent in descents.items() if descent}  # most fonts have none
     chars: list[Char] = []
-    for char in found:
-        x, y, width, size = char.bbox
+    for char, ((x, y, width, size), turned, text) in zip(found, map(_CHAR_FIELDS, found)):
         bottom = height - y - (shifted.get(char.font_name, 0.0) * size if shifted else 0.0)
         top = bottom - size
         if not 0 <= (top + bottom) / 2 <= height:
             continue
-        if char.rotation_degrees:
+        if turned:
             raise Unserved("turned text")  # whether pdfminer takes it as upright hangs on rounding in its matrix
-        text = char.char
         chars.append({
             "text": " " if text == NBSP else text, "x0": x, "x1": x + width, "top": top, "bottom": bottom,
             "size": size, "upright": True,

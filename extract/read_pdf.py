@@ -48,7 +48,8 @@ SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}  # the content-stream operators that show
 def in_reading_order(chars: Iterable[Char]) -> list[Char]:
     """Given characters, return them in reading order: rows of 0.1 pt from the top, then x (ties as given)."""
     chars = list(chars)
-    keys = [(round(char["top"], 1), char["x0"]) for char in chars]
+    rows = {top: round(top, 1) for top in {char["top"] for char in chars}}  # a line's characters share a top
+    keys = [(rows[char["top"]], char["x0"]) for char in chars]
     return [chars[index] for index in sorted(range(len(chars)), key=keys.__getitem__)]
 
 
@@ -71,7 +72,7 @@ def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
     return [sorted(line, key=_X0) for line in lines]
 
 
-_X0 = itemgetter("x0")
+_X0, _TOP, _X1, _BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
 
 
 def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
@@ -89,8 +90,7 @@ def _line(chars: Sequence[Char], page: int) -> Line:
             parts.append(" ")
         parts.append(text)
         before = char
-    box = (min([c["x0"] for c in chars]), min([c["top"] for c in chars]),
-           max([c["x1"] for c in chars]), max([c["bottom"] for c in chars]))
+    box = (min(map(_X0, chars)), min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))
     return Line("".join(parts), page, box)
 
 

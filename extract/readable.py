@@ -34,10 +34,17 @@ def unreadable_share(text: str) -> float:
 
     Each `(cid:NN)` placeholder counts as one unreadable character, as it stands for one glyph.
     """
+    return _share(*_counts(text))
+
+
+def _share(unreadable: int, visible: int) -> float:
+    return unreadable / visible if visible else 0.0
+
+
+def _counts(text: str) -> tuple[int, int]:
+    """Given text, return how many of its non-space characters are unreadable, and how many there are."""
     visible = WHITESPACE.sub("", CID.sub("\uFFFD", text))
-    if not visible:
-        return 0.0
-    return len(UNREADABLE.findall(visible)) / len(visible)
+    return len(UNREADABLE.findall(visible)), len(visible)
 
 
 def check_readable(document: Document) -> list[ReadWarning]:
@@ -51,7 +58,8 @@ def check_readable(document: Document) -> list[ReadWarning]:
         for cell in row.cells:
             for line in cell.lines:
                 pages.setdefault(line.page, []).append(line.text)
-    share = unreadable_share("".join("".join(texts) for texts in pages.values()))
+    counts = {page: _counts("".join(texts)) for page, texts in pages.items()}  # each page's text measured once
+    share = _share(*map(sum, zip(*counts.values()))) if counts else 0.0
     if share > GARBLED_SHARE:
         raise ExtractionError(
             "garbled_text",
@@ -59,8 +67,8 @@ def check_readable(document: Document) -> list[ReadWarning]:
             "its fonts have no usable ToUnicode map",
         )
     warnings = []
-    for page, texts in sorted(pages.items()):
-        page_share = unreadable_share("".join(texts))
+    for page, count in sorted(counts.items()):
+        page_share = _share(*count)
         if page_share > PARTLY_GARBLED_SHARE:
             warnings.append(
                 ReadWarning(kind="garbled_text", page=page,
