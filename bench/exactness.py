@@ -27,7 +27,8 @@ from tabulate import tabulate
 
 from extract import read_oxide, read_pdfium
 from extract.limits import MAX_FILE_PAGES
-from extract.read_pdf import Char, plumber_objects
+from extract.layout import Char
+from extract.read_pdf import plumber_objects
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {  # kind → its characters (the first that matches names a character's kind)

@@ -45,7 +45,7 @@ STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
     "ours: edges of a pdf_oxide page": (("extract/read_oxide.py", "page_edges"), ()),
     "pdfium: chars": (("extract/read_pdfium.py", "page_chars"), ()),
     "pdfium: rules": (("extract/read_pdfium.py", "page_edges"), ()),
-    "ours: cells and lines": (("extract/read_pdf.py", "layout_rows"), ("cells: find tables",)),
+    "ours: cells and lines": (("extract/layout.py", "layout_rows"), ("cells: find tables",)),
     "cells: find tables": (("extract/cells.py", "find_tables"), ()),
     "find blocks": (("extract/blocks.py", "find_blocks"), ()),
     "build + validate": (("extract/build.py", "build"), ()),

@@ -8,8 +8,8 @@ The public API (docs/api.md):
     extract.open_db(db_path)             -> sqlite_utils.Database with the schema of docs/database.md
 
 The modules follow the data's path:
-read_pdf / read_text (file → Document) → blocks (Document → Blocks)
-→ build (Blocks → Manifesto) → store (SQLite) → export (open data).
+read_oxide / read_pdf (file → characters and rules) → layout (→ Document), or read_text (page → Document)
+→ blocks (Document → Blocks) → build (Blocks → Manifesto) → store (SQLite) → export (open data).
 """
 
 __version__ = "0.1.0"

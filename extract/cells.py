@@ -27,7 +27,7 @@ MIN_LENGTH_BEFORE = 1.0  # edges shorter than this are ignored from the start
 MIN_LENGTH = 3.0  # joined edges shorter than this are dropped
 CROSS_TOLERANCE = 3.0  # a vertical and a horizontal edge this close meet
 
-Edge = dict[str, Any]  # as read_pdf makes them: orientation, x0, x1, top, bottom, width, height
+Edge = dict[str, Any]  # as the readers make them (layout.Edge): orientation, x0, x1, top, bottom, width, height
 Segment = list[float]  # [position across, start, end, length]: x, top, bottom of a vertical edge; top, x0, x1 of a horizontal
 Point = tuple[float, float]
 

@@ -55,7 +55,7 @@ from .ocr_repair import (
     repaired_line,
     tidy_spacing,
 )
-from .read_pdf import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
+from .layout import CELL_GAP, LONG_RULE, RULE_SNAP, reading_order
 from .scan_prepare import (
     ScanKind,
     closed,
@@ -566,7 +566,7 @@ def read_scanned_page(
     page: Any, page_no: int, first_table_id: int, vocabulary: Vocabulary | None = None
 ) -> tuple[list[Row], list[ReadWarning]]:
     """Given a pdfplumber page with no text layer (and the vocabulary it is read with: None, the built-in one),
-    return its rows read by OCR (like read_pdf.layout_rows) and warnings (a page scanned turned, a fax header
+    return its rows read by OCR (like layout.layout_rows) and warnings (a page scanned turned, a fax header
     left out, words repaired).
 
     Returns no rows when the page shows no ruled table: a manifesto is a table, and OCR

@@ -18,33 +18,25 @@ import io
 from collections.abc import Callable
 from contextlib import nullcontext
 from functools import partial
+from typing import TYPE_CHECKING
 
-import pdfplumber
 import pikepdf
-import pypdfium2
-import pypdfium2.raw as pdfium_c
 import regex
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import resolve1
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .document import Document
 from .errors import ExtractionError
 from .limits import MAX_FILE_PAGES, check_file_pages
 from .models import ReadWarning
 from .read_oxide import read_oxide
-from .read_pdf import is_scanned, read_pdf
-from .read_pdfium import read_pdfium
 from .readers import DEFAULT_READER
 from .streams import check_streams, damage_warnings, open_qpdf
 from .vocabulary import Vocabulary
 
+if TYPE_CHECKING:  # pdfplumber is imported for the files the default reader leaves to it
+    import pdfplumber
+
 PDF_MAGIC = b"%PDF"
 MAGIC_WINDOW = 1024  # the header may follow some junk bytes, as readers tolerate
-# What pdfminer, pdfplumber and pdfium raise for a file they cannot parse (pdfminer resolves
-# objects recursively, so hostile nesting ends in RecursionError).
-DAMAGED = (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
 REASON_LENGTH = 80  # a library's error message is cut to this in the one-line reason
 QPDF_STREAM_NAME = regex.compile(r"^stream <[^>]*>:\s*")  # qpdf names the in-memory file it read: noise
 
@@ -72,16 +64,30 @@ def read_pdf_bytes(
     return document
 
 
+def _damaged() -> tuple[type[BaseException], ...]:
+    """What pdfminer, pdfplumber and pdfium raise for a file they cannot parse (pdfminer resolves
+    objects recursively, so hostile nesting ends in RecursionError).
+
+    Imported when an error is to be told apart: the default reader needs neither library, so a
+    batch's worker starts without them.
+    """
+    import pypdfium2
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PdfminerException, MalformedPDFException, PSException, pypdfium2.PdfiumError, RecursionError)
+
+
 def _read_and_repair(read: Callable[[bytes, str | None], Document], data: bytes, password: str | None) -> Document:
     """Read with `read`, without a password first; with `password` only if the file needs one; else repaired by qpdf."""
     try:
         return _with_password(read, data, password)
-    except DAMAGED as error:
+    except _damaged() as error:
         damage = _damage(error, password)
     repaired = repair(data, password, damage)
     try:
         document = read(repaired, None)
-    except DAMAGED as error:
+    except _damaged() as error:
         raise ExtractionError(
             "corrupt", f"the PDF is damaged ({damage}) and unreadable even after repair with qpdf ({_reason(error)})"
         ) from None
@@ -99,7 +105,7 @@ def _with_password(read: Callable[[bytes, str | None], Document], data: bytes, p
         return read(data, None)
     try:
         return read(data, None)
-    except DAMAGED as error:
+    except _damaged() as error:
         if not _needs_password(error):
             raise
     return read(data, password)
@@ -107,6 +113,11 @@ def _with_password(read: Callable[[bytes, str | None], Document], data: bytes, p
 
 def _needs_password(error: Exception) -> bool:
     """Whether a reader's error says the file needs a (user) password."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
     return isinstance(cause, PDFPasswordIncorrect) or (
         isinstance(cause, pypdfium2.PdfiumError) and getattr(cause, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD
@@ -131,7 +142,10 @@ def repair(data: bytes, password: str | None, damage: str) -> bytes:
 def _read(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
     """Given PDF bytes, return their Document: text pages read from the text layer, scans by OCR (repaired
     toward `vocabulary`)."""
-    from . import ocr  # numpy, Pillow and the scan code: only for files the fast reader does not serve
+    import pdfplumber  # with pdfminer: only for files the fast reader does not serve
+
+    from . import ocr  # numpy, Pillow and the scan code: the same
+    from .read_pdf import read_pdf
 
     with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
         check_pages(pdf)
@@ -159,12 +173,16 @@ def _read_oxide(
 
 def _read_pdfium(data: bytes, password: str | None, vocabulary: Vocabulary | None = None) -> Document:
     """Given PDF bytes, return their Document read by pdfium; by pdfplumber where pdfium cannot serve (scans, empty pages)."""
+    from .read_pdfium import read_pdfium  # with pypdfium2: only when asked for
+
     document = read_pdfium(data, password, MAX_FILE_PAGES)
     return document if document is not None else _read(data, password, vocabulary)
 
 
 def check_pages(pdf: pdfplumber.PDF) -> None:
     """Raise too_large when the PDF has more than MAX_FILE_PAGES pages (the declared count is checked first: it is free)."""
+    from pdfminer.pdftypes import resolve1
+
     pages = resolve1(pdf.doc.catalog.get("Pages"))
     declared = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
     check_file_pages(declared if isinstance(declared, int) and declared > MAX_FILE_PAGES else len(pdf.pages))
@@ -172,6 +190,8 @@ def check_pages(pdf: pdfplumber.PDF) -> None:
 
 def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:
     """The no_text_layer error for a PDF that gave no text, saying why and what to do."""
+    from .read_pdf import is_scanned
+
     scans = sum(is_scanned(page) for page in pdf.pages)
     if not scans:
         return ExtractionError("no_text_layer", "no text layer: the pages hold no text and no scanned images")
@@ -185,6 +205,9 @@ def _no_text(pdf: pdfplumber.PDF, *, ocr_ran: bool) -> ExtractionError:
 
 def _damage(error: Exception, password: str | None) -> str:
     """Given what pdfminer raised, return the damage it names, or raise encrypted when it is a password matter."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
     if isinstance(cause, PDFPasswordIncorrect):
         raise _encrypted(password) from None

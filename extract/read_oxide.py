@@ -4,7 +4,7 @@ pdfminer interprets a page's content in Python; pdf_oxide (Rust) does it in one 
 page that returns every character with its box, and one that returns every painted path.
 This module turns both into exactly what read_pdf.plumber_objects makes of the same page —
 the same characters (text, box, size), the same ruling-line edges — so that
-read_pdf.layout_rows gives the same rows, and the records are the pdfplumber reader's
+layout.layout_rows gives the same rows, and the records are the pdfplumber reader's
 (tests/test_read_oxide.py checks every PDF under samples/ and tests/fixtures/).
 
 Where pdf_oxide sees a page differently from pdfminer, the difference is fixed here:
@@ -41,7 +41,7 @@ import pikepdf
 import regex
 
 from .document import Document, Row, next_table_id
-from .read_pdf import Char, Edge, layout_rows
+from .layout import Char, Edge, layout_rows
 
 OXIDE_LOGGER = "pdf_oxide"
 MERGED = regex.compile(r"Deduplicated (\d+) overlapping characters")  # pdf_oxide's debug line per page
@@ -192,7 +192,7 @@ _CHAR_FIELDS = attrgetter("bbox", "rotation_degrees", "char")  # what page_chars
 
 
 def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) -> list[Char]:
-    """Given pdf_oxide's characters of a page, return them as read_pdf's Chars, boxes as pdfminer draws them.
+    """Given pdf_oxide's characters of a page, return them as layout's Chars, boxes as pdfminer draws them.
 
     Characters whose centre lies outside the page are left out, as plumber_objects does.
     """

@@ -2,7 +2,7 @@
 
 pdfminer interprets a page's content in Python; pdfium does it in C. Characters come
 from pdfium's text page (text, baseline origin, advance, font size, matrix), ruling
-lines from its path objects, and read_pdf.layout_rows turns both into rows exactly as
+lines from its path objects, and layout.layout_rows turns both into rows exactly as
 for pdfplumber. It is not the default because pdfium does not see the same characters
 as pdfminer: it drops some spaces (a leading space, an ideographic space after text)
 and measures a box from the baseline rather than the font's descent, so a few records
@@ -21,7 +21,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium
 
 from .document import Document, Row, next_table_id
-from .read_pdf import Char, Edge, layout_rows
+from .layout import Char, Edge, layout_rows
 
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -68,7 +68,7 @@ def only_invisible_text(page: pypdfium2.PdfPage) -> bool:
 
 
 def page_chars(page: pypdfium2.PdfPage) -> list[Char]:
-    """Given a pdfium page, return its characters as read_pdf's Chars (pdfium's generated spaces and breaks left out).
+    """Given a pdfium page, return its characters as layout's Chars (pdfium's generated spaces and breaks left out).
 
     A box runs from the character's baseline origin to the next character's origin in
     the same text object (its advance, as pdfminer measures it) — pdfium's own boxes

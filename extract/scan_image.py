@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .read_pdf import BAND_COVER, MIN_RULES, SPACE_GAP
+from .layout import BAND_COVER, MIN_RULES, SPACE_GAP
 
 INK_LEVEL = 140  # grey values below this are ink; light cell shading (0xD0 and up) stays paper
 MAX_SKEW_DEGREES = 3.0  # a scan fed more crooked than this is not straightened
@@ -312,7 +312,7 @@ def loose_text_lines(ink: np.ndarray, cell_gap: float) -> list[list[PixelBox]]:
     """Given an ink mask with the tables blanked, return its text lines, each as boxes split at wide gaps.
 
     Within a line, a gap wider than `cell_gap` times the line's height separates two
-    cells, as read_pdf splits loose text.
+    cells, as layout.py splits loose text.
     """
     lines = []
     for top, bottom in text_bands(ink.any(axis=1)):
@@ -375,7 +375,7 @@ def between_row_rules(
 ) -> list[Rule]:
     """Given a page's rules and its ink (rules erased), return the vertical rules a table ruled between rows only lacks.
 
-    The image counterpart of read_pdf.rules_between_rows: horizontal rules at least
+    The image counterpart of layout.rules_between_rows: horizontal rules at least
     `min_length` long sharing one extent, MIN_RULES or more, are such a table. A band between
     two of them gets rules at the table's ends where no vertical rule crosses it and, where
     none crosses it at all, in the gaps its ink leaves blank from rule to rule. The ink gives

@@ -7,6 +7,7 @@ import hashlib
 import os
 import signal
 import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -164,3 +165,11 @@ def test_a_batch_warms_a_worker_a_file_named_at_most_its_jobs_and_leaves_none(tm
     before = {child.pid for child in psutil.Process().children()}  # other tests' workers may wait for a call
     assert main(["-q", "batch", str(one), "--db", str(tmp_path / "m.db"), "-j", "2"]) == 0
     assert limits._warm == [] and {child.pid for child in psutil.Process().children()} <= before
+
+
+def test_a_worker_imports_only_what_the_default_reader_uses():
+    """A worker starts in the time the readers take to import: pdfplumber, pdfminer and pypdfium2 are imported
+    only for a file pdf_oxide leaves to them, and the database's sqlite-utils and pandas never."""
+    code = "import sys, extract.limits, extract.pipeline, extract.work; print(' '.join(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert not {"pdfplumber", "pdfminer", "pypdfium2", "sqlite_utils", "pandas"} & set(loaded.split())

@@ -6,16 +6,8 @@ import pdfplumber
 import pytest
 
 from conftest import SAMPLES
-from extract.read_pdf import (
-    PageObjects,
-    assign_chars,
-    group_lines,
-    layout_rows,
-    plumber_objects,
-    rules_at_cut_ends,
-    rules_between_rows,
-    text_render_modes,
-)
+from extract.layout import assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows
+from extract.read_pdf import PageObjects, plumber_objects, text_render_modes
 
 SIZE = 10.0
 

@@ -1,0 +1,303 @@
+"""Turn a page's characters and ruling lines into rows: table cells (merged spans filled) and loose lines (pure).
+
+Whichever library read the page (read_oxide.py, the default; read_pdf.py, pdfplumber's
+own; read_pdfium.py), its characters and edges come here in one form. Cells come from the
+edges (cells.py, pdfplumber's table finder made lean), with the edges a table ruled between
+rows only lacks added first, and cell text is assembled from the characters directly.
+Kept apart from the readers so that a batch's worker, reading with pdf_oxide, imports
+neither pdfplumber nor pdfminer.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
+from typing import Any
+
+from .cells import find_tables
+from .document import BBox, Cell, Line, Row
+
+Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
+Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
+
+LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their size share a line
+SPACE_GAP = 0.6  # a horizontal gap wider than this share of the font size reads as a space
+CELL_GAP = 2.5  # outside tables, a gap wider than this many font sizes separates two cells
+LONG_RULE = 100.0  # points: a horizontal rule this long may bound the rows of a table without vertical rules
+RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
+MIN_RULES = 3  # rules of one extent that make a table (two rows)
+BAND_COVER = 0.5  # vertical segments at one x covering this share of a band's height rule it (Word breaks them per row)
+COLUMN_GAP = 1.1  # font sizes: an empty gap this wide through a whole band separates two columns
+
+
+def in_reading_order(chars: Iterable[Char]) -> list[Char]:
+    """Given characters, return them in reading order: rows of 0.1 pt from the top, then x (ties as given)."""
+    chars = list(chars)
+    rows = {top: round(top, 1) for top in {char["top"] for char in chars}}  # a line's characters share a top
+    keys = [(rows[char["top"]], char["x0"]) for char in chars]
+    return [chars[index] for index in sorted(range(len(chars)), key=keys.__getitem__)]
+
+
+def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
+    """Given characters, return them grouped into lines, top to bottom, each in x order."""
+    return _clustered(in_reading_order(chars))
+
+
+def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
+    """Given characters in reading order (in_reading_order), return them grouped into lines, each in x order."""
+    lines: list[list[Char]] = []
+    line_top = 0.0  # the top of the current line's first character
+    for char in ordered:
+        top = char["top"]
+        if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+            line_top = top
+    return [sorted(line, key=_X0) for line in lines]
+
+
+_X0, _TOP, _X1, _BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
+
+
+def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
+    """Given characters, return them as Lines, top to bottom, each left to right."""
+    return [_line(line, page) for line in cluster_lines(chars)]
+
+
+def _line(chars: Sequence[Char], page: int) -> Line:
+    """Given one line's characters in x order, return its Line with gaps read as spaces."""
+    parts = [chars[0]["text"]]
+    before = chars[0]
+    for char in chars[1:]:
+        text = char["text"]
+        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
+            parts.append(" ")
+        parts.append(text)
+        before = char
+    box = (min(map(_X0, chars)), min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))
+    return Line("".join(parts), page, box)
+
+
+def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
+    """Given one loose line's characters in x order, return cells split at wide gaps (borderless tables)."""
+    groups: list[list[Char]] = [[line_chars[0]]]
+    for before, char in zip(line_chars, line_chars[1:]):
+        if char["x0"] - before["x1"] > CELL_GAP * char["size"]:
+            groups.append([])
+        groups[-1].append(char)
+    cells = []
+    for group in groups:
+        line = _line(group, page)
+        if line.text.strip():
+            cells.append(Cell((line,), page, line.bbox))
+    return cells
+
+
+def _contains(box: BBox, x: float, y: float) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _area(box: BBox) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def assign_chars(cell_boxes: Sequence[BBox], chars: Sequence[Char]) -> tuple[list[list[Char]], list[Char]]:
+    """Given cell boxes and characters, return each cell's characters and those in no cell, in the given order.
+
+    A character belongs to the smallest cell that contains its centre — a table nested in a
+    cell (Word's 現状 | … sub-table inside 目標の達成水準) keeps its own text — then the highest
+    (by top; the first given among equals). Cells are taken in that order, each claiming the unclaimed
+    characters whose centre lies in its band of the page (found by bisection), so a page
+    costs about characters × columns tests rather than characters × cells.
+    """
+    xs = [(char["x0"] + char["x1"]) / 2 for char in chars]
+    centre_ys = [(char["top"] + char["bottom"]) / 2 for char in chars]
+    by_y = sorted(range(len(chars)), key=centre_ys.__getitem__)
+    ys = [centre_ys[i] for i in by_y]
+    owner = [-1] * len(chars)
+    for cell in sorted(range(len(cell_boxes)), key=lambda i: (_area(cell_boxes[i]), cell_boxes[i][1])):
+        x0, top, x1, bottom = cell_boxes[cell]
+        for i in by_y[bisect_left(ys, top) : bisect_right(ys, bottom)]:
+            if owner[i] < 0 and x0 <= xs[i] <= x1:
+                owner[i] = cell
+    inside: list[list[Char]] = [[] for _ in cell_boxes]
+    outside = []
+    for char, cell in zip(chars, owner):
+        (inside[cell] if cell >= 0 else outside).append(char)
+    return inside, outside
+
+
+def table_rows(table: Any, cells: dict[BBox, Cell], page: int, table_id: int, first: bool) -> list[Row]:
+    """Given a table (cells.Table, or pdfplumber's for OCR) and its filled cells, return its rows with merged spans filled.
+
+    A table leaves a slot covered by a merged cell as None; the slot is given the
+    Cell whose box covers its centre, so a merged cell appears (as the same object)
+    in every row it spans.
+    """
+    columns = [(min(c[0] for c in col), min(c[2] for c in col)) for col in _columns(table)]
+    rows = []
+    for row in table.rows:
+        top, bottom = row.bbox[1], row.bbox[3]
+        slots: list[Cell] = []
+        for i, box in enumerate(row.cells):
+            if box is None and i < len(columns):
+                x, y = (columns[i][0] + columns[i][1]) / 2, (top + bottom) / 2
+                box = next((b for b in cells if _contains(b, x, y)), None)
+            cell = cells.get(box) if box is not None else None
+            if cell is not None and (not slots or slots[-1] is not cell):
+                slots.append(cell)
+        rows.append(Row(tuple(slots), page, table_id, first))
+    return rows
+
+
+def _columns(table: Any) -> list[list[BBox]]:
+    """Given a table, return the cell boxes of each column (grouped by left edge)."""
+    return [[c for c in col.cells if c is not None] for col in table.columns]
+
+def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given a page's edges and characters, return the vertical edges a table ruled between rows only lacks.
+
+    Word's and Excel's lighter table styles draw horizontal rules and no vertical ones, so
+    the table finder sees no cells. Long rules of the same extent, three or more, are taken
+    as such a table. A band between two of them gets edges at the rules' ends where it has
+    none and, where no vertical edge crosses it at all, in the gaps that stay empty of
+    characters through the whole band (the cell padding between columns). A band between
+    two ruled tables is left alone.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    groups: dict[tuple[int, int], set[float]] = {}
+    for edge in edges:
+        if edge["orientation"] == "h" and edge["x1"] - edge["x0"] >= LONG_RULE:
+            key = (round(edge["x0"] / RULE_SNAP), round(edge["x1"] / RULE_SNAP))
+            groups.setdefault(key, set()).add(round(edge["top"], 1))
+    added: list[Edge] = []
+    for (left, right), tops in groups.items():
+        x0, x1 = left * RULE_SNAP, right * RULE_SNAP
+        ys = sorted(tops)
+        if len(ys) < MIN_RULES:
+            continue
+        near = [v for v in vertical if x0 - RULE_SNAP <= v["x0"] <= x1 + RULE_SNAP]
+        reaching = _reaching(near)
+        for top, bottom in zip(ys, ys[1:]):
+            added += _band_edges(x0, x1, top, bottom, reaching(top, bottom), chars)
+    return added
+
+
+def _reaching(vertical: list[Edge]) -> Callable[[float, float], list[Edge]]:
+    """Given vertical edges, return the lookup of those that reach a band (top, bottom), RULE_SNAP around it
+    included, in the given order (so that sums over them are the same): found by bisection of their tops,
+    as a table of many rows has many short vertical edges."""
+    order = sorted(range(len(vertical)), key=lambda i: vertical[i]["top"])
+    tops = [vertical[i]["top"] for i in order]
+    longest = max((v["bottom"] - v["top"] for v in vertical), default=0.0)
+
+    def reaching(top: float, bottom: float) -> list[Edge]:
+        found = order[bisect_left(tops, top - longest - RULE_SNAP) : bisect_right(tops, bottom + RULE_SNAP)]
+        return [vertical[i] for i in sorted(found)]
+
+    return reaching
+
+
+def _band_edges(x0: float, x1: float, top: float, bottom: float, near: list[Edge], chars: Sequence[Char]) -> list[Edge]:
+    """Given one band between two rules and the vertical edges within its width that reach it, return the
+    vertical edges it needs (none if it has its own)."""
+    cover: dict[int, float] = {}  # how much of the band the vertical segments at each x cover
+    for v in near:
+        key = round(v["x0"] / RULE_SNAP)
+        cover[key] = cover.get(key, 0.0) + max(0.0, min(v["bottom"], bottom) - max(v["top"], top))
+    crossing = [key * RULE_SNAP for key, length in cover.items() if length >= BAND_COVER * (bottom - top)]
+    xs = [x for x in (x0, x1) if all(abs(x - s) > RULE_SNAP for s in crossing)]
+    if not xs:  # a ruled band (the usual grid): nothing to add, and no need to look at its characters
+        return []
+    from_above = any(abs(v["bottom"] - top) <= RULE_SNAP and v["top"] < top - RULE_SNAP for v in near)
+    from_below = any(abs(v["top"] - bottom) <= RULE_SNAP and v["bottom"] > bottom + RULE_SNAP for v in near)
+    inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and x0 < (c["x0"] + c["x1"]) / 2 < x1]
+    if not inside or (not crossing and from_above and from_below):
+        return []
+    if not crossing:  # drawn columns, even only a box, are the author's; only a rules-only band is split by gaps
+        xs += _empty_gaps(inside, x0, x1)
+    return [
+        {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+         "orientation": "v", "object_type": "line"}
+        for x in xs
+    ]
+
+
+def _empty_gaps(chars: Sequence[Char], x0: float, x1: float) -> list[float]:
+    """Given a band's characters, return the middle of each gap between them, through the whole band,
+    wider than COLUMN_GAP font sizes (cell padding, not a space within a line)."""
+    size = sorted(c["size"] for c in chars)[len(chars) // 2]
+    gaps, reach = [], x0
+    for start, end in sorted((c["x0"], c["x1"]) for c in chars):
+        if start - reach >= COLUMN_GAP * size and reach > x0:
+            gaps.append((reach + start) / 2)
+        reach = max(reach, end)
+    return gaps
+
+
+def rules_at_cut_ends(edges: list[Edge]) -> list[Edge]:
+    """Given a page's edges, return the horizontal rules that close a table cut by a page break.
+
+    A row that runs on to the next page has its vertical rules end (or start) at the
+    page's break with no rule across them; without one the table finder forms no cells
+    there and the cut row's text is lost. Three or more vertical rules ending at the same
+    height with no horizontal rule across them get one.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added: list[Edge] = []
+    for end in ("top", "bottom"):
+        ends: dict[int, list[float]] = {}
+        for v in vertical:
+            ends.setdefault(round(v[end] / RULE_SNAP), []).append(v["x0"])
+        for key, xs in ends.items():
+            y, x0, x1 = key * RULE_SNAP, min(xs), max(xs)
+            covered = _covered(
+                [(max(h["x0"], x0), min(h["x1"], x1)) for h in horizontal if abs(h["top"] - y) <= RULE_SNAP]
+            )
+            if len(xs) >= MIN_RULES and covered < (x1 - x0) - RULE_SNAP:
+                added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                              "orientation": "h", "object_type": "line"})
+    return added
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    """Given spans along a line, return the length their union covers (a rule drawn twice counts once)."""
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered
+
+
+def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
+    """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
+    chars = in_reading_order(c for c in chars if c["upright"])  # once: each cell's share keeps the order
+    tables = find_tables(edges + rules_between_rows(edges, chars) + rules_at_cut_ends(edges))
+    boxes = [box for table in tables for box in table.cells]
+    inside, outside = assign_chars(boxes, chars)
+    cells = {
+        box: Cell(tuple(_line(line, page_no) for line in _clustered(own)), page_no, box) for box, own in zip(boxes, inside)
+    }
+    loose = [split_cells(line_chars, page_no) for line_chars in _clustered(outside)]
+    return reading_order(tables, cells, loose, page_no, first_table_id)
+
+
+def reading_order(
+    tables: list[Any], cells: dict[BBox, Cell], loose: Iterable[Sequence[Cell]], page_no: int, first_table_id: int
+) -> list[Row]:
+    """Given a page's tables with their cells and its loose lines' cells, return all its rows top to bottom
+    (a table's rows stay together, placed by the table's top)."""
+    placed: list[tuple[float, int, Row]] = []
+    for n, table in enumerate(tables):
+        for row in table_rows(table, cells, page_no, first_table_id + n, n == 0):
+            placed.append((table.bbox[1], len(placed), row))
+    for row_cells in loose:
+        if row_cells:
+            placed.append((row_cells[0].bbox[1], len(placed), Row(tuple(row_cells), page_no, None)))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in placed]
