@@ -156,6 +156,7 @@ def _columns(table: Any) -> list[list[BBox]]:
     """Given a table, return the cell boxes of each column (grouped by left edge)."""
     return [[c for c in col.cells if c is not None] for col in table.columns]
 
+
 def rules_between_rows(edges: list[Edge], chars: Sequence[Char]) -> list[Edge]:
     """Given a page's edges and characters, return the vertical edges a table ruled between rows only lacks.
 

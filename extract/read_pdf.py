@@ -129,7 +129,6 @@ def text_render_modes(page: Any) -> set[int]:
         operands = []
 
 
-
 PageReader = Callable[[Any, int, int], tuple[list[Row], list[ReadWarning]]]  # (pdfplumber page, page number, first table id) → rows, warnings
 
 
