@@ -62,6 +62,7 @@ NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged o
 LIBRARY_LOGS = "MANIFESTO_LIBRARY_LOGS"  # set (by `--debug`): a child shows their log lines
 _HEADER = struct.Struct("!Q")  # each message: its length, then its pickle
 _READY = "ready"
+_DIED = "ended while it started"
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,15 @@ class Worker:
             self.start()
         if self._waiting:
             self._waiting = False
-            _await_ready(self._child)
+            why = _start_failure(self._child)
+            if why == _DIED:  # killed while it imported (by a user, the OOM killer): not the call's doing, so once more
+                self.close()
+                self.start()
+                self._waiting = False
+                why = _start_failure(self._child)
+            if why is not None:
+                self.close()
+                raise RuntimeError(f"the reading process {why}")
         return self._child
 
     def _crashed(self) -> ExtractionError:
@@ -238,15 +247,14 @@ def _spawn() -> subprocess.Popen[bytes]:
     )
 
 
-def _await_ready(child: subprocess.Popen[bytes]) -> None:
-    """Wait until a started child has imported the readers; kill it and raise RuntimeError if it does not in time."""
+def _start_failure(child: subprocess.Popen[bytes]) -> str | None:
+    """Wait until a started child has imported the readers; return None, or why it did not (_DIED: it ended first)."""
     try:
-        ready = bool(select.select([child.stdout], [], [], START_SECONDS)[0]) and pickle.loads(_receive(child.stdout)) == _READY
-    except EOFError:  # it died while starting
-        ready = False
-    if not ready:
-        _kill(child)
-        raise RuntimeError(f"the reading process did not start within {START_SECONDS:g} s")
+        if not select.select([child.stdout], [], [], START_SECONDS)[0]:
+            return f"did not start within {START_SECONDS:g} s"
+        return None if pickle.loads(_receive(child.stdout)) == _READY else "did not say it was ready"
+    except EOFError:
+        return _DIED
 
 
 def _descendants(process: psutil.Process) -> list[psutil.Process]:

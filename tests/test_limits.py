@@ -173,3 +173,11 @@ def test_a_worker_imports_only_what_the_default_reader_uses():
     code = "import sys, extract.limits, extract.pipeline, extract.work; print(' '.join(sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert not {"pdfplumber", "pdfminer", "pypdfium2", "sqlite_utils", "pandas"} & set(loaded.split())
+
+
+def test_a_child_killed_while_it_starts_is_replaced_and_the_call_runs():
+    with Worker() as worker:
+        worker.start()
+        first = worker._child.pid
+        os.killpg(first, signal.SIGKILL)  # as a user or the OOM killer might, while it imports the readers
+        assert worker.call(os.getpid) not in (first, None)  # not the file's failure: it ran in another child
