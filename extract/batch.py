@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import types
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,7 +35,7 @@ from tqdm import tqdm
 
 from .errors import EXIT_FAILED, EXIT_OK, ExtractionError, UsageError
 from .fts import deferred_index, index_some
-from .limits import Worker, cool
+from .limits import Raised, Worker, cool
 from .municipality import lookup
 from .paths import shown_path, stored_path
 from .extraction import FailedPart
@@ -171,10 +172,8 @@ def municipality_for(db_path: str | Path, stored: str | None, given: str | None,
 def parse_in(worker: Worker, path: str, settings: ParseSettings) -> Outcome:
     """Parse one file in `worker`'s process under the settings' limits: a file past one fails, alone, as timeout,
     too_large or crashed."""
-    try:
-        return worker.call(parse_one, path, settings, limits=settings.limits)
-    except ExtractionError as error:
-        return Failed(error.kind, error.reason)
+    (answer,) = worker.map(parse_one, [(path, settings)], limits=settings.limits)
+    return _outcome(answer)
 
 
 _thread = threading.local()
@@ -191,9 +190,9 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
     """Yield each job with its outcome as it completes, from the pool's worker processes (closed at the end), and None
     each time none completed for TICK_SECONDS (so that the batch stores what it has on time: bursts).
 
-    Each worker process is driven by a thread of this process, which takes the next job,
-    waits for its answer and enforces the limits; a worker killed or crashed fails its file
-    and is replaced for the next.
+    Each worker process is driven by a thread of this process, which hands it jobs (one held
+    ahead: Worker.map), waits for their answers and enforces the limits; a worker killed or
+    crashed fails the file it was reading and is replaced for the next.
     """
     todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in jobs:
@@ -202,16 +201,26 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
     stop = threading.Event()
 
     def drive(worker: Worker) -> None:
+        taken: deque[Job] = deque()  # handed to the worker and not answered yet, the one it reads first
+
+        def requests() -> Iterator[tuple[str, ParseSettings]]:
+            while not stop.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                taken.append(job)
+                yield str(job.path), settings
+
         while not stop.is_set():
             try:
-                job = todo.get_nowait()
-            except queue.Empty:
+                for answer in worker.map(parse_one, requests(), limits=settings.limits):
+                    done.put((taken.popleft(), _outcome(answer)))
                 return
-            try:
-                outcome = parse_in(worker, str(job.path), settings)
-            except Exception as error:  # a worker process that could not start: the batch goes on
-                outcome = Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
-            done.put((job, outcome))
+            except Exception as error:  # the pool closed under it, or a bug here: its files fail, the batch goes on
+                worker.close()  # with the requests it held
+                while taken:
+                    done.put((taken.popleft(), Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")))
 
     threads = [threading.Thread(target=drive, args=(worker,), daemon=True) for worker in pool]
     for thread in threads:
@@ -224,11 +233,21 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
     finally:
         stop.set()
         for worker in pool:  # a call waiting for its answer ends, its file failed as crashed
-            worker.close()
+            worker.stop()
         for thread in threads:
             thread.join()
         for worker in pool:  # one replaced meanwhile
             worker.close()
+
+
+def _outcome(answer: Outcome | Raised) -> Outcome:
+    """A file's outcome from its worker's answer: a limit it passed, or a worker process that would not start, is its
+    failure."""
+    if not isinstance(answer, Raised):
+        return answer
+    if isinstance(answer.error, ExtractionError):
+        return Failed(answer.error.kind, answer.error.reason)
+    return Failed(INTERNAL, f"worker failed: {type(answer.error).__name__}: {answer.error}")
 
 
 def _next(done: queue.SimpleQueue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:

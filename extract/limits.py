@@ -32,7 +32,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -56,6 +57,7 @@ MAX_FILE_PAGES = 500
 POLL_SECONDS = 0.05  # how often the parent samples a child's memory (a bomb grows ~100 MB in that time at most)
 DESCENDANTS_EVERY = 20  # polls: the child's own children (Tesseract) are looked up once a call has lasted this many (it scans /proc)
 START_SECONDS = 60.0  # a child not ready by then (imports on a machine far overloaded) is a fault of the machine
+AHEAD = 1  # requests a child holds beyond the one it runs (Worker.map)
 CALLS_PER_CHILD = 1000  # then the child is replaced, so that a library's slow leak cannot build up (a start costs ~20 files)
 PARENT_CHECK_SECONDS = 0.5  # how often a child checks that its parent is still there
 NOISY_LOGGERS = ("pdfminer", "pdfplumber", "pikepdf")  # they log each damaged object they skip
@@ -63,6 +65,14 @@ LIBRARY_LOGS = "MANIFESTO_LIBRARY_LOGS"  # set (by `--debug`): a child shows the
 _HEADER = struct.Struct("!Q")  # each message: its length, then its pickle
 _READY = "ready"
 _DIED = "ended while it started"
+
+
+@dataclass(frozen=True)
+class Raised:
+    """What a call of Worker.map raised: in the child, or the ExtractionError of a limit it passed or of the child's
+    death, or the RuntimeError of a child that would not start."""
+
+    error: BaseException
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,7 @@ class Worker:
         self._process: psutil.Process | None = None  # the child, for sampling its memory
         self._calls = 0
         self._waiting = False  # the child was started by start() and has not said it is ready yet
+        self._stopped = False  # stop() was called: the map running ends
 
     def start(self) -> None:
         """Start the child now, without waiting for it, so that its imports overlap the caller's own work."""
@@ -120,14 +131,67 @@ class Worker:
         functools.partial of one). Raises ExtractionError 'timeout' or 'too_large' (with
         the measured figure) when the call passes a limit, 'crashed' when the child dies.
         """
-        child = self._ready()
-        self._calls += 1
-        try:
-            _send(child.stdin, pickle.dumps((function, args)))
-        except OSError:
-            raise self._crashed() from None
+        (answer,) = self.map(function, [args], limits=limits)
+        if isinstance(answer, Raised):
+            raise answer.error
+        return answer
+
+    def map(self, function: Callable[..., Any], arguments: Iterable[tuple], *, limits: Limits = Limits()) -> Iterator[Any]:
+        """Yield `function(*args)` run in the child for each of `arguments`, in order, each under `limits`; a call that
+        failed is yielded as Raised (what `call` would raise), and the next ones go on.
+
+        The child holds AHEAD more requests than the one it runs, so that it starts the next as
+        soon as it has answered one, without waiting for this process to wake up and send it.
+        The child answers in order, so the call running is always the first unanswered one: its
+        limits count from the answer before it, and it alone fails when the child is killed or
+        dies; the requests the child held besides are sent again to its replacement. An
+        argument is taken from `arguments` only when it is about to be sent. `stop` ends a map.
+        """
+        pending = (pickle.dumps((function, args)) for args in arguments)
+        held: deque[bytes] = deque()  # sent to the child, unanswered: the first is running
+        again: deque[bytes] = deque()  # held by a child that was killed: sent first to the next
+        self._stopped = False
+        while not self._stopped:
+            while len(held) <= AHEAD and (not held or self._calls < CALLS_PER_CHILD):
+                request = again.popleft() if again else next(pending, None)
+                if request is None:
+                    break
+                try:
+                    child = self._child if held else self._ready()  # a child holding calls is not replaced under them
+                except RuntimeError as error:  # one that would not start: this call fails, the next starts another
+                    yield Raised(error)
+                    continue
+                if child is None:  # stopped from another thread
+                    return
+                self._calls += 1
+                try:
+                    _send(child.stdin, request)
+                except OSError:  # the child is gone: the call it runs fails below, or this one now
+                    if held:
+                        again.appendleft(request)
+                        break
+                    yield Raised(self._crashed())
+                    continue
+                held.append(request)
+            if not held:
+                return
+            try:
+                answer = self._answer(limits)
+                held.popleft()
+            except ExtractionError as error:  # the child was killed or died: the others it held go to the next one
+                held.popleft()
+                again.extendleft(reversed(held))
+                held.clear()
+                answer = Raised(error)
+            yield answer
+
+    def _answer(self, limits: Limits) -> Any:
+        """Wait for the child's next answer under `limits` and return it (Raised for what the call raised); raise
+        ExtractionError 'timeout', 'too_large' or 'crashed', the child then killed."""
+        child, process, descendants = self._child, self._process, []
+        if child is None or process is None:  # stopped from another thread
+            raise self._crashed()
         deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
-        process, descendants = self._process, []
         for polls in itertools.count():
             left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
             if left <= 0:
@@ -148,9 +212,12 @@ class Worker:
             status, value = pickle.loads(_receive(child.stdout))
         except EOFError:
             raise self._crashed() from None
-        if status == "raised":
-            raise value
-        return value
+        return Raised(value) if status == "raised" else value
+
+    def stop(self) -> None:
+        """Kill the child, and end the map running in another thread: the requests the child held are not sent again."""
+        self._stopped = True
+        self.close()
 
     def close(self) -> None:
         """Kill the child and its process group (Tesseract with it), if one is running; a later call starts another."""

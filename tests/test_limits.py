@@ -20,7 +20,7 @@ from hostile import zeros_deflated
 from extract import limits, ocr
 from extract.cli import _workers_needed, main
 from extract.errors import ERROR_KINDS, ExtractionError
-from extract.limits import Limits, Worker
+from extract.limits import Limits, Raised, Worker
 from extract.pipeline import extract_file
 
 BOMB = zeros_deflated(2**30)  # 1 MB that zlib.decompress inflates to 1 GiB, in one call in C
@@ -51,6 +51,12 @@ def die() -> None:
 
 
 def child_pid() -> int:
+    return os.getpid()
+
+
+def act(what: str) -> int:
+    """One call of a map: spin (until a timeout) or die (a crash) first, if told; then its child's process id."""
+    {"spin": spin, "die": die}.get(what, lambda: None)()
     return os.getpid()
 
 
@@ -181,3 +187,13 @@ def test_a_child_killed_while_it_starts_is_replaced_and_the_call_runs():
         first = worker._child.pid
         os.killpg(first, signal.SIGKILL)  # as a user or the OOM killer might, while it imports the readers
         assert worker.call(os.getpid) not in (first, None)  # not the file's failure: it ran in another child
+
+
+def test_a_map_fails_only_the_call_past_a_limit_and_reads_the_one_held_behind_it_in_a_fresh_child():
+    calls = [("read",), ("spin",), ("read",), ("die",), ("read",)]
+    with Worker() as worker:
+        # seconds enough for a new child to import this module (to unpickle `act`), and no more
+        first, timeout, after_timeout, crash, after_crash = worker.map(act, calls, limits=Limits(seconds=3.0))
+    assert isinstance(timeout, Raised) and timeout.error.kind == "timeout"
+    assert isinstance(crash, Raised) and crash.error.kind == "crashed"
+    assert len({first, after_timeout, after_crash}) == 3  # each held behind a call that ended its child: read in the next
