@@ -12,7 +12,7 @@ from conftest import ROOT, SAMPLES
 from extract.cells import find_tables
 from extract.layout import rules_at_cut_ends, rules_between_rows
 from extract.read_pdf import plumber_objects
-from test_read_pdf import column, rule
+from test_layout import column, rule
 
 PDFS = [p for p in sorted(SAMPLES.rglob("*.pdf")) + sorted((ROOT / "tests" / "fixtures").rglob("*.pdf"))
         if "scanned" not in p.parts]

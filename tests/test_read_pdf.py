@@ -1,4 +1,4 @@
-"""The PDF reader's pure core, specified on hand-made characters and ruling lines."""
+"""pdfplumber's reading of a page: what it hands to the layout step, and when a page must be read by OCR."""
 
 from __future__ import annotations
 
@@ -6,80 +6,7 @@ import pdfplumber
 import pytest
 
 from conftest import SAMPLES
-from extract.layout import assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows
 from extract.read_pdf import PageObjects, plumber_objects, text_render_modes
-
-SIZE = 10.0
-
-
-def char(text: str, x0: float, top: float) -> dict:
-    return {"text": text, "x0": x0, "x1": x0 + SIZE, "top": top, "bottom": top + SIZE, "size": SIZE, "upright": True}
-
-
-def word(text: str, x0: float, top: float) -> list[dict]:
-    return [char(c, x0 + i * SIZE, top) for i, c in enumerate(text)]
-
-
-def rule(x0: float, x1: float, top: float) -> dict:
-    return {"x0": x0, "x1": x1, "top": top, "bottom": top, "width": x1 - x0, "height": 0, "orientation": "h",
-            "object_type": "line"}
-
-
-def column(x: float, top: float, bottom: float) -> dict:
-    return {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top, "orientation": "v",
-            "object_type": "line"}
-
-
-RULES = [rule(0, 300, y) for y in (0, 20, 40, 60)]
-CELLS = [*word("部局名", 5, 5), *word("総務部", 105, 5), *word("役職", 5, 25), *word("部長", 105, 25),
-         *word("氏名", 5, 45), *word("山田太郎", 105, 45)]
-
-
-def test_lines_group_characters_by_top_and_read_gaps_as_spaces():
-    lines = group_lines([*word("宮崎", 0, 0), *word("寿", 30, 0), *word("次", 0, 15)], page=1)
-    assert [line.text for line in lines] == ["宮崎 寿", "次"]
-    assert lines[0].bbox == (0, 0, 40, SIZE)
-
-
-def test_each_character_goes_to_the_cell_holding_its_centre():
-    inside, outside = assign_chars([(0, 0, 50, 20), (50, 0, 100, 20)], [char("a", 10, 5), char("b", 60, 5), char("c", 10, 30)])
-    assert [[c["text"] for c in cell] for cell in inside] == [["a"], ["b"]]
-    assert [c["text"] for c in outside] == ["c"]
-
-
-def test_a_table_ruled_between_rows_only_gets_its_columns():
-    added = rules_between_rows(RULES, CELLS)
-    assert sorted((e["top"], e["x0"]) for e in added) == [  # each band: both ends, and the middle of its empty gap
-        (0, 0), (0, 70), (0, 300), (20, 0), (20, 65), (20, 300), (40, 0), (40, 65), (40, 300)]
-    rows = layout_rows(CELLS, RULES, page_no=1, first_table_id=0)
-    assert [[cell.text for cell in row.cells] for row in rows] == [["部局名", "総務部"], ["役職", "部長"], ["氏名", "山田太郎"]]
-
-
-@pytest.mark.parametrize(
-    "edges",
-    [
-        RULES + [column(x, 0, 60) for x in (0, 100, 300)],  # a full grid
-        RULES + [column(x, 0, 60) for x in (0, 300)],  # a box: one column, as drawn
-    ],
-    ids=["grid", "box"],
-)
-def test_drawn_columns_are_left_as_they_are(edges):
-    assert rules_between_rows(edges, CELLS) == []
-
-
-def test_too_few_rules_make_no_table():
-    assert rules_between_rows(RULES[:2], CELLS) == []
-
-
-def test_a_table_cut_by_the_page_end_is_closed_there():
-    edges = [rule(0, 300, 0), *[column(x, 0, 80) for x in (0, 100, 300)], rule(100, 300, 80)]
-    (added,) = rules_at_cut_ends(edges)
-    assert (added["x0"], added["x1"], added["top"]) == (0, 300, 80)
-
-
-def test_a_closed_table_needs_no_rule():
-    assert rules_at_cut_ends([rule(0, 300, 0), *[column(x, 0, 80) for x in (0, 100, 300)], rule(0, 300, 80)]) == []
-
 
 # --- pages read from their pixels: scans, searchable scans, outlined text ------------------
 
