@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
+import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
+SPIN = "for _ in range({loops}): pass"  # CPU-bound work that touches almost no memory
+SPIN_LOOPS = 60_000_000  # about 1.5 s on the reference machine
 LIBRARIES = ("pdf-oxide", "pdfplumber", "pdfminer.six", "pikepdf", "pypdfium2", "pydantic", "sqlite-utils")
 
 
@@ -44,3 +49,24 @@ def describe() -> dict:
         "system": f"{platform.system()} {platform.release()}",
         "libraries": {name: version(name) for name in LIBRARIES},
     }
+
+
+def cpu_ceiling(cores: int, rounds: int, loops: int = SPIN_LOOPS) -> dict:
+    """Return how many times one process's CPU-bound work `cores` such processes do at once here (`ceiling`), with
+    the fastest wall seconds of one alone and of `cores` together over `rounds` interleaved rounds.
+
+    It is `cores` on independent cores; less where a virtual machine's cores share physical
+    ones, or the host is busy. No batch at every core can be faster than -j1 by more than this.
+    """
+
+    def wall(processes: int) -> float:
+        start = time.perf_counter()
+        running = [subprocess.Popen([sys.executable, "-c", SPIN.format(loops=loops)]) for _ in range(processes)]
+        for process in running:
+            process.wait()
+        return time.perf_counter() - start
+
+    alone, together = float("inf"), float("inf")
+    for _ in range(rounds):
+        alone, together = min(alone, wall(1)), min(together, wall(cores))
+    return {"cores": cores, "alone": alone, "together": together, "ceiling": cores * alone / together}

@@ -32,7 +32,7 @@ from tabulate import tabulate
 from . import baselines
 from .corpus import build_corpus, sample_pdfs
 from .identical import compare
-from .machine import describe
+from .machine import cpu_ceiling, describe
 from .measure import time_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,13 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         print(f"running scaling -j{cores} on {size} files", flush=True)
         scaling.append(loaded(partial(time_batch, corpus[:size], sum(pages[:size]), out / "bench.db", cores))())
+    print(f"measuring the machine's own ceiling for {cores} processes", flush=True)
+    ceiling = cpu_ceiling(cores, args.repeat)
     identical = []
     for reader in args.compare:
         print(f"comparing the records of {first} and {reader} on the {len(sources)} samples", flush=True)
         identical.append(compare(sources, first, reader))
 
     results = {
-        "machine": describe(),
+        "machine": {**describe(), "cpu_ceiling": ceiling},
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "repeat": args.repeat,
         "cores": cores,
@@ -196,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               + "".join(f"\n  {name}: {where}" for name, where in check["differing"].items()))
     for name, target in results["ratios"]["targets"].items():
         print(f"{name}: {target['value']:.2f} (target {target['target']}): {'met' if target['met'] else 'NOT met'}")
+    print(f"the machine's ceiling for {cores} processes: {ceiling['ceiling']:.2f}× one (a CPU-bound loop: "
+          f"{ceiling['alone']:.2f} s alone, {ceiling['together']:.2f} s for {cores} at once)")
     print(f"written: {out / 'results.json'}")
     return 0
 

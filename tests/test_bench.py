@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from conftest import SAMPLES
 from bench.corpus import build_corpus, sample_pdfs
 from bench.exactness import compare_file, kind
 from bench.identical import compare, first_difference
-from bench.machine import cpu_model, memory_gib
+from bench.machine import cpu_ceiling, cpu_model, memory_gib
 from bench.run import ratios
 from extract.pipeline import extract_file
 
@@ -26,6 +28,13 @@ def test_corpus_cycles_the_text_samples_with_distinct_bytes_and_the_same_records
         exclude={"source"}
     )
     assert build_corpus(tmp_path, 3, sources) == corpus[:3]  # reused
+
+
+def test_the_machines_ceiling_for_several_processes_is_measured_against_one_alone():
+    found = cpu_ceiling(2, rounds=1, loops=200_000)
+    assert found["alone"] > 0 and found["together"] > 0
+    assert found["ceiling"] == pytest.approx(2 * found["alone"] / found["together"])
+    assert 0.5 < found["ceiling"] < 3  # two processes do at most about twice one's work
 
 
 def test_machine_description_reads_proc_files():
