@@ -200,6 +200,9 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
     done: queue.SimpleQueue[tuple[Job, Outcome]] = queue.SimpleQueue()
     stop = threading.Event()
 
+    def plenty() -> bool:  # files enough left for every worker: one may wait behind another's
+        return todo.qsize() >= len(pool)
+
     def drive(worker: Worker) -> None:
         taken: deque[Job] = deque()  # handed to the worker and not answered yet, the one it reads first
 
@@ -214,8 +217,9 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
 
         while not stop.is_set():
             try:
-                for answer in worker.map(parse_one, requests(), limits=settings.limits):
-                    done.put((taken.popleft(), _outcome(answer)))
+                for answer in worker.map(parse_one, requests(), limits=settings.limits, ahead=plenty):
+                    outcome = _outcome(answer)
+                    done.put((taken.popleft(), outcome))
                 return
             except Exception as error:  # the pool closed under it, or a bug here: its files fail, the batch goes on
                 worker.close()  # with the requests it held

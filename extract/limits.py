@@ -136,25 +136,30 @@ class Worker:
             raise answer.error
         return answer
 
-    def map(self, function: Callable[..., Any], arguments: Iterable[tuple], *, limits: Limits = Limits()) -> Iterator[Any]:
+    def map(
+        self, function: Callable[..., Any], arguments: Iterable[tuple], *, limits: Limits = Limits(),
+        ahead: Callable[[], bool] = lambda: True,
+    ) -> Iterator[Any]:
         """Yield `function(*args)` run in the child for each of `arguments`, in order, each under `limits`; a call that
         failed is yielded as Raised (what `call` would raise), and the next ones go on.
 
         The child holds AHEAD more requests than the one it runs, so that it starts the next as
         soon as it has answered one, without waiting for this process to wake up and send it.
         The child answers in order, so the call running is always the first unanswered one: its
-        limits count from the answer before it, and it alone fails when the child is killed or
-        dies; the requests the child held besides are sent again to its replacement. An
-        argument is taken from `arguments` only when it is about to be sent. `stop` ends a map.
+        limits count from when this process has read the answer before it (a moment after the
+        child began it: never stricter), and it alone fails when the child is killed or dies; the requests the child held besides are sent again to its replacement. An
+        argument is taken from `arguments` only when it is about to be sent, and one is held
+        ahead only while `ahead()` says so (a batch near its end leaves the last files to idle
+        workers rather than behind a slow one). `stop` ends a map.
         """
         pending = (pickle.dumps((function, args)) for args in arguments)
         held: deque[bytes] = deque()  # sent to the child, unanswered: the first is running
         again: deque[bytes] = deque()  # held by a child that was killed: sent first to the next
         self._stopped = False
         while not self._stopped:
-            while len(held) <= AHEAD and (not held or self._calls < CALLS_PER_CHILD):
+            while len(held) <= AHEAD and (not held or (self._calls < CALLS_PER_CHILD and ahead())):
                 request = again.popleft() if again else next(pending, None)
-                if request is None:
+                if request is None or self._stopped:
                     break
                 try:
                     child = self._child if held else self._ready()  # a child holding calls is not replaced under them
@@ -209,9 +214,13 @@ class Worker:
             if select.select([child.stdout], [], [], left)[0]:
                 break
         try:
-            status, value = pickle.loads(_receive(child.stdout))
+            answer = _receive(child.stdout)
         except EOFError:
             raise self._crashed() from None
+        try:
+            status, value = pickle.loads(answer)
+        except Exception as error:  # read whole, so the next answers stay in step: this call's failure alone
+            return Raised(RuntimeError(f"its answer cannot be unpickled here: {type(error).__name__}: {error}"))
         return Raised(value) if status == "raised" else value
 
     def stop(self) -> None:

@@ -54,6 +54,21 @@ def child_pid() -> int:
     return os.getpid()
 
 
+def _refuse() -> None:
+    raise ValueError("not in this process")
+
+
+class Unloadable:
+    """Pickled in the child, it cannot be unpickled (its reconstruction raises)."""
+
+    def __reduce__(self) -> tuple:
+        return _refuse, ()
+
+
+def answer_of(what: str) -> Unloadable | int:
+    return Unloadable() if what == "unloadable" else os.getpid()
+
+
 def act(what: str) -> int:
     """One call of a map: spin (until a timeout) or die (a crash) first, if told; then its child's process id."""
     {"spin": spin, "die": die}.get(what, lambda: None)()
@@ -197,3 +212,10 @@ def test_a_map_fails_only_the_call_past_a_limit_and_reads_the_one_held_behind_it
     assert isinstance(timeout, Raised) and timeout.error.kind == "timeout"
     assert isinstance(crash, Raised) and crash.error.kind == "crashed"
     assert len({first, after_timeout, after_crash}) == 3  # each held behind a call that ended its child: read in the next
+
+
+def test_an_answer_that_cannot_be_unpickled_fails_its_call_alone():
+    with Worker() as worker:
+        bad, good = worker.map(answer_of, [("unloadable",), ("pid",)])
+    assert isinstance(bad, Raised) and "cannot be unpickled" in str(bad.error)
+    assert isinstance(good, int)  # the answer after it, from the same child, is read in step
