@@ -45,7 +45,7 @@ from .store import (
     SeenFile, batch_writing, code_counts, get_setting, mark_removed, note_duplicate, note_moved,
     note_unchanged, open_db, prune, put_setting, record_failure, store_rows, stored_paths,
 )
-from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one
+from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one, worker_failed
 
 COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
 TICK_SECONDS = 0.1  # how long the outcomes of the workers are waited for before a burst that is due is stored
@@ -224,7 +224,7 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
             except Exception as error:  # the pool closed under it, or a bug here: its files fail, the batch goes on
                 worker.close()  # with the requests it held
                 while taken:
-                    done.put((taken.popleft(), Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")))
+                    done.put((taken.popleft(), worker_failed(error)))
 
     threads = [threading.Thread(target=drive, args=(worker,), daemon=True) for worker in pool]
     for thread in threads:
@@ -251,7 +251,7 @@ def _outcome(answer: Outcome | Raised) -> Outcome:
         return answer
     if isinstance(answer.error, ExtractionError):
         return Failed(answer.error.kind, answer.error.reason)
-    return Failed(INTERNAL, f"worker failed: {type(answer.error).__name__}: {answer.error}")
+    return worker_failed(answer.error)
 
 
 def _next(done: queue.SimpleQueue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:

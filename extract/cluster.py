@@ -25,8 +25,9 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .batch import INTERNAL, TICK_SECONDS, Failed, Job, Outcome, ParseSettings, parse_isolated
+from .batch import TICK_SECONDS, Job, Outcome, ParseSettings, parse_isolated
 from .errors import UsageError
+from .work import worker_failed
 
 IN_FLIGHT_PER_THREAD = 4
 POLL_SECONDS = 0.005  # how often the cluster's finished futures are looked for
@@ -38,7 +39,7 @@ def outcome_of(future: Any) -> Outcome:
     try:
         return future.result()
     except Exception as error:  # a Dask worker lost, a worker process that could not start: the batch goes on
-        return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
+        return worker_failed(error)
 
 
 def dask_outcomes(jobs: Sequence[Job], settings: ParseSettings, address: str) -> Iterator[tuple[Job, Outcome] | None]:

@@ -147,10 +147,11 @@ class Worker:
         soon as it has answered one, without waiting for this process to wake up and send it.
         The child answers in order, so the call running is always the first unanswered one: its
         limits count from when this process has read the answer before it (a moment after the
-        child began it: never stricter), and it alone fails when the child is killed or dies; the requests the child held besides are sent again to its replacement. An
-        argument is taken from `arguments` only when it is about to be sent, and one is held
-        ahead only while `ahead()` says so (a batch near its end leaves the last files to idle
-        workers rather than behind a slow one). `stop` ends a map.
+        child began it: never stricter), and it alone fails when the child is killed or dies;
+        the requests the child held besides are sent again to its replacement. An argument is
+        taken from `arguments` only when it is about to be sent, and one is held ahead only
+        while `ahead()` says so (a batch near its end leaves the last files to idle workers
+        rather than behind a slow one). `stop` ends a map.
         """
         pending = (pickle.dumps((function, args)) for args in arguments)
         held: deque[bytes] = deque()  # sent to the child, unanswered: the first is running

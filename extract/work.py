@@ -30,6 +30,12 @@ class Failed:
 Outcome = list[ManifestoRows | FailedPart] | Failed  # a file's manifestos (one, or a booklet's) as rows, or why it gave none
 
 
+def worker_failed(error: BaseException) -> Failed:
+    """Given what kept a file's worker process from answering (it would not start, was lost, or failed to be
+    driven), return the file's failure: INTERNAL, naming the error."""
+    return Failed(INTERNAL, f"worker failed: {type(error).__name__}: {error}")
+
+
 @dataclass(frozen=True)
 class ParseSettings:
     """How each file is parsed, sent with it to a worker: password, PDF reader, time and memory limits (None: none),
