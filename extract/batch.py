@@ -48,6 +48,8 @@ from .store import (
 from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one, worker_failed
 
 COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
+BURST_FILES = 200  # nor more files than this in one transaction: a burst's outcomes are held in memory until stored
+WAITING_FILES = 200  # outcomes parsed and not yet taken by the writer, at most: the workers wait beyond (outcomes)
 TICK_SECONDS = 0.1  # how long the outcomes of the workers are waited for before a burst that is due is stored
 T = TypeVar("T")
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
@@ -192,13 +194,22 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
 
     Each worker process is driven by a thread of this process, which hands it jobs (one held
     ahead: Worker.map), waits for their answers and enforces the limits; a worker killed or
-    crashed fails the file it was reading and is replaced for the next.
+    crashed fails the file it was reading and is replaced for the next. At most WAITING_FILES
+    outcomes wait for the caller: when it stores more slowly than the pool parses (many cores,
+    a slow disk), the workers wait too, and the batch's memory stays what it is for a few files.
     """
     todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)
-    done: queue.SimpleQueue[tuple[Job, Outcome]] = queue.SimpleQueue()
+    done: queue.Queue[tuple[Job, Outcome]] = queue.Queue(maxsize=WAITING_FILES)
     stop = threading.Event()
+
+    def hand_over(job: Job, outcome: Outcome) -> None:  # waits while the caller is behind; drops it once stopped
+        while not stop.is_set():
+            try:
+                return done.put((job, outcome), timeout=TICK_SECONDS)
+            except queue.Full:
+                pass
 
     def plenty() -> bool:  # files enough left for every worker: one may wait behind another's
         return todo.qsize() >= len(pool)
@@ -219,12 +230,12 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
             try:
                 for answer in worker.map(parse_one, requests(), limits=settings.limits, ahead=plenty):
                     outcome = _outcome(answer)
-                    done.put((taken.popleft(), outcome))
+                    hand_over(taken.popleft(), outcome)
                 return
             except Exception as error:  # the pool closed under it, or a bug here: its files fail, the batch goes on
                 worker.close()  # with the requests it held
                 while taken:
-                    done.put((taken.popleft(), worker_failed(error)))
+                    hand_over(taken.popleft(), worker_failed(error))
 
     threads = [threading.Thread(target=drive, args=(worker,), daemon=True) for worker in pool]
     for thread in threads:
@@ -254,7 +265,7 @@ def _outcome(answer: Outcome | Raised) -> Outcome:
     return worker_failed(answer.error)
 
 
-def _next(done: queue.SimpleQueue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:
+def _next(done: queue.Queue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:
     """The next outcome done, or None when none is for TICK_SECONDS."""
     try:
         return done.get(timeout=TICK_SECONDS)
@@ -322,7 +333,7 @@ def run_batch(
         else:
             parsed = outcomes(jobs, settings, pool)
         with batch_writing(db), deferred_index(db), Progress(len(jobs), start, quiet=not progress) as report:
-            for burst in bursts(parsed, COMMIT_SECONDS):
+            for burst in bursts(parsed, COMMIT_SECONDS, BURST_FILES):
                 failed = []  # the count after each file, for its progress line
                 with db.atomic():
                     for job, outcome in burst:
@@ -348,9 +359,9 @@ def run_batch(
         db.close()
 
 
-def bursts(items: Iterable[T | None], seconds: float) -> Iterator[list[T]]:
+def bursts(items: Iterable[T | None], seconds: float, most: int) -> Iterator[list[T]]:
     """Yield the items in lists, each closed `seconds` after its first item arrived, as the next item or None (nothing
-    arrived for a while) comes, and the last at the end.
+    arrived for a while) comes, or when it holds `most` items, and the last at the end.
 
     The batch stores and commits a burst at a time: a commit after each file cost a fifth of
     storing it, and SQLite's pages stay in the processor's caches through a burst, where
@@ -364,7 +375,7 @@ def bursts(items: Iterable[T | None], seconds: float) -> Iterator[list[T]]:
             if not burst:
                 opened = time.monotonic()
             burst.append(item)
-        if burst and time.monotonic() - opened >= seconds:
+        if burst and (len(burst) >= most or time.monotonic() - opened >= seconds):
             yield burst
             burst = []
     if burst:

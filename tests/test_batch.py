@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import queue
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +13,12 @@ from sqlite_utils import Database
 from conftest import DB_SAMPLES, SAMPLES
 from hostile import slow_content
 from extract import batch as batch_module
-from extract.batch import ParseSettings, bursts, collect, run_batch
+from extract.batch import Job, ParseSettings, bursts, collect, run_batch, see
 from extract.cli import main
 from extract.errors import ExtractionError
+from extract.limits import Worker
 from extract.pipeline import extract_file
+from extract.work import Failed
 
 BROKEN = {
     "empty.pdf": lambda pdf: b"",
@@ -157,9 +161,14 @@ def test_a_burst_closes_with_the_first_file_parsed_commit_seconds_after_the_last
             now[0] = at
             yield name
 
-    assert list(bursts(parsed_at(0.0, 0.2, 0.5, 0.6, 1.2, 1.3), 0.5)) == [["a", "b", "c"], ["d", "e"], ["f"]]
-    assert list(bursts(parsed_at(2.0, 2.0, 2.0), 0)) == [["a"], ["b"], ["c"]]  # a burst a file
-    assert list(bursts(parsed_at(), 0.5)) == []
+    assert list(bursts(parsed_at(0.0, 0.2, 0.5, 0.6, 1.2, 1.3), 0.5, 10)) == [["a", "b", "c"], ["d", "e"], ["f"]]
+    assert list(bursts(parsed_at(2.0, 2.0, 2.0), 0, 10)) == [["a"], ["b"], ["c"]]  # a burst a file
+    assert list(bursts(parsed_at(), 0.5, 10)) == []
+
+
+def test_a_burst_closes_when_it_holds_its_most_files(monkeypatch):
+    monkeypatch.setattr(batch_module.time, "monotonic", lambda: 0.0)  # all parsed at once: time never closes one
+    assert list(bursts(iter("abcde"), 0.5, 2)) == [["a", "b"], ["c", "d"], ["e"]]
 
 
 def test_a_file_parsed_is_stored_on_time_whatever_the_next_one_takes(monkeypatch):
@@ -175,6 +184,38 @@ def test_a_file_parsed_is_stored_on_time_whatever_the_next_one_takes(monkeypatch
         now[0] = 120.0
         yield "slow"
 
-    for burst in bursts(quick_then_slow(), 0.5):
+    for burst in bursts(quick_then_slow(), 0.5, 10):
         stored_at.append((burst, now[0]))
     assert stored_at == [(["quick"], 0.5), (["slow"], 120.0)]
+
+
+def test_the_workers_wait_while_the_writer_is_behind(tmp_path, monkeypatch):
+    """At most WAITING_FILES outcomes wait for a slow writer; stopping while workers wait ends at once."""
+    waiting = []
+
+    class Watched(queue.Queue):
+        def put(self, item, block=True, timeout=None):
+            super().put(item, block, timeout)
+            waiting.append(self.qsize())
+
+    monkeypatch.setattr(batch_module, "WAITING_FILES", 2)
+    monkeypatch.setattr(batch_module.queue, "Queue", Watched)
+    jobs = []
+    for number in range(8):
+        path = shutil.copy(SAMPLES / DB_SAMPLES[0], tmp_path / f"{number}.pdf")
+        jobs.append(Job(Path(path), see(Path(path))))
+    pool = [Worker(), Worker()]
+    parsed = batch_module.outcomes(jobs, ParseSettings(), pool)
+    stored = []
+    for item in parsed:
+        if item is not None:
+            stored.append(item)
+            time.sleep(0.2)  # a writer slower than the pool: unbounded, six outcomes would pile up
+        if len(stored) == 6:
+            break
+    started = time.monotonic()
+    parsed.close()  # stopped while the workers wait to hand theirs over
+    assert time.monotonic() - started < 5
+    assert len({job for job, _ in stored}) == 6 and {job for job, _ in stored} <= set(jobs)
+    assert not any(isinstance(outcome, Failed) for _, outcome in stored)
+    assert max(waiting) <= 2 and len(waiting) >= 6
