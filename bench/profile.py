@@ -20,9 +20,10 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from extract.work import ParseSettings, parse_one
 from extract.readers import DEFAULT_READER
-from extract.store import open_db, store
+from extract.rows import ManifestoRows
+from extract.store import open_db, store_rows
+from extract.work import Failed, ParseSettings, parse_one
 
 from .corpus import build_corpus, sample_pdfs
 from .run import ROOT
@@ -30,7 +31,7 @@ from .run import ROOT
 # stage → (the function it is: file suffix and name), and the stages that run inside it
 OXIDE_METHOD = "<method '{}' of 'pdf_oxide.pdf_oxide.PdfDocument' objects>"  # how cProfile names a Rust method
 STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
-    "parse (one file)": (("extract/work.py", "parse_one"), ("read PDF", "find blocks", "build + validate")),
+    "parse (one file)": (("extract/work.py", "parse_one"), ("read PDF", "find blocks", "build + validate", "rows to send")),
     "read PDF": (("extract/open_pdf.py", "read_pdf_bytes"), (
         "ours: chars and rules of a pdfplumber page", "pdf_oxide: characters", "pdf_oxide: paths",
         "pikepdf: pages and fonts", "ours: chars of a pdf_oxide page", "ours: edges of a pdf_oxide page",
@@ -49,7 +50,8 @@ STAGES: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
     "cells: find tables": (("extract/cells.py", "find_tables"), ()),
     "find blocks": (("extract/blocks.py", "find_blocks"), ()),
     "build + validate": (("extract/build.py", "build"), ()),
-    "store": (("extract/store.py", "store"), ()),
+    "rows to send": (("extract/rows.py", "manifesto_rows"), ()),
+    "store": (("extract/store.py", "store_rows"), ()),
 }
 
 
@@ -87,8 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = cProfile.Profile()
         profile.enable()
         for path in files:
-            for part in parse_one(str(path), ParseSettings(reader=args.reader)):  # type: ignore[union-attr]
-                store(db, part, str(path))  # type: ignore[arg-type]
+            outcome = parse_one(str(path), ParseSettings(reader=args.reader))
+            if isinstance(outcome, Failed):
+                raise SystemExit(f"{path}: {outcome.kind}: {outcome.message}")
+            for part in outcome:
+                if isinstance(part, ManifestoRows):
+                    store_rows(db, part, str(path))
         profile.disable()
         db.close()
     profile.dump_stats(out / f"profile-{args.reader}.prof")
