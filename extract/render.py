@@ -15,9 +15,6 @@ import json
 from collections.abc import Sequence
 from itertools import accumulate
 
-from tabulate import tabulate
-from wcwidth import wcwidth
-
 FORMATS = ("table", "csv", "json", "jsonl")
 CELL_WIDTH = 48
 
@@ -35,6 +32,8 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = 
         writer.writerows(rows)
         return out.getvalue().rstrip("\n")
     if fmt == "table":
+        from tabulate import tabulate  # with wcwidth and importlib.metadata, 0.05 s: only for tables, not every command
+
         cells = [[table_cell(value) for value in row] for row in rows]
         texts = [index for index in range(len(columns)) if any(isinstance(row[index], str) for row in cells)]
         count = f"({len(rows)} row{'' if len(rows) == 1 else 's'})"
@@ -46,6 +45,8 @@ def table_cell(value: object) -> object:
     """Given a value, return a number or None as it is, else text on one line cut with … to CELL_WIDTH display columns."""
     if value is None or isinstance(value, int | float):
         return value
+    from wcwidth import wcwidth
+
     text = " ".join(str(value).split())
     widths = [max(wcwidth(char), 0) for char in text]
     if sum(widths) <= CELL_WIDTH:
