@@ -1,9 +1,11 @@
 """Run `manifesto batch` as a user would (a fresh process, a fresh database) and measure it.
 
 Wall time, the CPU time of the whole process tree (wait4's resource usage of the batch
-and the workers it waited for), and peak resident memory: the tree's, sampled every
-SAMPLE_SECONDS with psutil (the batch process and its workers summed: an upper bound, as
-forked workers share pages with their parent), and the largest single process's.
+and the workers it waited for) and of the batch process alone (the one writer: its storing,
+hashing and the threads that drive the workers; read once it has exited, before it is
+reaped), and peak resident memory: the tree's, sampled every SAMPLE_SECONDS with psutil
+(the batch process and its workers summed: an upper bound, as forked workers share pages
+with their parent), and the largest single process's.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ SAMPLE_SECONDS = 0.05
 
 @dataclass(frozen=True)
 class BatchRun:
-    """One timed batch: its files and pages, wall and CPU seconds, peak memory in MiB, and the summary line."""
+    """One timed batch: its files and pages, wall and CPU seconds (the tree's, and the writer's: the batch process's
+    own, None where it cannot be read), peak memory in MiB, and the summary line."""
 
     jobs: int
     files: int
     pages: int
     wall: float
     cpu: float
+    writer_cpu: float | None
     peak_tree_mib: float
     peak_process_mib: float
     summary: str
@@ -72,8 +76,10 @@ def time_batch(
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
         sampler = threading.Thread(target=_sample, args=(psutil.Process(child.pid), peaks, done))
         sampler.start()
-        _, status, usage = os.wait4(child.pid, 0)
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped: its own CPU time still readable
         wall = time.perf_counter() - started
+        writer = own_cpu(child.pid)
+        _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         done.set()
         sampler.join()
@@ -82,10 +88,19 @@ def time_batch(
     if child.returncode != 0 or f"{len(files)} stored" not in summary:
         raise RuntimeError(f"batch -j{jobs} {' '.join(options)} did not store every file: {summary!r}")
     return BatchRun(
-        jobs=jobs, files=len(files), pages=pages, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+        jobs=jobs, files=len(files), pages=pages, wall=wall, cpu=usage.ru_utime + usage.ru_stime, writer_cpu=writer,
         peak_tree_mib=peaks[0] / 2**20, peak_process_mib=max(peaks[1], usage.ru_maxrss * 1024) / 2**20,
         summary=summary,
     )
+
+
+def own_cpu(pid: int) -> float | None:
+    """Return the CPU seconds process `pid` spent itself, its children's left out (None if it cannot be read)."""
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return None
+    return times.user + times.system
 
 
 def _sample(process: psutil.Process, peaks: list[int], done: threading.Event) -> None:

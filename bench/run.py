@@ -97,11 +97,31 @@ def ratios(results: dict) -> dict:
                 "value": check["identical"] / check["files"], "target": f"1 (all {check['files']} samples)",
                 "met": check["identical"] == check["files"],
             }
-    return {
+    found = {
         "over_words": {label: wall / words for label, wall in times.items()},
         "over_floor": {label: wall / floor for label, wall in times.items()},
         "targets": targets,
     }
+    if one.get("writer_cpu"):
+        found["writer"] = writer_bound(one, results.get("machine", {}).get("cpu_ceiling", {}).get("ceiling"))
+    return found
+
+
+def writer_bound(one: dict, ceiling: float | None) -> dict:
+    """Given the -j1 batch's run and the machine's ceiling for every core (None: not measured), return what the one
+    writer costs: its CPU seconds and the workers', the workers it keeps up with, and the gain at every core expected
+    of them.
+
+    At -j1 the writer's work runs beside the worker's, on another core; at every core it takes
+    its share of them, so every core gains at most the ceiling × workers / (workers + writer),
+    and no number of cores more than workers / writer over one (the writer alone then bounds it).
+    """
+    writer = one["writer_cpu"]
+    workers = one["cpu"] - writer
+    found = {"writer_cpu": writer, "workers_cpu": workers, "keeps_up_with": workers / writer}
+    if ceiling:
+        found["expected_speedup_all_cores"] = ceiling * workers / (workers + writer)
+    return found
 
 
 def table(results: dict) -> str:
@@ -114,7 +134,7 @@ def table(results: dict) -> str:
     ]
     rows += [
         [r["label"], r["files"], r["pages"], r["wall"], r["cpu"], r["load"], r["pages_per_s"], over[r["label"]],
-         under[r["label"]], r["peak_tree_mib"]]
+         under[r["label"]], r["peak_tree_mib"], r.get("writer_cpu")]
         for r in results["batches"]
     ]
     rows += [
@@ -122,7 +142,7 @@ def table(results: dict) -> str:
          r["peak_tree_mib"]]
         for r in results["scaling"]
     ]
-    headers = ["run", "files", "pages", "wall s", "cpu s", "load", "pages/s", "× (a)", "× (c)", "peak RSS MiB"]
+    headers = ["run", "files", "pages", "wall s", "cpu s", "load", "pages/s", "× (a)", "× (c)", "peak RSS MiB", "writer cpu s"]
     return tabulate(rows, headers, floatfmt=".2f", tablefmt="github")
 
 
@@ -200,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {target['value']:.2f} (target {target['target']}): {'met' if target['met'] else 'NOT met'}")
     print(f"the machine's ceiling for {cores} processes: {ceiling['ceiling']:.2f}× one (a CPU-bound loop: "
           f"{ceiling['alone']:.2f} s alone, {ceiling['together']:.2f} s for {cores} at once)")
+    if writer := results["ratios"].get("writer"):
+        print(f"the one writer at -j1: {writer['writer_cpu']:.2f} CPU s against the workers' {writer['workers_cpu']:.2f}: "
+              f"it keeps up with {writer['keeps_up_with']:.1f} workers; -j{cores} over -j1 expected of the ceiling and "
+              f"the writer's share: {writer.get('expected_speedup_all_cores', float('nan')):.2f}×")
     print(f"written: {out / 'results.json'}")
     return 0
 

@@ -11,6 +11,7 @@ from bench.corpus import build_corpus, sample_pdfs
 from bench.exactness import compare_file, kind
 from bench.identical import compare, first_difference
 from bench.machine import cpu_ceiling, cpu_model, memory_gib
+from bench.measure import time_batch
 from bench.run import ratios
 from extract.pipeline import extract_file
 
@@ -65,6 +66,25 @@ def test_targets_are_ratios_of_wall_times():
     assert "identical_to_pdfium" not in targets  # pdfium is compared and reported, not a target
 
 
+def test_the_writers_share_bounds_what_every_core_gains():
+    results = {
+        "cores": 2,
+        "machine": {"cpu_ceiling": {"ceiling": 1.9}},
+        "baselines": {"words": {"wall": 60.0}, "oxide chars": {"wall": 2.0}},
+        "batches": [{"label": "batch -j1", "wall": 10.0, "cpu": 12.0, "writer_cpu": 2.0},
+                    {"label": "batch -j2", "wall": 6.0, "cpu": 12.4, "writer_cpu": 2.1}],
+        "scaling": [],
+        "identical": [],
+    }
+
+    writer = ratios(results)["writer"]
+
+    assert (writer["writer_cpu"], writer["workers_cpu"], writer["keeps_up_with"]) == (2.0, 10.0, 5.0)
+    assert writer["expected_speedup_all_cores"] == pytest.approx(1.9 * 10 / 12)  # its share of the two cores
+    results["batches"][0]["writer_cpu"] = None  # not readable: no figure rather than a wrong one
+    assert "writer" not in ratios(results)
+
+
 def test_identical_readers_are_told_apart_from_differing_ones():
     iga = SAMPLES / "iga-2021-digital.pdf"
 
@@ -86,3 +106,12 @@ def test_exactness_counts_pdf_oxides_characters_as_pdfminers_and_names_what_it_l
     assert left["pdf_oxide"] == {"left to pdfplumber": "a rotated page or a MediaBox off the origin"}
     assert (kind("・"), kind("\u3000"), kind("⻑"), kind("(cid:12)"), kind("長")) == (
         "middle dot ・", "ideographic space", "Kangxi / CJK radical", "(cid:N): no Unicode", "other")
+
+
+def test_a_timed_batch_tells_the_writers_cpu_time_from_its_workers(tmp_path):
+    files = build_corpus(tmp_path / "corpus", 4, sample_pdfs(SAMPLES))
+
+    run = time_batch(files, 0, tmp_path / "bench.db", 2)
+
+    assert "4 stored" in run.summary
+    assert 0 < run.writer_cpu < run.cpu  # the batch process's own time, its workers' beside it
