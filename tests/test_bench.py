@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -13,7 +14,9 @@ from bench.identical import compare, first_difference
 from bench.machine import cpu_ceiling, cpu_model, memory_gib
 from bench.measure import time_batch
 from bench.run import ratios
+from bench import profile
 from extract.pipeline import extract_file
+from extract.readers import DEFAULT_READER
 
 
 def test_corpus_cycles_the_text_samples_with_distinct_bytes_and_the_same_records(tmp_path):
@@ -115,3 +118,10 @@ def test_a_timed_batch_tells_the_writers_cpu_time_from_its_workers(tmp_path):
 
     assert "4 stored" in run.summary
     assert 0 < run.writer_cpu < run.cpu  # the batch process's own time, its workers' beside it
+
+
+def test_the_profile_times_every_stage_of_parsing_and_storing(tmp_path):
+    assert profile.main(["--files", "3", "--out", str(tmp_path)]) == 0
+
+    found = json.loads((tmp_path / f"profile-{DEFAULT_READER}.json").read_text())
+    assert all(found[stage]["seconds"] > 0 for stage in ("parse (one file)", "read PDF", "find blocks", "store"))
