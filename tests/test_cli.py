@@ -86,3 +86,15 @@ def test_db_and_municipality_come_from_the_environment_then_manifesto_toml(tmp_p
     (tmp_path / "manifesto.toml").write_text("db = ", encoding="utf-8")
     broken = manifesto("query", "SELECT 1", cwd=tmp_path, env=env)
     assert broken.returncode == 2 and broken.stderr.decode().count("\n") == 1 and b"not valid TOML" in broken.stderr
+
+
+def test_a_batch_process_imports_no_reader_model_or_dataframe(tmp_path):
+    """The batch's one writer spends its time storing: the readers, pydantic and pandas are the workers' or nobody's."""
+    code = ("import sys; from extract.cli import main; "
+            f"code = main(['-q', 'batch', {str(IGA)!r}, '--db', {str(tmp_path / 'm.db')!r}, '-j', '1']); "
+            "print(code, ' '.join(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    exit_code, *modules = done.stdout.splitlines()[-1].split()  # after the batch's summary line
+    assert exit_code == "0"
+    heavy = {"pdfplumber", "pdfminer", "pypdfium2", "pdf_oxide", "pikepdf", "pydantic", "pandas", "numpy", "tabulate"}
+    assert heavy.isdisjoint(name.split(".")[0] for name in modules)

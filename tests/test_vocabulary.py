@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES
+from extract.cli import main
 from extract.errors import UsageError
 from extract.pipeline import extract_bytes
 from extract.vocabulary import load_vocabulary, merge
@@ -112,3 +114,14 @@ def test_a_goal_marker_word_the_user_adds(tmp_path):
     path = tmp_path / "city.toml"
     path.write_text('[goal]\nwords = ["重点取組"]\n', encoding="utf-8")
     assert [g.number for g in extract_bytes(text.encode(), "m.txt", vocabulary=path)[0].record.goals] == [1]
+
+
+def test_a_batch_with_a_bad_vocabulary_stops_before_reading_any_file(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[goal]\nsymbol = ['◎']\n", encoding="utf-8")
+    db = tmp_path / "m.db"
+
+    code = main(["batch", str(SAMPLES / "iga-2021-digital.pdf"), "--db", str(db), "--vocabulary", str(bad), "-j", "1"])
+
+    assert code == 2 and not db.exists()
+    assert f"{bad}" in capsys.readouterr().err
