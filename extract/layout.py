@@ -76,7 +76,7 @@ def _line(chars: Sequence[Char], page: int) -> Line:
             parts.append(" ")
         parts.append(text)
         before = char
-    box = (min(map(_X0, chars)), min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))
+    box = (chars[0]["x0"], min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))  # in x order
     return Line("".join(parts), page, box)
 
 
@@ -254,11 +254,13 @@ def rules_at_cut_ends(edges: list[Edge]) -> list[Edge]:
         for v in vertical:
             ends.setdefault(round(v[end] / RULE_SNAP), []).append(v["x0"])
         for key, xs in ends.items():
+            if len(xs) < MIN_RULES:
+                continue
             y, x0, x1 = key * RULE_SNAP, min(xs), max(xs)
             covered = _covered(
                 [(max(h["x0"], x0), min(h["x1"], x1)) for h in horizontal if abs(h["top"] - y) <= RULE_SNAP]
             )
-            if len(xs) >= MIN_RULES and covered < (x1 - x0) - RULE_SNAP:
+            if covered < (x1 - x0) - RULE_SNAP:
                 added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
                               "orientation": "h", "object_type": "line"})
     return added
