@@ -49,7 +49,7 @@ from .work import INTERNAL, Failed, Outcome, ParseSettings, parse_one, worker_fa
 
 COMMIT_SECONDS = 0.5  # the files parsed in this time are stored together, in one transaction (bursts)
 BURST_FILES = 200  # nor more files than this in one transaction: a burst's outcomes are held in memory until stored
-WAITING_FILES = 200  # outcomes parsed and not yet taken by the writer, at most: the workers wait beyond (outcomes)
+WAITING_FILES = 200  # files handed to the workers and not yet taken by the writer, at most: they wait beyond (outcomes)
 TICK_SECONDS = 0.1  # how long the outcomes of the workers are waited for before a burst that is due is stored
 T = TypeVar("T")
 SUFFIX = ".pdf"  # what folders are searched for (any case); files named on the command line are taken as they are
@@ -195,47 +195,57 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
     Each worker process is driven by a thread of this process, which hands it jobs (one held
     ahead: Worker.map), waits for their answers and enforces the limits; a worker killed or
     crashed fails the file it was reading and is replaced for the next. At most WAITING_FILES
-    outcomes wait for the caller: when it stores more slowly than the pool parses (many cores,
-    a slow disk), the workers wait too, and the batch's memory stays what it is for a few files.
+    files are handed out and not yet taken by the caller: when it stores more slowly than the
+    pool parses (many cores, a slow disk), a worker that has answered waits for the caller
+    before it takes the next file (never while it reads one, whose limits its thread watches),
+    and the batch holds a few hundred outcomes at most, however large the archive.
     """
     todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)
-    done: queue.Queue[tuple[Job, Outcome]] = queue.Queue(maxsize=WAITING_FILES)
+    done: queue.SimpleQueue[tuple[Job, Outcome]] = queue.SimpleQueue()
+    slots = threading.Semaphore(WAITING_FILES)  # one a file handed to a worker whose outcome the caller has not taken
     stop = threading.Event()
-
-    def hand_over(job: Job, outcome: Outcome) -> None:  # waits while the caller is behind; drops it once stopped
-        while not stop.is_set():
-            try:
-                return done.put((job, outcome), timeout=TICK_SECONDS)
-            except queue.Full:
-                pass
 
     def plenty() -> bool:  # files enough left for every worker: one may wait behind another's
         return todo.qsize() >= len(pool)
 
     def drive(worker: Worker) -> None:
         taken: deque[Job] = deque()  # handed to the worker and not answered yet, the one it reads first
+        reserved = False  # a slot taken for the file ahead() let the worker hold behind the one it reads
+
+        def ahead() -> bool:  # hold one more only if a slot is free now: a worker reading a file never waits for one
+            nonlocal reserved
+            reserved = reserved or (plenty() and slots.acquire(blocking=False))
+            return reserved
+
+        def slot() -> bool:  # the worker is idle: wait for the caller to take an outcome, unless the batch stops
+            while not stop.is_set():
+                if slots.acquire(timeout=TICK_SECONDS):
+                    return True
+            return False
 
         def requests() -> Iterator[tuple[str, ParseSettings]]:
-            while not stop.is_set():
+            nonlocal reserved
+            while not stop.is_set() and (reserved or slot()):
+                reserved = False
                 try:
                     job = todo.get_nowait()
                 except queue.Empty:
+                    slots.release()
                     return
                 taken.append(job)
                 yield str(job.path), settings
 
         while not stop.is_set():
             try:
-                for answer in worker.map(parse_one, requests(), limits=settings.limits, ahead=plenty):
-                    outcome = _outcome(answer)
-                    hand_over(taken.popleft(), outcome)
+                for answer in worker.map(parse_one, requests(), limits=settings.limits, ahead=ahead):
+                    done.put((taken.popleft(), _outcome(answer)))
                 return
             except Exception as error:  # the pool closed under it, or a bug here: its files fail, the batch goes on
                 worker.close()  # with the requests it held
                 while taken:
-                    hand_over(taken.popleft(), worker_failed(error))
+                    done.put((taken.popleft(), worker_failed(error)))
 
     threads = [threading.Thread(target=drive, args=(worker,), daemon=True) for worker in pool]
     for thread in threads:
@@ -244,6 +254,7 @@ def outcomes(jobs: Sequence[Job], settings: ParseSettings, pool: list[Worker]) -
         for _ in jobs:
             while (outcome := _next(done)) is None:
                 yield None
+            slots.release()
             yield outcome
     finally:
         stop.set()
@@ -265,7 +276,7 @@ def _outcome(answer: Outcome | Raised) -> Outcome:
     return worker_failed(answer.error)
 
 
-def _next(done: queue.Queue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:
+def _next(done: queue.SimpleQueue[tuple[Job, Outcome]]) -> tuple[Job, Outcome] | None:
     """The next outcome done, or None when none is for TICK_SECONDS."""
     try:
         return done.get(timeout=TICK_SECONDS)

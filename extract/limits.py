@@ -241,20 +241,24 @@ class Worker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _ready(self) -> subprocess.Popen[bytes]:
-        """The running child, started (and waited for until it has imported the readers) when there is none."""
+    def _ready(self) -> subprocess.Popen[bytes] | None:
+        """The running child, started (and waited for until it has imported the readers) when there is none; None once
+        stop() was called from another thread (a child it killed while it imported is not replaced)."""
         if self._child is not None and (self._child.poll() is not None or self._calls >= CALLS_PER_CHILD):
             self.close()
-        if self._child is None:
+        if self._child is None and not self._stopped:
             self.start()
         if self._waiting:
             self._waiting = False
             why = _start_failure(self._child)
-            if why == _DIED:  # killed while it imported (by a user, the OOM killer): not the call's doing, so once more
+            if why == _DIED and not self._stopped:  # killed while it imported (a user, the OOM killer): once more
                 self.close()
                 self.start()
                 self._waiting = False
                 why = _start_failure(self._child)
+            if self._stopped:
+                self.close()
+                return None
             if why is not None:
                 self.close()
                 raise RuntimeError(f"the reading process {why}")
@@ -324,8 +328,11 @@ def _spawn() -> subprocess.Popen[bytes]:
     )
 
 
-def _start_failure(child: subprocess.Popen[bytes]) -> str | None:
-    """Wait until a started child has imported the readers; return None, or why it did not (_DIED: it ended first)."""
+def _start_failure(child: subprocess.Popen[bytes] | None) -> str | None:
+    """Wait until a started child has imported the readers; return None, or why it did not (_DIED: it ended first, or
+    another thread's stop() took it before this one could wait: None)."""
+    if child is None:
+        return _DIED
     try:
         if not select.select([child.stdout], [], [], START_SECONDS)[0]:
             return f"did not start within {START_SECONDS:g} s"

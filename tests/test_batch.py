@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import shutil
 import time
 from pathlib import Path
@@ -189,33 +188,43 @@ def test_a_file_parsed_is_stored_on_time_whatever_the_next_one_takes(monkeypatch
     assert stored_at == [(["quick"], 0.5), (["slow"], 120.0)]
 
 
-def test_the_workers_wait_while_the_writer_is_behind(tmp_path, monkeypatch):
-    """At most WAITING_FILES outcomes wait for a slow writer; stopping while workers wait ends at once."""
-    waiting = []
+def test_the_workers_wait_while_the_writer_is_behind_and_never_with_a_file_unread(tmp_path, monkeypatch):
+    """At most WAITING_FILES files are handed out and not yet stored; a worker waits for the writer only once it has
+    answered (a file it read while waiting would be read with nobody watching its limits); a stop ends the waits."""
+    pulled, answered = [], []
 
-    class Watched(queue.Queue):
-        def put(self, item, block=True, timeout=None):
-            super().put(item, block, timeout)
-            waiting.append(self.qsize())
+    class Counting(Worker):  # counts the files each worker took and answered
+        def map(self, function, arguments, **options):
+            def counted():
+                for args in arguments:
+                    pulled.append(args)
+                    yield args
+            for answer in super().map(function, counted(), **options):
+                answered.append(answer)
+                yield answer
+
+    def settled() -> int:  # the count of answers once it has not moved for a while (the pool waits)
+        seen, since = -1, time.monotonic()
+        while time.monotonic() - since < 1.5:
+            if len(answered) != seen:
+                seen, since = len(answered), time.monotonic()
+            time.sleep(0.05)
+        return seen
 
     monkeypatch.setattr(batch_module, "WAITING_FILES", 2)
-    monkeypatch.setattr(batch_module.queue, "Queue", Watched)
     jobs = []
-    for number in range(8):
-        path = shutil.copy(SAMPLES / DB_SAMPLES[0], tmp_path / f"{number}.pdf")
-        jobs.append(Job(Path(path), see(Path(path))))
-    pool = [Worker(), Worker()]
-    parsed = batch_module.outcomes(jobs, ParseSettings(), pool)
+    for number in range(14):
+        path = Path(shutil.copy(SAMPLES / DB_SAMPLES[0], tmp_path / f"{number}.pdf"))
+        jobs.append(Job(path, see(path)))
+    parsed = batch_module.outcomes(jobs, ParseSettings(), [Counting(), Counting()])
     stored = []
     for item in parsed:
         if item is not None:
             stored.append(item)
-            time.sleep(0.2)  # a writer slower than the pool: unbounded, six outcomes would pile up
-        if len(stored) == 6:
+        if len(stored) == 3:
             break
+    assert settled() == 3 + 2 and len(pulled) == len(answered)  # two more, and none of them still being read
     started = time.monotonic()
-    parsed.close()  # stopped while the workers wait to hand theirs over
+    parsed.close()  # stopped while both workers wait for the writer
     assert time.monotonic() - started < 5
-    assert len({job for job, _ in stored}) == 6 and {job for job, _ in stored} <= set(jobs)
-    assert not any(isinstance(outcome, Failed) for _, outcome in stored)
-    assert max(waiting) <= 2 and len(waiting) >= 6
+    assert len({job for job, _ in stored}) == 3 and not any(isinstance(outcome, Failed) for _, outcome in stored)

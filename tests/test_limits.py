@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -219,3 +220,16 @@ def test_an_answer_that_cannot_be_unpickled_fails_its_call_alone():
         bad, good = worker.map(answer_of, [("unloadable",), ("pid",)])
     assert isinstance(bad, Raised) and "cannot be unpickled" in str(bad.error)
     assert isinstance(good, int)  # the answer after it, from the same child, is read in step
+
+
+def test_a_map_stopped_while_its_child_starts_starts_no_other_and_ends_at_once():
+    worker = Worker()
+    answers: list = []
+    running = threading.Thread(target=lambda: answers.extend(worker.map(act, [("spin",)], limits=Limits(seconds=30))))
+    running.start()
+    time.sleep(0.05)  # the child is importing the readers
+    started = time.monotonic()
+    worker.stop()  # as a batch stopped in its first moments (Ctrl-C)
+    running.join(timeout=20)
+    assert not running.is_alive() and time.monotonic() - started < 10  # not the 30 s of a call sent to a new child
+    assert worker._child is None
