@@ -117,11 +117,11 @@ def test_a_timed_batch_tells_the_writers_cpu_time_from_its_workers(tmp_path):
     run = time_batch(files, 0, tmp_path / "bench.db", 2)
 
     assert "4 stored" in run.summary
-    assert 0 < run.writer_cpu < run.cpu  # the batch process's own time, its workers' beside it
+    assert 0 < run.writer_cpu < 0.6 * run.cpu  # the batch process's own time, not its two workers' with it
 
 
 def test_the_profile_times_every_stage_of_parsing_and_storing(tmp_path):
     assert profile.main(["--files", "3", "--out", str(tmp_path)]) == 0
 
     found = json.loads((tmp_path / f"profile-{DEFAULT_READER}.json").read_text())
-    assert all(found[stage]["seconds"] > 0 for stage in ("parse (one file)", "read PDF", "find blocks", "store"))
+    assert all(found[stage]["seconds"] > 0 for stage in ("parse (one file)", "read PDF", "find blocks", "build + validate", "rows to send", "store"))
