@@ -24,6 +24,10 @@ Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads
 LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their size share a line
 SPACE_GAP = 0.6  # a horizontal gap wider than this share of the font size reads as a space
 CELL_GAP = 2.5  # outside tables, a gap wider than this many font sizes separates two cells
+EVEN_GAPS = 0.1  # font sizes: wide gaps this close to one another are the spacing of 均等割り付け, not spaces
+SPREAD_PAIR = 2.0  # font sizes: two characters this far apart are one word spread over its cell (氏　　名), not two
+DOUBLE_STRIKE = 1.0  # points: the same character drawn again this close is one (faked bold, a shadowed title)
+SCRIPT_INSIDE = 0.5  # a smaller character with this share of its height within a line's is its sub- or superscript
 LONG_RULE = 100.0  # points: a horizontal rule this long may bound the rows of a table without vertical rules
 RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
 MIN_RULES = 3  # rules of one extent that make a table (two rows)
@@ -47,15 +51,23 @@ def cluster_lines(chars: Iterable[Char]) -> list[list[Char]]:
 def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
     """Given characters in reading order (in_reading_order), return them grouped into lines, each in x order."""
     lines: list[list[Char]] = []
-    line_top = 0.0  # the top of the current line's first character
+    line_top = line_bottom = 0.0  # the top and bottom of the current line's first character
     for char in ordered:
         top = char["top"]
-        if lines and abs(top - line_top) <= LINE_TOLERANCE * char["size"]:
+        if lines and (abs(top - line_top) <= LINE_TOLERANCE * char["size"] or _script(char, line_top, line_bottom)):
             lines[-1].append(char)
         else:
             lines.append([char])
-            line_top = top
+            line_top, line_bottom = top, char["bottom"]
     return [sorted(line, key=_X0) for line in lines]
+
+
+def _script(char: Char, line_top: float, line_bottom: float) -> bool:
+    """Whether a character is a sub- or superscript of the line from line_top to line_bottom (CO₂, m²): smaller than
+    its characters and mostly within their height, where its own top is too far from theirs for its size."""
+    height = char["bottom"] - char["top"]
+    inside = min(char["bottom"], line_bottom) - max(char["top"], line_top)
+    return height < line_bottom - line_top and inside >= SCRIPT_INSIDE * height
 
 
 _X0, _TOP, _X1, _BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
@@ -67,12 +79,17 @@ def group_lines(chars: Iterable[Char], page: int) -> list[Line]:
 
 
 def _line(chars: Sequence[Char], page: int) -> Line:
-    """Given one line's characters in x order, return its Line with gaps read as spaces."""
+    """Given one line's characters in x order, return its Line with gaps read as spaces, unless the line is evenly
+    spread (its gaps are then the layout's, and a space typed in it is a character of its own), and each character
+    drawn twice in place (faked bold, a shadow) once."""
     parts = [chars[0]["text"]]
     before = chars[0]
+    spaced = not evenly_spread(chars)
     for char in chars[1:]:
         text = char["text"]
-        if char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
+        if text == before["text"] and _in_place(before, char):
+            continue  # drawn twice to look bold or shadowed: read once
+        if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
             parts.append(" ")
         parts.append(text)
         before = char
@@ -80,11 +97,29 @@ def _line(chars: Sequence[Char], page: int) -> Line:
     return Line("".join(parts), page, box)
 
 
+def _in_place(before: Char, char: Char) -> bool:
+    return char["x0"] - before["x0"] <= DOUBLE_STRIKE and abs(char["top"] - before["top"]) <= DOUBLE_STRIKE
+
+
+def evenly_spread(chars: Sequence[Char]) -> bool:
+    """Given one line's characters in x order, return whether distributed alignment (均等割り付け) spaced them out:
+    every gap wider than a space and all of them equal (the cell's width shared out), or two characters
+    SPREAD_PAIR font sizes apart. A name's typed space is then a character, with the same gaps around it."""
+    if len(chars) < 2 or chars[1]["x0"] - chars[0]["x1"] <= SPACE_GAP * chars[1]["size"]:  # the usual line, at once
+        return False
+    gaps = [char["x0"] - before["x1"] for before, char in zip(chars, chars[1:])]
+    size = max(char["size"] for char in chars)
+    if len(gaps) == 1:
+        return gaps[0] > SPREAD_PAIR * size
+    return min(gaps) > SPACE_GAP * size and max(gaps) - min(gaps) <= EVEN_GAPS * size
+
+
 def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
-    """Given one loose line's characters in x order, return cells split at wide gaps (borderless tables)."""
+    """Given one loose line's characters in x order, return cells split at wide gaps (borderless tables); a line
+    evenly spread is one cell."""
     groups: list[list[Char]] = [[line_chars[0]]]
     for before, char in zip(line_chars, line_chars[1:]):
-        if char["x0"] - before["x1"] > CELL_GAP * char["size"]:
+        if char["x0"] - before["x1"] > CELL_GAP * char["size"] and not evenly_spread(line_chars):
             groups.append([])
         groups[-1].append(char)
     cells = []

@@ -13,6 +13,8 @@ Where pdf_oxide sees a page differently from pdfminer, the difference is fixed h
   baseline. The descent of each font (its FontDescriptor's /Descent, read with pikepdf,
   or the standard-14 metrics pdfminer ships) moves the box down as pdfminer does.
 - WinAnsi code 240 is a space (PDF 1.7, D.2); pdf_oxide reports it as U+00A0.
+- pdf_oxide makes a space of a wide TJ offset (justified text, 均等割り付け); pdfminer does not,
+  and the layout reads the gap as pdfplumber's characters show it: those spaces are dropped.
 - A path is split into subpaths and each one classed as a line, a rectangle or a curve by
   pdfminer's rules (converter.paint_path), then turned into edges by pdfplumber's.
 
@@ -194,11 +196,15 @@ _CHAR_FIELDS = attrgetter("bbox", "rotation_degrees", "char")  # what page_chars
 def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) -> list[Char]:
     """Given pdf_oxide's characters of a page, return them as layout's Chars, boxes as pdfminer draws them.
 
-    Characters whose centre lies outside the page are left out, as plumber_objects does.
+    Characters whose centre lies outside the page are left out, as plumber_objects does, and so are
+    the spaces pdf_oxide makes of a wide TJ offset (justified and 均等割り付け text), which no font of
+    the page draws: pdfminer makes none, and the layout reads the gap.
     """
     shifted = {name: descent for name, descent in descents.items() if descent}  # most fonts have none
     chars: list[Char] = []
     for char, ((x, y, width, size), turned, text) in zip(found, map(_CHAR_FIELDS, found)):
+        if text == " " and char.font_name not in descents:  # named by the font's resource key, not its /BaseFont
+            continue
         bottom = height - y - (shifted.get(char.font_name, 0.0) * size if shifted else 0.0)
         top = bottom - size
         if not 0 <= (top + bottom) / 2 <= height:

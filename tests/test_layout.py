@@ -38,6 +38,36 @@ def test_lines_group_characters_by_top_and_read_gaps_as_spaces():
     assert lines[0].bbox == (0, 0, 40, SIZE)
 
 
+def spread(text: str, x0: float, pitch: float, top: float = 0) -> list[dict]:
+    """A word as distributed alignment (均等割り付け) prints it: its characters `pitch` points apart."""
+    return [char(c, x0 + i * pitch, top) for i, c in enumerate(text)]
+
+
+def test_a_word_spread_evenly_over_its_cell_reads_without_spaces_and_keeps_its_typed_one():
+    assert [line.text for line in group_lines(spread("部局名", 0, 60), page=1)] == ["部局名"]
+    assert [line.text for line in group_lines(spread("石川\u3000直樹", 0, 40), page=1)] == ["石川\u3000直樹"]
+    assert [line.text for line in group_lines(spread("部長", 0, 100), page=1)] == ["部長"]  # two, far apart
+
+
+def test_uneven_gaps_and_a_pair_a_space_apart_stay_spaced():
+    uneven = [*word("宮崎", 0, 0), *word("寿", 30, 0), *word("次", 60, 0)]  # gaps of 10 and 20: not a spread word
+    assert [line.text for line in group_lines(uneven, page=1)] == ["宮崎 寿 次"]
+    assert [line.text for line in group_lines(spread("山田", 0, 18), page=1)] == ["山 田"]  # a typed space's gap
+
+
+def test_a_character_drawn_twice_in_place_reads_once():
+    bold = [c for i, x in enumerate((0, 10)) for c in (char("業績"[i], x, 0), char("業績"[i], x + 0.4, 0.3))]
+    assert [line.text for line in group_lines(bold, page=1)] == ["業績"]
+    assert [line.text for line in group_lines(word("・・", 0, 0), page=1)] == ["・・"]  # the same character, side by side
+
+
+def test_a_subscript_stays_on_its_line():
+    sub = {"text": "2", "x0": 20, "x1": 26, "top": 4.5, "bottom": 10.5, "size": 6.0, "upright": True}
+    assert [line.text for line in group_lines([*word("CO", 0, 0), sub, *word("排出", 26, 0)], page=1)] == ["CO2排出"]
+    below = {**sub, "top": 12.0, "bottom": 18.0}  # a small line under the line, not a subscript
+    assert [line.text for line in group_lines([*word("CO", 0, 0), below], page=1)] == ["CO", "2"]
+
+
 def test_each_character_goes_to_the_cell_holding_its_centre():
     inside, outside = assign_chars([(0, 0, 50, 20), (50, 0, 100, 20)], [char("a", 10, 5), char("b", 60, 5), char("c", 10, 30)])
     assert [[c["text"] for c in cell] for cell in inside] == [["a"], ["b"]]
