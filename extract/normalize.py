@@ -200,13 +200,15 @@ def _era_year(words: VocabularyWords, prefix: str = "") -> str:
 
 
 def _point_pattern(words: VocabularyWords, named: list[str], side: str) -> str:
-    """Pattern of one end of a time expression, in groups named `{side}_…`: [year 年] month [月 [suffix]
-    [まで]], a named period (上半期, 随時), or a year and month joined by a dot or slash (R7.2, 2025/1)."""
+    """Pattern of one end of a time expression, in groups named `{side}_…`: [year 年 | 翌年] month [月 [day 日]
+    [suffix] [まで]], a named period (上半期, 随時), or a year and month joined by a dot or slash (R7.2, 2025/1)."""
     time = words.time
-    year = rf"(?:(?:{_era_year(words, f'{side}_')}|(?P<{side}_ad>\d{{4}}))\s*{regex.escape(time.year_word)}\s*)?"
+    next_year = rf"|(?P<{side}_next>{alternation(time.next_year)})\s*" if time.next_year else ""
+    year = rf"(?:(?:{_era_year(words, f'{side}_')}|(?P<{side}_ad>\d{{4}}))\s*{regex.escape(time.year_word)}\s*{next_year})?"
+    day = rf"(?:\s*\d{{1,2}}\s*{regex.escape(time.day_word)})?" if time.day_word else ""
     suffixes = f"(?:{alternation(time.month_suffixes)})?" if time.month_suffixes else ""
     until = f"(?:{alternation(time.until)})?" if time.until else ""
-    month = rf"{year}(?P<{side}_month>\d{{1,2}})(?:\s*(?P<{side}_word>{regex.escape(time.month_word)}){suffixes}{until})?"
+    month = rf"{year}(?P<{side}_month>\d{{1,2}})(?:\s*(?P<{side}_word>{regex.escape(time.month_word)}){day}{suffixes}{until})?"
     points = [month]
     if named:
         points.append(rf"(?P<{side}_named>{alternation(named)}){until}")
@@ -257,8 +259,11 @@ def _closed(match: regex.Match[str]) -> bool:
     return bool(match[f"{side}_word"] or match[f"{side}_named"] or match[f"{side}_dmonth"])
 
 
-def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int | None, int | None, int | None]:
-    """One end of a matched expression: (first month, last month, explicit year or None)."""
+def _point(
+    calendar: Calendar, match: regex.Match[str], side: str, fiscal_year: int
+) -> tuple[int | None, int | None, int | None]:
+    """One end of a matched expression: (first month, last month, explicit year or None); 翌年 is the year after the
+    one the fiscal year begins in."""
     if match[f"{side}_named"]:
         first, last = calendar.named[match[f"{side}_named"]]
         return first, last, None
@@ -269,8 +274,10 @@ def _point(calendar: Calendar, match: regex.Match[str], side: str) -> tuple[int 
         )
         return month, month, year
     month = int(match[f"{side}_month"])
-    if match[f"{side}_ad"]:
-        year: int | None = int(match[f"{side}_ad"])
+    if match[f"{side}_next"]:
+        year: int | None = fiscal_year + 1
+    elif match[f"{side}_ad"]:
+        year = int(match[f"{side}_ad"])
     elif match[f"{side}_era"]:
         year = calendar.gregorian_year(match[f"{side}_era"], match[f"{side}_num"])
     else:
@@ -303,10 +310,10 @@ def split_milestone(item: str, fiscal_year: int, vocabulary: Vocabulary | None =
         return None
     text = item[: match.start()].rstrip(calendar.vocabulary.time.text_trailers)
     period = match["period"]
-    start_month, first_last, start_year = _point(calendar, match, "start")
+    start_month, first_last, start_year = _point(calendar, match, "start", fiscal_year)
     ranged = bool(match["end_month"] or match["end_named"] or match["end_dmonth"])
     if ranged:
-        _, end_month, end_year = _point(calendar, match, "end")
+        _, end_month, end_year = _point(calendar, match, "end", fiscal_year)
     else:
         end_month, end_year = first_last, start_year
     if start_month is None and end_month is None:

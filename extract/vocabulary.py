@@ -143,6 +143,8 @@ class NamedPeriod(_Words):
 class TimeWords(_Words):
     month_word: str = Field(min_length=1)
     year_word: str = Field(min_length=1)
+    day_word: str | None = None
+    next_year: list[str] = []
     month_suffixes: list[str] = []
     until: list[str] = []
     range_separators: list[str] = Field(min_length=1)

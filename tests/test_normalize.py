@@ -407,6 +407,13 @@ def test_parse_era_never_raises(text: str) -> None:
         ("公表 9月初旬", 2024, Period("公表", "9月初旬", "2024-09", "2024-09")),
         ("公表 9月ごろ", 2024, Period("公表", "9月ごろ", "2024-09", "2024-09")),
         ("公表 9月までに", 2024, Period("公表", "9月までに", "2024-09", "2024-09")),
+        # a day: the milestone is its month's
+        ("開設 10月1日", 2024, Period("開設", "10月1日", "2024-10", "2024-10")),
+        ("調査 1月15日まで", 2024, Period("調査", "1月15日まで", "2025-01", "2025-01")),
+        # 翌年: the calendar year after the one the fiscal year begins in
+        ("確保 4月~翌年3月", 2024, Period("確保", "4月~翌年3月", "2024-04", "2025-03")),
+        ("還元 12月～翌年2月", 2024, Period("還元", "12月~翌年2月", "2024-12", "2025-02")),
+        ("見直し 翌年4月", 2024, Period("見直し", "翌年4月", "2025-04", "2025-04")),
     ],
 )
 def test_split_milestone(item: str, fiscal_year: int, expected: Period) -> None:
