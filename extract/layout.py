@@ -18,7 +18,7 @@ from typing import Any
 from .cells import find_tables
 from .document import BBox, Cell, Line, Row
 
-Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright
+Char = dict[str, Any]  # text, x0, x1, top, bottom (points from the page's top left), size, upright, upward (turned left)
 Edge = dict[str, Any]  # a ruling line's edge as pdfplumber's table finder reads it
 
 LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their size share a line
@@ -312,16 +312,41 @@ def _covered(spans: list[tuple[float, float]]) -> float:
     return covered
 
 
+def turned_lines(chars: Sequence[Char], page: int) -> list[Line]:
+    """Given characters turned a quarter (a narrow column's header, 達成状況 set sideways), return them as Lines in
+    reading order: a line a column of them, read bottom to top for text turned left (columns left to right),
+    else top to bottom (columns right to left)."""
+    columns: list[list[Char]] = []
+    for char in sorted(chars, key=_X0):
+        if columns and char["x0"] - columns[-1][0]["x0"] <= LINE_TOLERANCE * char["size"]:
+            columns[-1].append(char)
+        else:
+            columns.append([char])
+    upward = chars[0].get("upward", False) if chars else False
+    lines = [
+        Line("".join(char["text"] for char in sorted(column, key=_TOP, reverse=upward)), page,
+             (min(map(_X0, column)), min(map(_TOP, column)), max(map(_X1, column)), max(map(_BOTTOM, column))))
+        for column in columns
+    ]
+    return lines if upward else lines[::-1]
+
+
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
-    """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom."""
-    chars = in_reading_order(c for c in chars if c["upright"])  # once: each cell's share keeps the order
-    tables = find_tables(edges + rules_between_rows(edges, chars) + rules_at_cut_ends(edges))
+    """Given a page's characters and edges, return its tables' rows and its loose lines, top to bottom; characters
+    turned a quarter are read along their turn, after a cell's upright lines."""
+    chars = list(chars)
+    upright = in_reading_order(c for c in chars if c["upright"])  # once: each cell's share keeps the order
+    turned = [c for c in chars if not c["upright"]] if len(upright) < len(chars) else []
+    tables = find_tables(edges + rules_between_rows(edges, upright) + rules_at_cut_ends(edges))
     boxes = [box for table in tables for box in table.cells]
-    inside, outside = assign_chars(boxes, chars)
+    inside, outside = assign_chars(boxes, upright)
+    turned_inside, turned_outside = assign_chars(boxes, turned) if turned else ([[] for _ in boxes], [])
     cells = {
-        box: Cell(tuple(_line(line, page_no) for line in _clustered(own)), page_no, box) for box, own in zip(boxes, inside)
+        box: Cell((*(_line(line, page_no) for line in _clustered(own)), *turned_lines(sideways, page_no)), page_no, box)
+        for box, own, sideways in zip(boxes, inside, turned_inside)
     }
     loose = [split_cells(line_chars, page_no) for line_chars in _clustered(outside)]
+    loose += [[Cell((line,), page_no, line.bbox)] for line in turned_lines(turned_outside, page_no)]
     return reading_order(tables, cells, loose, page_no, first_table_id)
 
 

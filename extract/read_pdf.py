@@ -89,6 +89,7 @@ def plumber_objects(page: Any) -> PageObjects:
                 "bottom": char_bottom,
                 "size": obj.size,
                 "upright": obj.upright,
+                "upward": obj.matrix[1] > 0,  # turned a quarter left: it reads from the bottom up
             })
         elif isinstance(obj, LTCurve):
             found = page.process_object(obj)

@@ -99,6 +99,7 @@ def page_chars(page: pypdfium2.PdfPage) -> list[Char]:
                 char = {
                     "text": chr(code), "x0": x.value, "x1": box.right, "top": baseline - size, "bottom": baseline,
                     "size": size, "upright": matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0,
+                    "upward": matrix.b > 0,
                 }
                 owner = ctypes.cast(pdfium.FPDFText_GetTextObject(text, index), ctypes.c_void_p).value
                 found.append((char, owner, box.right))

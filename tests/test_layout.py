@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.layout import assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows
+from extract.layout import (
+    assign_chars, group_lines, layout_rows, rules_at_cut_ends, rules_between_rows, turned_lines,
+)
 
 SIZE = 10.0
 
@@ -66,6 +68,25 @@ def test_a_subscript_stays_on_its_line():
     assert [line.text for line in group_lines([*word("CO", 0, 0), sub, *word("排出", 26, 0)], page=1)] == ["CO2排出"]
     below = {**sub, "top": 12.0, "bottom": 18.0}  # a small line under the line, not a subscript
     assert [line.text for line in group_lines([*word("CO", 0, 0), below], page=1)] == ["CO", "2"]
+
+
+def turned(text: str, x0: float, top: float, *, upward: bool) -> list[dict]:
+    """A word set sideways in a column: turned left it reads from the bottom up, turned right from the top down."""
+    tops = [top + i * SIZE for i in range(len(text))]
+    return [{**char(c, x0, y), "upright": False, "upward": upward} for c, y in zip(text, tops[::-1] if upward else tops)]
+
+
+def test_text_turned_a_quarter_reads_along_its_turn():
+    assert [line.text for line in turned_lines(turned("達成状況", 0, 0, upward=True), page=1)] == ["達成状況"]
+    assert [line.text for line in turned_lines(turned("達成状況", 0, 0, upward=False), page=1)] == ["達成状況"]
+    two = [*turned("達成", 0, 0, upward=True), *turned("状況", 12, 0, upward=True)]  # a second line to its right
+    assert [line.text for line in turned_lines(two, page=1)] == ["達成", "状況"]
+
+
+def test_a_header_turned_sideways_is_its_cells_text():
+    edges = [rule(0, 60, 0), rule(0, 60, 60), column(0, 0, 60), column(20, 0, 60), column(60, 0, 60)]
+    rows = layout_rows([*turned("評価", 5, 10, upward=True), *word("理由", 25, 10)], edges, 1, 0)
+    assert [cell.text for row in rows for cell in row.cells] == ["評価", "理由"]
 
 
 def test_each_character_goes_to_the_cell_holding_its_centre():
