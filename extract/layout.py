@@ -28,6 +28,7 @@ EVEN_GAPS = 0.1  # font sizes: wide gaps this close to one another are the spaci
 SPREAD_PAIR = 2.0  # font sizes: two characters this far apart are one word spread over its cell (氏　　名), not two
 DOUBLE_STRIKE = 1.0  # points: the same character drawn again this close is one (faked bold, a shadowed title)
 SCRIPT_INSIDE = 0.5  # a smaller character with this share of its height within a line's is its sub- or superscript
+STAMP_SIZE = 3.0  # times the page's median size: a character this large over a table is a stamp (取扱注意), no cell's
 LONG_RULE = 100.0  # points: a horizontal rule this long may bound the rows of a table without vertical rules
 RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
 MIN_RULES = 3  # rules of one extent that make a table (two rows)
@@ -312,6 +313,17 @@ def _covered(spans: list[tuple[float, float]]) -> float:
     return covered
 
 
+def stamp_size(chars: Sequence[Char]) -> float | None:
+    """Given a page's characters, return the size above which one is a stamp laid over the page (取扱注意 or 案 in
+    40 pt across the goals) rather than text of the cell it covers: STAMP_SIZE times their median size; None when
+    none is that large."""
+    sizes = [char["size"] for char in chars]
+    if not sizes or max(sizes) <= STAMP_SIZE * min(sizes):  # the usual page, at once
+        return None
+    limit = STAMP_SIZE * sorted(sizes)[len(sizes) // 2]
+    return limit if max(sizes) > limit else None
+
+
 def turned_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """Given characters turned a quarter (a narrow column's header, 達成状況 set sideways), return them as Lines in
     reading order: a line a column of them, read bottom to top for text turned left (columns left to right),
@@ -340,6 +352,9 @@ def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_ta
     tables = find_tables(edges + rules_between_rows(edges, upright) + rules_at_cut_ends(edges))
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, upright)
+    if (limit := stamp_size(upright)) is not None:  # a stamp laid over the table: loose text, not the cells' it covers
+        outside = in_reading_order([*outside, *(c for own in inside for c in own if c["size"] > limit)])
+        inside = [[c for c in own if c["size"] <= limit] for own in inside]
     turned_inside, turned_outside = assign_chars(boxes, turned) if turned else ([[] for _ in boxes], [])
     cells = {
         box: Cell((*(_line(line, page_no) for line in _clustered(own)), *turned_lines(sideways, page_no)), page_no, box)

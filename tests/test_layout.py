@@ -89,6 +89,13 @@ def test_a_header_turned_sideways_is_its_cells_text():
     assert [cell.text for row in rows for cell in row.cells] == ["評価", "理由"]
 
 
+def test_a_stamp_laid_over_a_table_is_no_cells_text():
+    edges = [rule(0, 200, 0), rule(0, 200, 40), column(0, 0, 40), column(100, 0, 40), column(200, 0, 40)]
+    stamp = {"text": "注", "x0": 50, "x1": 90, "top": 0, "bottom": 40, "size": 40.0, "upright": True}  # 4× the text
+    rows = layout_rows([*word("地域の防災", 5, 5), stamp, *word("向上", 105, 5)], edges, 1, 0)
+    assert [[cell.text for cell in row.cells] for row in rows] == [["地域の防災", "向上"], ["注"]]  # a loose line
+
+
 def test_each_character_goes_to_the_cell_holding_its_centre():
     inside, outside = assign_chars([(0, 0, 50, 20), (50, 0, 100, 20)], [char("a", 10, 5), char("b", 60, 5), char("c", 10, 30)])
     assert [[c["text"] for c in cell] for cell in inside] == [["a"], ["b"]]
