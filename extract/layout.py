@@ -83,17 +83,19 @@ def _line(chars: Sequence[Char], page: int) -> Line:
     """Given one line's characters in x order, return its Line with gaps read as spaces, unless the line is evenly
     spread (its gaps are then the layout's, and a space typed in it is a character of its own), and each character
     drawn twice in place (faked bold, a shadow) once."""
-    parts = [chars[0]["text"]]
     before = chars[0]
-    spaced = not evenly_spread(chars)
+    last = before["text"]
+    parts = [last]
+    tight = len(chars) < 2 or chars[1]["x0"] - chars[0]["x1"] <= SPACE_GAP * chars[1]["size"]  # the usual line
+    spaced = tight or not evenly_spread(chars)
     for char in chars[1:]:
         text = char["text"]
-        if text == before["text"] and _in_place(before, char):
+        if text == last and _in_place(before, char):
             continue  # drawn twice to look bold or shadowed: read once
-        if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
+        if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (last + text).isspace():
             parts.append(" ")
         parts.append(text)
-        before = char
+        before, last = char, text
     box = (chars[0]["x0"], min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))  # in x order
     return Line("".join(parts), page, box)
 
@@ -106,7 +108,7 @@ def evenly_spread(chars: Sequence[Char]) -> bool:
     """Given one line's characters in x order, return whether distributed alignment (均等割り付け) spaced them out:
     every gap wider than a space and all of them equal (the cell's width shared out), or two characters
     SPREAD_PAIR font sizes apart. A name's typed space is then a character, with the same gaps around it."""
-    if len(chars) < 2 or chars[1]["x0"] - chars[0]["x1"] <= SPACE_GAP * chars[1]["size"]:  # the usual line, at once
+    if len(chars) < 2:
         return False
     gaps = [char["x0"] - before["x1"] for before, char in zip(chars, chars[1:])]
     size = max(char["size"] for char in chars)
@@ -328,13 +330,15 @@ def turned_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """Given characters turned a quarter (a narrow column's header, 達成状況 set sideways), return them as Lines in
     reading order: a line a column of them, read bottom to top for text turned left (columns left to right),
     else top to bottom (columns right to left)."""
+    if not chars:  # most cells
+        return []
     columns: list[list[Char]] = []
     for char in sorted(chars, key=_X0):
         if columns and char["x0"] - columns[-1][0]["x0"] <= LINE_TOLERANCE * char["size"]:
             columns[-1].append(char)
         else:
             columns.append([char])
-    upward = chars[0].get("upward", False) if chars else False
+    upward = chars[0].get("upward", False)
     lines = [
         Line("".join(char["text"] for char in sorted(column, key=_TOP, reverse=upward)), page,
              (min(map(_X0, column)), min(map(_TOP, column)), max(map(_X1, column)), max(map(_BOTTOM, column))))
@@ -352,7 +356,7 @@ def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_ta
     tables = find_tables(edges + rules_between_rows(edges, upright) + rules_at_cut_ends(edges))
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, upright)
-    if (limit := stamp_size(upright)) is not None:  # a stamp laid over the table: loose text, not the cells' it covers
+    if boxes and (limit := stamp_size(upright)) is not None:  # a stamp laid over the table: loose text, not the cells' it covers
         outside = in_reading_order([*outside, *(c for own in inside for c in own if c["size"] > limit)])
         inside = [[c for c in own if c["size"] <= limit] for own in inside]
     turned_inside, turned_outside = assign_chars(boxes, turned) if turned else ([[] for _ in boxes], [])
