@@ -21,7 +21,7 @@ from .models import Goal, Manifesto, Milestone, RatingLevel, Source, ReadWarning
 from .normalize import Era, clean, is_period, join_lines, parse_era, split_milestone
 from .vocabulary import Vocabulary, alternation, resolve
 
-WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")  # a wrap after this and before a period lost a space
+WORD_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー\p{Pe}]")  # a wrap after this (or a closing bracket) and before a period lost a space
 RATING = regex.compile(r"(?<!\d)(\d)(?!\d)")
 SECTIONS = ("current", "target", "achieved")
 
@@ -41,6 +41,7 @@ class Marks:
     bullet: regex.Pattern[str]
     circled: regex.Pattern[str] | None
     placeholder: regex.Pattern[str]
+    note: regex.Pattern[str] | None  # a footnote's reference mark ending a value
 
     @staticmethod
     @lru_cache(maxsize=16)
@@ -72,6 +73,8 @@ class Marks:
             bullet=regex.compile(rf"^\s*(?:{_chars(bullets.marks)}{numbered})\s*"),
             circled=regex.compile(rf"^\s*[{bullets.circled}]") if bullets.circled else None,
             placeholder=regex.compile(rf"^(?:{alternation(words.placeholders.forms, literal=False)})$"),
+            note=regex.compile(rf"(?<=\S)\s*(?:{alternation(words.notes.references, literal=False)})$")
+            if words.notes.references else None,
         )
 
 
@@ -372,6 +375,8 @@ def _join(fragments: list[_Fragment], marks: Marks) -> str:
     where the author's space fell at the wrap — a space printed at the line's end, a milestone's
     period wrapped onto a line of its own (`…の確立` / `4月`) — or between two Latin words
     printed half-width (`Digital` / `Transformation`; full-width `Ｎ` / `ＰＯ` wraps like kana).
+    A footnote's reference mark ending the text (`…の改善※1`, the mark perhaps wrapped onto a
+    line of its own) is left out.
     """
     parts = [fragments[0].text] if fragments else []
     for before, after in zip(fragments, fragments[1:]):
@@ -381,7 +386,8 @@ def _join(fragments: list[_Fragment], marks: Marks) -> str:
             or (_half_width_letter(before.line.text.rstrip()[-1:]) and _half_width_letter(after.line.text.lstrip()[:1]))
         )
         parts.append((" " if spaced else "") + after.text)
-    return "".join(parts)
+    joined = "".join(parts)
+    return marks.note.sub("", joined) if marks.note is not None else joined
 
 
 def _half_width_letter(char: str) -> bool:

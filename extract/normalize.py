@@ -285,6 +285,15 @@ def _point(
     return month, month, year
 
 
+def _trimmed(text: str, trailers: str) -> str:
+    """Given an item's text before its time expression, return it without the trailers between them (a space, a
+    colon, the bracket of `公表(9月)`), keeping a closing bracket that closes one the text opened (`…(3年間) 4月`)."""
+    kept = text.rstrip(trailers)
+    while text[len(kept) : len(kept) + 1] == ")" and kept.count("(") > kept.count(")"):
+        kept += ")"
+    return kept
+
+
 def is_period(text: str, vocabulary: Vocabulary | None = None) -> bool:
     """Whether `text` is nothing but a time expression (`4月`, `1月~2月`): a milestone's period on a line of its own."""
     match = Calendar.of(resolve(vocabulary)).period.match(unicodedata.normalize("NFKC", text).strip())
@@ -308,7 +317,7 @@ def split_milestone(item: str, fiscal_year: int, vocabulary: Vocabulary | None =
     match = calendar.period.search(item)
     if match is None or not _closed(match):
         return None
-    text = item[: match.start()].rstrip(calendar.vocabulary.time.text_trailers)
+    text = _trimmed(item[: match.start()], calendar.vocabulary.time.text_trailers)
     period = match["period"]
     start_month, first_last, start_year = _point(calendar, match, "start", fiscal_year)
     ranged = bool(match["end_month"] or match["end_named"] or match["end_dmonth"])

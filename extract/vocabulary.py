@@ -127,6 +127,12 @@ class PlaceholderWords(_Words):
     _check = field_validator("forms")(_compiles)
 
 
+class NoteWords(_Words):
+    references: Forms = []
+
+    _check = field_validator("references")(_compiles)
+
+
 class FurnitureWords(_Words):
     lines: Forms = []
     page_numbers: Forms = []
@@ -182,6 +188,7 @@ class VocabularyWords(_Words):
     sections: SectionWords
     bullets: BulletWords
     placeholders: PlaceholderWords
+    notes: NoteWords = NoteWords()
     furniture: FurnitureWords
     time: TimeWords
     ocr: OcrWords

@@ -54,6 +54,20 @@ def test_bulleted_target_items_ending_in_a_month_are_milestones():
     assert goal.target == "・中間案の公表 9月\n・周知 1月~2月\n・受診率 45%以上"
 
 
+def test_a_milestone_keeps_its_own_brackets_and_a_wrapped_period_its_space():
+    goal = one_goal("<p>〈達成目標〉</p><p>・通知の送付（過去3年間の未受診者）　４月</p><p>・修繕計画の見直し（緊急度順）</p>"
+                    "<p>12月～翌年3月</p>").goals[0]
+    assert [(m.text, m.period) for m in goal.milestones] == [
+        ("通知の送付(過去3年間の未受診者)", "4月"), ("修繕計画の見直し(緊急度順)", "12月~翌年3月")]
+    assert goal.target == "・通知の送付(過去3年間の未受診者) 4月\n・修繕計画の見直し(緊急度順) 12月~翌年3月"
+
+
+def test_a_footnotes_reference_mark_ending_a_value_is_left_out():
+    text = HEADER + COLUMNS + "◎部局目標1\n市民の安全を守る\t<p>大気環境の改善※</p><p>１</p>\t〈現在の状態〉 今\t・手段※2\n"
+    goal = record(text).goals[0]
+    assert (goal.objective, goal.means) == ("大気環境の改善", ["手段"])  # the mark wrapped onto a line of its own too
+
+
 def test_means_are_bullet_items_with_wrapped_lines_joined():
     goal = one_goal(means="<p>・市民ワークショップによる市</p><p>民の意見聴取</p><p>・ＳＮＳでの周知</p>").goals[0]
     assert goal.means == ["市民ワークショップによる市民の意見聴取", "SNSでの周知"]
