@@ -18,6 +18,10 @@ KNOWN_LIMITS = {  # samples the parser is known to misread, kept so that a fix s
     "xlsx-eval-columns-printed-on-own-page-title-column-r6-senkyo.pdf":
         "a sheet printed down, then over: the pages of its right-hand columns repeat the header labels and read as a "
         "second manifesto",
+    "docx-strikethrough-corrections-white-on-dark-heads-indented-bullets-r3-toshi.pdf":
+        "text struck through (見え消し) is read as text: the correction after it follows the words it replaces",
+    "xlsx-white-on-navy-head-row-sup-note-struck-indent-10pt5-h31-hoken.pdf":
+        "text struck through (見え消し) is read as text: the correction after it follows the words it replaces",
 }
 
 
