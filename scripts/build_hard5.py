@@ -250,7 +250,6 @@ def dx_fill(cell, lines, *, bold=False, size=None, center=False, vcenter=False, 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     if isinstance(lines, str):
         lines = [lines]
@@ -538,15 +537,19 @@ def recheck(path: Path, problems: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------------------
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_set(folder: Path, argv, *, description: str, valued, checked, readme) -> int:
+    """Build a round's PDFs and expected records from its content files (folder/src/*.toml; the names in `argv`, else
+    all, then its README by `readme(contents)`): the records are computed from `valued(content)` (the content as
+    the record holds it), and `checked(out, content, records)` lists the problems of one built PDF. Returns 1 if any
+    has one."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("names", nargs="*")
     ap.add_argument("--keep", type=Path)
     args = ap.parse_args(argv)
-    contents = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((SET / "src").glob("*.toml"))}
+    contents = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "src").glob("*.toml"))}
     chosen = [n for n in contents if not args.names or n in args.names]
     failed = False
-    with tempfile.TemporaryDirectory(prefix="build_hard5_") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"build_{folder.name}_") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for name in chosen:
@@ -556,27 +559,31 @@ def main(argv=None) -> int:
             src = work / f"{name}.{c['maker']}"
             (build_xlsx if c["maker"] == "xlsx" else build_docx)(c, src)
             ms.convert([src], work, Path(tmp) / "lo-profile")
-            out = SET / f"{name}.pdf"
+            out = folder / f"{name}.pdf"
             stamp = f"{c['part'][0]['doc']['fiscal_year']}0401090000"
             out.write_bytes(ms.stabilize((work / f"{name}.pdf").read_bytes(), stamp))
             if TYPE.get("rotate_pages"):
                 store_rotated(out, TYPE["rotate_pages"])
-            plain_c = stripped(c)
-            records = h4.expected_records(plain_c, out)
+            records = h4.expected_records(valued(c), out)
             for record in records:
                 record["coverage"] = c.get("coverage", 1.0)
             truth = records[0] if len(records) == 1 else {"manifestos": records}
-            (SET / f"{name}.expected.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
-                                                       encoding="utf-8")
-            problems = recheck(out, h4.check(out, plain_c, records))
+            (folder / f"{name}.expected.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
+                                                          encoding="utf-8")
+            problems = checked(out, c, records)
             print(f"{out.name}: {records[0]['source']['pages']} pages, {len(records[0]['goals'])} goals, "
                   f"{'ok' if not problems else 'PROBLEMS'}")
             for p in problems:
                 print("   ", p)
             failed |= bool(problems)
     if not args.names:
-        write_readme(contents)
+        readme(contents)
     return 1 if failed else 0
+
+
+def main(argv=None) -> int:
+    return build_set(SET, argv, description=__doc__.split("\n\n")[0], valued=stripped, readme=write_readme,
+                     checked=lambda out, c, records: recheck(out, h4.check(out, stripped(c), records)))
 
 
 def write_readme(contents: dict[str, dict]):

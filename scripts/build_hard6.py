@@ -29,13 +29,8 @@ time expression (`毎月` is listed as none): the item is no milestone and keeps
 
 from __future__ import annotations
 
-import argparse
-import copy
-import json
 import re
 import sys
-import tempfile
-import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -284,49 +279,19 @@ def marker_on_page(path: Path, problem: str) -> bool:
     return [n + 1 for n, t in enumerate(texts) if marker.search(t)][:1] == [int(page)]
 
 
+def checked(out: Path, c: dict, records: list) -> list[str]:
+    """The problems of one built PDF: every value looked for in its printed text, struck text kept (a value with it
+    dropped is not a substring of what is printed), a turned ◎部局目標N on its page in poppler's raw text."""
+    DROP.discard("del")
+    printed_c = stripped(c)
+    DROP.add("del")
+    return [p for p in h5.recheck(out, h4.check(out, printed_c, h4.expected_records(printed_c, out)))
+            if not marker_on_page(out, p)]
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("names", nargs="*")
-    ap.add_argument("--keep", type=Path)
-    args = ap.parse_args(argv)
-    contents = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((SET / "src").glob("*.toml"))}
-    chosen = [n for n in contents if not args.names or n in args.names]
-    failed = False
-    with tempfile.TemporaryDirectory(prefix="build_hard6_") as tmp:
-        work = args.keep or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        for name in chosen:
-            c = contents[name]
-            TYPE.clear()
-            TYPE.update(copy.deepcopy(c["layout"].get("type", {})))
-            src = work / f"{name}.{c['maker']}"
-            (h5.build_xlsx if c["maker"] == "xlsx" else h5.build_docx)(c, src)
-            ms.convert([src], work, Path(tmp) / "lo-profile")
-            out = SET / f"{name}.pdf"
-            stamp = f"{c['part'][0]['doc']['fiscal_year']}0401090000"
-            out.write_bytes(ms.stabilize((work / f"{name}.pdf").read_bytes(), stamp))
-            value_c = stripped(c)
-            records = h4.expected_records(value_c, out)
-            for record in records:
-                record["coverage"] = c.get("coverage", 1.0)
-            truth = records[0] if len(records) == 1 else {"manifestos": records}
-            (SET / f"{name}.expected.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
-                                                       encoding="utf-8")
-            # a value with struck text dropped is not a substring of the printed text: the printed text is
-            # checked on the record computed with the struck text kept
-            DROP.discard("del")
-            printed_c = stripped(c)
-            DROP.add("del")
-            left = [p for p in h5.recheck(out, h4.check(out, printed_c, h4.expected_records(printed_c, out)))
-                    if not marker_on_page(out, p)]
-            print(f"{out.name}: {records[0]['source']['pages']} pages, {len(records[0]['goals'])} goals, "
-                  f"{'ok' if not left else 'PROBLEMS'}")
-            for p in left:
-                print("   ", p)
-            failed |= bool(left)
-    if not args.names:
-        write_readme(contents)
-    return 1 if failed else 0
+    return h5.build_set(SET, argv, description=__doc__.split("\n\n")[0], valued=stripped, checked=checked,
+                        readme=write_readme)
 
 
 NOTES = """Notes on the expected records (decisions where the contract leaves room):
