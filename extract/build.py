@@ -73,7 +73,7 @@ class Marks:
             bullet=regex.compile(rf"^\s*(?:{_chars(bullets.marks)}{numbered})\s*"),
             circled=regex.compile(rf"^\s*[{bullets.circled}]") if bullets.circled else None,
             placeholder=regex.compile(rf"^(?:{alternation(words.placeholders.forms, literal=False)})$"),
-            note=regex.compile(rf"(?<=\S)\s*(?:{alternation(words.notes.references, literal=False)})$")
+            note=regex.compile(rf"(?<=\S)(?:\s*[,、]?\s*(?:{alternation(words.notes.references, literal=False)}))+$")
             if words.notes.references else None,
         )
 

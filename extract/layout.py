@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+import regex
+
 from .cells import find_tables
 from .document import BBox, Cell, Line, Row
 
@@ -25,10 +27,12 @@ LINE_TOLERANCE = 0.5  # chars whose tops differ by less than this share of their
 SPACE_GAP = 0.6  # a horizontal gap wider than this share of the font size reads as a space
 CELL_GAP = 2.5  # outside tables, a gap wider than this many font sizes separates two cells
 EVEN_GAPS = 0.1  # font sizes: wide gaps this close to one another are the spacing of 均等割り付け, not spaces
+SPREADABLE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々\s]")  # what 均等割り付け spreads: Japanese words
 SPREAD_PAIR = 2.0  # font sizes: two characters this far apart are one word spread over its cell (氏　　名), not two
-DOUBLE_STRIKE = 1.0  # points: the same character drawn again this close is one (faked bold, a shadowed title)
+DOUBLE_STRIKE = 0.3  # of its width (across) and size (down): the same character drawn again this close is one (faked bold, a shadow)
 SCRIPT_INSIDE = 0.5  # a smaller character with this share of its height within a line's is its sub- or superscript
-STAMP_SIZE = 3.0  # times the page's median size: a character this large over a table is a stamp (取扱注意), no cell's
+SCRIPT_SIZE = 0.85  # ... if at most this share of the line's height (a sub- or superscript is clearly smaller)
+STAMP_SIZE = 3.0  # times the page's median size: a character this large sticking out of a cell is a stamp (取扱注意)
 LONG_RULE = 100.0  # points: a horizontal rule this long may bound the rows of a table without vertical rules
 RULE_SNAP = 2.0  # points: rule ends and edges this close are the same line
 MIN_RULES = 3  # rules of one extent that make a table (two rows)
@@ -55,7 +59,7 @@ def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
     line_top = line_bottom = 0.0  # the top and bottom of the current line's first character
     for char in ordered:
         top = char["top"]
-        if lines and (abs(top - line_top) <= LINE_TOLERANCE * char["size"] or _script(char, line_top, line_bottom)):
+        if lines and (abs(top - line_top) <= LINE_TOLERANCE * char["size"] or _script(char, lines[-1], line_top, line_bottom)):
             lines[-1].append(char)
         else:
             lines.append([char])
@@ -63,12 +67,22 @@ def _clustered(ordered: Sequence[Char]) -> list[list[Char]]:
     return [sorted(line, key=_X0) for line in lines]
 
 
-def _script(char: Char, line_top: float, line_bottom: float) -> bool:
-    """Whether a character is a sub- or superscript of the line from line_top to line_bottom (CO₂, m²): smaller than
-    its characters and mostly within their height, where its own top is too far from theirs for its size."""
+def _script(char: Char, line: Sequence[Char], line_top: float, line_bottom: float) -> bool:
+    """Whether a character is a sub- or superscript of `line` (from line_top to line_bottom: CO₂, m²), where its own
+    top is too far from the line's for its size: clearly smaller than the line's characters, mostly within their
+    height, and in a slot of its own right beside one of them (a second line of small text beside a tall character
+    lies under the first one's characters, not beside them)."""
     height = char["bottom"] - char["top"]
     inside = min(char["bottom"], line_bottom) - max(char["top"], line_top)
-    return height < line_bottom - line_top and inside >= SCRIPT_INSIDE * height
+    if height > SCRIPT_SIZE * (line_bottom - line_top) or inside < SCRIPT_INSIDE * height:
+        return False
+    x0, x1, near = char["x0"], char["x1"], SPACE_GAP * char["size"]
+    beside = False
+    for other in line:
+        if min(x1, other["x1"]) - max(x0, other["x0"]) > near:  # under or over one of them: a line of its own
+            return False
+        beside = beside or abs(x0 - other["x1"]) <= near or abs(other["x0"] - x1) <= near
+    return beside
 
 
 _X0, _TOP, _X1, _BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
@@ -83,6 +97,8 @@ def _line(chars: Sequence[Char], page: int) -> Line:
     """Given one line's characters in x order, return its Line with gaps read as spaces, unless the line is evenly
     spread (its gaps are then the layout's, and a space typed in it is a character of its own), and each character
     drawn twice in place (faked bold, a shadow) once."""
+    box = (chars[0]["x0"], min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))  # in x order
+    chars = _once(chars)
     before = chars[0]
     last = before["text"]
     parts = [last]
@@ -91,24 +107,37 @@ def _line(chars: Sequence[Char], page: int) -> Line:
     for char in chars[1:]:
         text = char["text"]
         if text == last and _in_place(before, char):
-            continue  # drawn twice to look bold or shadowed: read once
+            continue  # drawn twice to look bold or shadowed, not from the line's start: read once
         if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (last + text).isspace():
             parts.append(" ")
         parts.append(text)
         before, last = char, text
-    box = (chars[0]["x0"], min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))  # in x order
     return Line("".join(parts), page, box)
 
 
 def _in_place(before: Char, char: Char) -> bool:
-    return char["x0"] - before["x0"] <= DOUBLE_STRIKE and abs(char["top"] - before["top"]) <= DOUBLE_STRIKE
+    return (char["text"] == before["text"] and char["x0"] - before["x0"] <= DOUBLE_STRIKE * (before["x1"] - before["x0"])
+            and abs(char["top"] - before["top"]) <= DOUBLE_STRIKE * before["size"])
+
+
+def _once(chars: Sequence[Char]) -> Sequence[Char]:
+    """Given one line's characters in x order, return them with each character drawn twice in place (faked bold, a
+    shadow) once; as given when the line does not start with one (a doubled run is doubled from its first)."""
+    if len(chars) < 2 or not _in_place(chars[0], chars[1]):
+        return chars
+    kept = [chars[0]]
+    for char in chars[1:]:
+        if not _in_place(kept[-1], char):
+            kept.append(char)
+    return kept
 
 
 def evenly_spread(chars: Sequence[Char]) -> bool:
     """Given one line's characters in x order, return whether distributed alignment (均等割り付け) spaced them out:
     every gap wider than a space and all of them equal (the cell's width shared out), or two characters
-    SPREAD_PAIR font sizes apart. A name's typed space is then a character, with the same gaps around it."""
-    if len(chars) < 2:
+    SPREAD_PAIR font sizes apart. A name's typed space is then a character, with the same gaps around it. Only
+    Japanese letters are spread so: digits, Latin letters and marks set one to a column (5 4 3 2 1) are not."""
+    if len(chars) < 2 or not all(SPREADABLE.match(char["text"]) for char in chars):
         return False
     gaps = [char["x0"] - before["x1"] for before, char in zip(chars, chars[1:])]
     size = max(char["size"] for char in chars)
@@ -120,10 +149,14 @@ def evenly_spread(chars: Sequence[Char]) -> bool:
 def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
     """Given one loose line's characters in x order, return cells split at wide gaps (borderless tables); a line
     evenly spread is one cell."""
+    line_chars = _once(line_chars)
+    spread: bool | None = None  # asked once, at the first wide gap
     groups: list[list[Char]] = [[line_chars[0]]]
     for before, char in zip(line_chars, line_chars[1:]):
-        if char["x0"] - before["x1"] > CELL_GAP * char["size"] and not evenly_spread(line_chars):
-            groups.append([])
+        if char["x0"] - before["x1"] > CELL_GAP * char["size"]:
+            spread = evenly_spread(line_chars) if spread is None else spread
+            if not spread:
+                groups.append([])
         groups[-1].append(char)
     cells = []
     for group in groups:
@@ -135,6 +168,10 @@ def split_cells(line_chars: Sequence[Char], page: int) -> list[Cell]:
 
 def _contains(box: BBox, x: float, y: float) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _within(char: Char, box: BBox) -> bool:
+    return box[0] <= char["x0"] and char["x1"] <= box[2] and box[1] <= char["top"] and char["bottom"] <= box[3]
 
 
 def _area(box: BBox) -> float:
@@ -328,23 +365,37 @@ def stamp_size(chars: Sequence[Char]) -> float | None:
 
 def turned_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """Given characters turned a quarter (a narrow column's header, 達成状況 set sideways), return them as Lines in
-    reading order: a line a column of them, read bottom to top for text turned left (columns left to right),
-    else top to bottom (columns right to left)."""
+    reading order: a line a run of them down one column, read bottom to top for text turned left (columns left to
+    right), else top to bottom (columns right to left); a gap of more than a character's size ends a run."""
     if not chars:  # most cells
         return []
-    columns: list[list[Char]] = []
-    for char in sorted(chars, key=_X0):
-        if columns and char["x0"] - columns[-1][0]["x0"] <= LINE_TOLERANCE * char["size"]:
-            columns[-1].append(char)
+    lines: list[Line] = []
+    for upward in (True, False):
+        columns: list[list[Char]] = []
+        for char in sorted((c for c in chars if c.get("upward", False) == upward), key=_X0):
+            if columns and char["x0"] - columns[-1][0]["x0"] <= LINE_TOLERANCE * char["size"]:
+                columns[-1].append(char)
+            else:
+                columns.append([char])
+        runs = [run for column in (columns if upward else columns[::-1]) for run in _runs(column, upward)]
+        lines += [
+            Line("".join(char["text"] for char in run), page,
+                 (min(map(_X0, run)), min(map(_TOP, run)), max(map(_X1, run)), max(map(_BOTTOM, run))))
+            for run in runs
+        ]
+    return lines
+
+
+def _runs(column: list[Char], upward: bool) -> list[list[Char]]:
+    """Given one column of turned characters, return its runs in reading order, each in reading order."""
+    runs: list[list[Char]] = []
+    for char in sorted(column, key=_TOP, reverse=upward):
+        before = runs[-1][-1] if runs else None
+        if before is not None and max(char["top"] - before["bottom"], before["top"] - char["bottom"]) <= char["size"]:
+            runs[-1].append(char)
         else:
-            columns.append([char])
-    upward = chars[0].get("upward", False)
-    lines = [
-        Line("".join(char["text"] for char in sorted(column, key=_TOP, reverse=upward)), page,
-             (min(map(_X0, column)), min(map(_TOP, column)), max(map(_X1, column)), max(map(_BOTTOM, column))))
-        for column in columns
-    ]
-    return lines if upward else lines[::-1]
+            runs.append([char])
+    return runs
 
 
 def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_table_id: int) -> list[Row]:
@@ -357,8 +408,9 @@ def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_ta
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, upright)
     if boxes and (limit := stamp_size(upright)) is not None:  # a stamp laid over the table: loose text, not the cells' it covers
-        outside = in_reading_order([*outside, *(c for own in inside for c in own if c["size"] > limit)])
-        inside = [[c for c in own if c["size"] <= limit] for own in inside]
+        stamped = [[c for c in own if c["size"] > limit and not _within(c, box)] for own, box in zip(inside, boxes)]
+        outside = in_reading_order([*outside, *(c for stamps in stamped for c in stamps)])
+        inside = [[c for c in own if c not in stamps] if stamps else own for own, stamps in zip(inside, stamped)]
     turned_inside, turned_outside = assign_chars(boxes, turned) if turned else ([[] for _ in boxes], [])
     cells = {
         box: Cell((*(_line(line, page_no) for line in _clustered(own)), *turned_lines(sideways, page_no)), page_no, box)

@@ -260,10 +260,10 @@ def _closed(match: regex.Match[str]) -> bool:
 
 
 def _point(
-    calendar: Calendar, match: regex.Match[str], side: str, fiscal_year: int
+    calendar: Calendar, match: regex.Match[str], side: str, year_of: int
 ) -> tuple[int | None, int | None, int | None]:
-    """One end of a matched expression: (first month, last month, explicit year or None); 翌年 is the year after the
-    one the fiscal year begins in."""
+    """One end of a matched expression: (first month, last month, explicit year or None); 翌年 is the year after
+    `year_of` (the one the fiscal year begins in, or the start's own year for a range's end)."""
     if match[f"{side}_named"]:
         first, last = calendar.named[match[f"{side}_named"]]
         return first, last, None
@@ -275,7 +275,7 @@ def _point(
         return month, month, year
     month = int(match[f"{side}_month"])
     if match[f"{side}_next"]:
-        year: int | None = fiscal_year + 1
+        year: int | None = year_of + 1
     elif match[f"{side}_ad"]:
         year = int(match[f"{side}_ad"])
     elif match[f"{side}_era"]:
@@ -289,7 +289,7 @@ def _trimmed(text: str, trailers: str) -> str:
     """Given an item's text before its time expression, return it without the trailers between them (a space, a
     colon, the bracket of `公表(9月)`), keeping a closing bracket that closes one the text opened (`…(3年間) 4月`)."""
     kept = text.rstrip(trailers)
-    while text[len(kept) : len(kept) + 1] == ")" and kept.count("(") > kept.count(")"):
+    if text[len(kept) : len(kept) + 1] == ")" and kept.rfind("(") > kept.rfind(")"):
         kept += ")"
     return kept
 
@@ -322,7 +322,7 @@ def split_milestone(item: str, fiscal_year: int, vocabulary: Vocabulary | None =
     start_month, first_last, start_year = _point(calendar, match, "start", fiscal_year)
     ranged = bool(match["end_month"] or match["end_named"] or match["end_dmonth"])
     if ranged:
-        _, end_month, end_year = _point(calendar, match, "end", fiscal_year)
+        _, end_month, end_year = _point(calendar, match, "end", fiscal_year if start_year is None else start_year)
     else:
         end_month, end_year = first_last, start_year
     if start_month is None and end_month is None:

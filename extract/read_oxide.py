@@ -13,8 +13,9 @@ Where pdf_oxide sees a page differently from pdfminer, the difference is fixed h
   baseline. The descent of each font (its FontDescriptor's /Descent, read with pikepdf,
   or the standard-14 metrics pdfminer ships) moves the box down as pdfminer does.
 - WinAnsi code 240 is a space (PDF 1.7, D.2); pdf_oxide reports it as U+00A0.
-- pdf_oxide makes a space of a wide TJ offset (justified text, 均等割り付け); pdfminer does not,
-  and the layout reads the gap as pdfplumber's characters show it: those spaces are dropped.
+- pdf_oxide makes a space of a TJ offset (a word space, justified text, 均等割り付け), named by
+  the font's resource key; pdfminer does not, and the layout reads the gap as pdfplumber's
+  characters show it: those spaces are dropped.
 - A path is split into subpaths and each one classed as a line, a rectangle or a curve by
   pdfminer's rules (converter.paint_path), then turned into edges by pdfplumber's.
 
@@ -161,7 +162,7 @@ def _descent(font: Any) -> tuple[str, float]:
     subtype = str(font.get("/Subtype", ""))
     if subtype == "/Type3":
         raise Unserved("a Type 3 font")
-    name = str(font.get("/BaseFont", ""))[1:]
+    name = str(font.get("/BaseFont", ""))[1:] or "Unknown"  # pdf_oxide's name for a font without one
     described = font
     encoding = font.get("/Encoding")
     if isinstance(encoding, pikepdf.Dictionary) and "/Differences" in encoding and "/ToUnicode" not in font:
@@ -197,8 +198,8 @@ def page_chars(found: Sequence[Any], height: float, descents: dict[str, float]) 
     """Given pdf_oxide's characters of a page, return them as layout's Chars, boxes as pdfminer draws them.
 
     Characters whose centre lies outside the page are left out, as plumber_objects does, and so are
-    the spaces pdf_oxide makes of a wide TJ offset (justified and 均等割り付け text), which no font of
-    the page draws: pdfminer makes none, and the layout reads the gap.
+    the spaces pdf_oxide makes of a TJ offset (word spacing, justified and 均等割り付け text), which no font
+    of the page draws: pdfminer makes none, and the layout reads the gap.
     """
     shifted = {name: descent for name, descent in descents.items() if descent}  # most fonts have none
     chars: list[Char] = []

@@ -66,6 +66,7 @@ def test_a_footnotes_reference_mark_ending_a_value_is_left_out():
     text = HEADER + COLUMNS + "◎部局目標1\n市民の安全を守る\t<p>大気環境の改善※</p><p>１</p>\t〈現在の状態〉 今\t・手段※2\n"
     goal = record(text).goals[0]
     assert (goal.objective, goal.means) == ("大気環境の改善", ["手段"])  # the mark wrapped onto a line of its own too
+    assert record(text.replace("・手段※2", "・手段※1,※2")).goals[0].means == ["手段"]  # two marks
 
 
 def test_means_are_bullet_items_with_wrapped_lines_joined():

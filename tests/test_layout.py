@@ -91,9 +91,52 @@ def test_a_header_turned_sideways_is_its_cells_text():
 
 def test_a_stamp_laid_over_a_table_is_no_cells_text():
     edges = [rule(0, 200, 0), rule(0, 200, 40), column(0, 0, 40), column(100, 0, 40), column(200, 0, 40)]
-    stamp = {"text": "注", "x0": 50, "x1": 90, "top": 0, "bottom": 40, "size": 40.0, "upright": True}  # 4× the text
+    stamp = {"text": "注", "x0": 50, "x1": 100, "top": 2, "bottom": 52, "size": 50.0, "upright": True}  # out of its row
     rows = layout_rows([*word("地域の防災", 5, 5), stamp, *word("向上", 105, 5)], edges, 1, 0)
     assert [[cell.text for cell in row.cells] for row in rows] == [["地域の防災", "向上"], ["注"]]  # a loose line
+
+
+def sized(text: str, x0: float, top: float, size: float) -> list[dict]:
+    return [{**char(c, x0 + i * size, top), "x1": x0 + (i + 1) * size, "bottom": top + size, "size": size}
+            for i, c in enumerate(text)]
+
+
+def test_small_lines_beside_a_tall_character_stay_lines_of_their_own():
+    big = sized("1", 0, 0, 30)  # a drop cap, a large goal number or ◎ beside two lines of text
+    lines = group_lines([*big, *sized("健康づくり", 31, 0, 9), *sized("の推進と", 31, 10, 9)], page=1)
+    assert [line.text for line in lines] == ["1健康づくり", "の推進と"]
+
+
+def test_digits_set_one_to_a_column_are_not_a_spread_word():
+    legend = [char(d, x, 0) for d, x in zip("54321", (0, 40, 80, 120, 160))]  # scores heading a borderless legend
+    assert [line.text for line in group_lines(legend, page=1)] == ["5 4 3 2 1"]
+    rows = layout_rows(legend, [], 1, 0)
+    assert [cell.text for row in rows for cell in row.cells] == list("54321")
+
+
+def test_a_heading_faked_bold_and_spread_reads_as_one_word():
+    bold = [c for x in (0, 60, 120) for c in (char("目標値"[x // 60], x, 0), char("目標値"[x // 60], x + 0.4, 0))]
+    assert [line.text for line in group_lines(bold, page=1)] == ["目標値"]
+    assert [cell.text for row in layout_rows(bold, [], 1, 0) for cell in row.cells] == ["目標値"]
+
+
+def test_narrow_letters_side_by_side_are_not_drawn_twice():
+    narrow = [{**char(c, x, 0), "x1": x + 0.9, "size": 4.0} for c, x in zip("Well", (0, 2.5, 4.6, 5.5))]
+    assert [line.text for line in group_lines(narrow, page=1)] == ["Well"]
+
+
+def test_turned_labels_apart_or_turned_other_ways_are_lines_of_their_own():
+    left = [*turned("社外秘", 0, 0, upward=True), *turned("資料", 0, 200, upward=True)]  # one margin, far apart
+    assert [line.text for line in turned_lines(left, page=1)] == ["資料", "社外秘"]  # read from the bottom up
+    both = [*turned("社外秘", 0, 0, upward=True), *turned("資料", 2, 100, upward=False)]
+    assert sorted(line.text for line in turned_lines(both, page=1)) == ["社外秘", "資料"]
+
+
+def test_a_large_title_inside_its_cell_is_no_stamp():
+    edges = [rule(0, 300, 0), rule(0, 300, 40), rule(0, 300, 60), column(0, 0, 60), column(300, 0, 60)]
+    title = sized("部局マニフェスト", 5, 5, 30)[:4]  # 30 pt within a 40 pt row: 5 times the text below it
+    rows = layout_rows([*title, *sized("総務部の目標", 5, 45, 6)], edges, 1, 0)
+    assert [cell.text for row in rows for cell in row.cells] == ["部局マニ", "総務部の目標"]
 
 
 def test_each_character_goes_to_the_cell_holding_its_centre():

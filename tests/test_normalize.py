@@ -414,6 +414,10 @@ def test_parse_era_never_raises(text: str) -> None:
         ("確保 4月~翌年3月", 2024, Period("確保", "4月~翌年3月", "2024-04", "2025-03")),
         ("還元 12月～翌年2月", 2024, Period("還元", "12月~翌年2月", "2024-12", "2025-02")),
         ("見直し 翌年4月", 2024, Period("見直し", "翌年4月", "2025-04", "2025-04")),
+        ("改定 令和7年4月~翌年3月", 2024, Period("改定", "令和7年4月~翌年3月", "2025-04", "2026-03")),  # after the start's year
+        # a closing bracket the text opened stays; one that closes nothing it opened is a trailer
+        ("送付(過去3年間の未受診者) 4月", 2024, Period("送付(過去3年間の未受診者)", "4月", "2024-04", "2024-04")),
+        ("1) 計画の策定(案) 4月", 2024, Period("1) 計画の策定(案)", "4月", "2024-04", "2024-04")),
     ],
 )
 def test_split_milestone(item: str, fiscal_year: int, expected: Period) -> None:
