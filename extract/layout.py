@@ -3,8 +3,11 @@
 Whichever library read the page (read_oxide.py, the default; read_pdf.py, pdfplumber's
 own; read_pdfium.py), its characters and edges come here in one form. Cells come from the
 edges (cells.py, pdfplumber's table finder made lean), with the edges a table ruled between
-rows only lacks added first, and cell text is assembled from the characters directly.
-Kept apart from the readers so that a batch's worker, reading with pdf_oxide, imports
+rows only lacks added first, and cell text is assembled from the characters directly, as the
+page shows it: a word spread over its cell (均等割り付け) without the spaces of its spread, a
+character drawn twice (faked bold, a shadow) once, a sub- or superscript on its line, text
+turned a quarter along its turn, and a stamp laid over a table as loose text, not the text
+of the cells it covers. Kept apart from the readers so that a batch's worker, reading with pdf_oxide, imports
 neither pdfplumber nor pdfminer.
 """
 
