@@ -103,36 +103,32 @@ def _line(chars: Sequence[Char], page: int) -> Line:
     box = (chars[0]["x0"], min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))  # in x order
     chars = _once(chars)
     before = chars[0]
-    last = before["text"]
-    parts = [last]
+    parts = [before["text"]]
     tight = len(chars) < 2 or chars[1]["x0"] - chars[0]["x1"] <= SPACE_GAP * chars[1]["size"]  # the usual line
     spaced = tight or not evenly_spread(chars)
     for char in chars[1:]:
         text = char["text"]
-        if text == last and _in_place(before, char):
-            continue  # drawn twice to look bold or shadowed, not from the line's start: read once
-        if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (last + text).isspace():
+        if spaced and char["x0"] - before["x1"] > SPACE_GAP * char["size"] and not (before["text"] + text).isspace():
             parts.append(" ")
         parts.append(text)
-        before, last = char, text
+        before = char
     return Line("".join(parts), page, box)
 
 
 def _in_place(before: Char, char: Char) -> bool:
-    return (char["text"] == before["text"] and char["x0"] - before["x0"] <= DOUBLE_STRIKE * (before["x1"] - before["x0"])
+    """Whether `char` is `before` (the same text) drawn again where it stands."""
+    return (char["x0"] - before["x0"] <= DOUBLE_STRIKE * (before["x1"] - before["x0"])
             and abs(char["top"] - before["top"]) <= DOUBLE_STRIKE * before["size"])
 
 
 def _once(chars: Sequence[Char]) -> Sequence[Char]:
     """Given one line's characters in x order, return them with each character drawn twice in place (faked bold, a
-    shadow) once; as given when the line does not start with one (a doubled run is doubled from its first)."""
-    if len(chars) < 2 or not _in_place(chars[0], chars[1]):
-        return chars
-    kept = [chars[0]]
-    for char in chars[1:]:
-        if not _in_place(kept[-1], char):
+    shadow) once; as given when none is (the usual line, without a copy)."""
+    kept: list[Char] = []
+    for char in chars:
+        if not (kept and char["text"] == kept[-1]["text"] and _in_place(kept[-1], char)):
             kept.append(char)
-    return kept
+    return kept if len(kept) < len(chars) else chars
 
 
 def evenly_spread(chars: Sequence[Char]) -> bool:
@@ -411,9 +407,11 @@ def layout_rows(chars: Iterable[Char], edges: list[Edge], page_no: int, first_ta
     boxes = [box for table in tables for box in table.cells]
     inside, outside = assign_chars(boxes, upright)
     if boxes and (limit := stamp_size(upright)) is not None:  # a stamp laid over the table: loose text, not the cells' it covers
-        stamped = [[c for c in own if c["size"] > limit and not _within(c, box)] for own, box in zip(inside, boxes)]
-        outside = in_reading_order([*outside, *(c for stamps in stamped for c in stamps)])
-        inside = [[c for c in own if c not in stamps] if stamps else own for own, stamps in zip(inside, stamped)]
+        def stamp(char: Char, box: BBox) -> bool:
+            return char["size"] > limit and not _within(char, box)
+
+        outside = in_reading_order([*outside, *(c for own, box in zip(inside, boxes) for c in own if stamp(c, box))])
+        inside = [[c for c in own if not stamp(c, box)] for own, box in zip(inside, boxes)]
     turned_inside, turned_outside = assign_chars(boxes, turned) if turned else ([[] for _ in boxes], [])
     cells = {
         box: Cell((*(_line(line, page_no) for line in _clustered(own)), *turned_lines(sideways, page_no)), page_no, box)
