@@ -275,11 +275,7 @@ def dx_fill(cell, lines, *, bold=False, size=None, center=False, vcenter=False, 
     if vcenter:
         cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     if shade:
-        shd = OxmlElement("w:shd")
-        shd.set(qn("w:val"), "clear")
-        shd.set(qn("w:color"), "auto")
-        shd.set(qn("w:fill"), TYPE.get("shade", ms.GRAY))
-        cell._tc.get_or_add_tcPr().append(shd)
+        ms.DX.shade(cell, TYPE.get("shade", ms.GRAY))
 
 
 def add_run(p, text, tags, *, bold=False, size=None):

@@ -2088,8 +2088,6 @@ class DX:
     def fill(cell, lines, *, bold=False, size=None, center=False, vcenter=False, shade=False):
         from docx.enum.table import WD_ALIGN_VERTICAL
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
         from docx.shared import Pt
 
         if isinstance(lines, str):
@@ -2109,11 +2107,19 @@ class DX:
         if vcenter:
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         if shade:
-            shd = OxmlElement("w:shd")
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), GRAY)
-            cell._tc.get_or_add_tcPr().append(shd)
+            DX.shade(cell)
+
+    @staticmethod
+    def shade(cell, fill=GRAY):
+        """Fill a table cell's background (Word's 網かけ) with the colour `fill` (RRGGBB)."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fill)
+        cell._tc.get_or_add_tcPr().append(shd)
 
     @staticmethod
     def repeat_header(row):
